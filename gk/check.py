@@ -1,0 +1,274 @@
+"""The checking pipeline: discover -> load -> validate -> build model -> rules -> sorted findings.
+
+Per-file work (read, parse, schema, file rules) is a pure function of the file's bytes and the
+templates in force, so it can be cached and spread over worker processes. Cross-file rules
+run once over the model. Problems are collected as values; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gk import __version__
+from gk import findings as F
+from gk.i18n import _, get_language
+from gk.loader import MAX_BYTES, load_bytes
+from gk.model import Alliance, Repository, Service, Template, Worksheet
+from gk.repo import CONFIG_FILE, SourceFile, discover
+from gk.rules import FILE_RULES, REPOSITORY_RULES, Context, Problem
+from gk.schemas import SHIPPED_TEMPLATES, Validator, validator, worksheet_schema_for_template
+from gk.validate import Located, validate
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What one file yields on its own: its data (None when unusable) and its findings."""
+
+    source: SourceFile
+    data: Any
+    findings: list[F.Finding]
+
+
+@dataclass(slots=True)
+class CheckOptions:
+    today: dt.date = field(default_factory=dt.date.today)
+    stale_days: int | None = None
+    use_cache: bool = True
+    jobs: int | None = None
+
+
+@dataclass(slots=True)
+class CheckResult:
+    root: Path
+    repository: Repository
+    findings: list[F.Finding]
+    files: int
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == F.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == F.WARNING)
+
+
+_custom_validators: dict[str, Validator] = {}
+
+
+def _validator_for(source: SourceFile, data: dict[str, Any],
+                   custom: dict[str, dict[str, Any]]) -> Validator:
+    if source.kind == "config":
+        return validator("gk")
+    if source.kind != "worksheet":
+        return validator(source.kind)
+    template = data.get("template")
+    if isinstance(template, str) and template in custom:
+        key = template + ":" + hashlib.sha1(repr(custom[template]).encode()).hexdigest()
+        found = _custom_validators.get(key)
+        if found is None:
+            found = Validator(worksheet_schema_for_template(custom[template]))
+            _custom_validators[key] = found
+        return found
+    if isinstance(template, str) and template in SHIPPED_TEMPLATES:
+        return validator(f"worksheet-{template}")
+    return validator("worksheet")
+
+
+# Unknown keys directly under a worksheet's ``items`` are unknown checklist items (GK304).
+_UNKNOWN_KEY_CODES = {("items",): "GK304"}
+
+
+def process_file(root: str, source: SourceFile, custom: dict[str, dict[str, Any]],
+                 lang: str) -> FileResult:
+    """Read, parse and validate one file; never raises for anything in the file."""
+    from gk.i18n import set_language
+
+    set_language(lang)
+    path = os.path.join(root, source.rel)
+    try:
+        size = os.stat(path).st_size
+        if size > MAX_BYTES:
+            return FileResult(source, None, load_bytes(b" " * (MAX_BYTES + 1), source.rel).findings)
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return FileResult(source, None, [F.make(
+            "GK010", source.rel, 1, 1,
+            _("The file cannot be read ({error}).").format(error=exc.strerror or exc),
+            _("Check that the file exists and that you may read it."))])
+    loaded = load_bytes(raw, source.rel)
+    if loaded.data is None:
+        return FileResult(source, None, loaded.findings)
+    data = loaded.data
+    problems = validate(data, _validator_for(source, data, custom), source.rel, loaded.text,
+                        _UNKNOWN_KEY_CODES if source.kind == "worksheet" else None)
+    located = Located(loaded.text)
+    for rule in FILE_RULES:
+        for problem in rule.check(source, data):
+            problems.append(_stamp(problem, located))
+    return FileResult(source, data, problems)
+
+
+def _stamp(problem: Problem, located: Located) -> F.Finding:
+    line, column = located.at(problem.path, key=problem.key)
+    return F.make(problem.code, problem.file, line, column, problem.message, problem.hint)
+
+
+def custom_templates(root: Path, sources: Sequence[SourceFile]) -> tuple[
+        dict[str, dict[str, Any]], list[FileResult]]:
+    """Templates a repository adds under templates/, validated; usable ones by id."""
+    results: list[FileResult] = []
+    usable: dict[str, dict[str, Any]] = {}
+    for source in sources:
+        if source.kind != "template":
+            continue
+        result = process_file(str(root), source, {}, get_language())
+        results.append(result)
+        if result.data is not None and not any(f.severity == F.ERROR for f in result.findings):
+            usable[source.stem] = result.data
+    return usable, results
+
+
+def build_repository(root: Path, results: Iterable[FileResult],
+                     custom: dict[str, dict[str, Any]]) -> Repository:
+    config: dict[str, Any] = {}
+    alliances: dict[str, Alliance] = {}
+    services: dict[tuple[str, str], Service] = {}
+    worksheets: dict[tuple[str, str], Worksheet] = {}
+    folders: set[str] = set()
+    for result in results:
+        src = result.source
+        if src.alliance:
+            folders.add(src.alliance)
+        data = result.data
+        if not isinstance(data, dict):
+            continue
+        if src.kind == "config":
+            config = data
+        elif src.kind == "alliance":
+            alliances[src.stem] = Alliance(src.stem, src.rel, data)
+        elif src.kind == "service" and src.alliance:
+            services[(src.alliance, src.stem)] = Service(src.alliance, src.stem, src.rel, data)
+        elif src.kind == "worksheet" and src.alliance:
+            worksheets[(src.alliance, src.stem)] = Worksheet(src.alliance, src.stem, src.rel, data)
+    from gk.templates import shipped
+
+    templates: dict[str, Template] = dict(shipped())
+    for tid, data in custom.items():
+        templates[tid] = Template.from_data(data, f"templates/{tid}.yaml")
+    return Repository(str(root), config, alliances, services, worksheets, templates, folders)
+
+
+_IGNORE = re.compile(r"#\s*gk:\s*ignore\b[ \t]*([A-Z0-9, \t]*)", re.IGNORECASE)
+
+
+def _apply_ignores(root: Path, found: list[F.Finding]) -> list[F.Finding]:
+    """Drop findings on lines marked '# gk: ignore GK501' (or a bare '# gk: ignore')."""
+    lines_of: dict[str, list[str] | None] = {}
+    kept = []
+    for finding in found:
+        if finding.file not in lines_of:
+            try:
+                text = (root / finding.file).read_text(encoding="utf-8")
+                lines_of[finding.file] = text.splitlines() if "gk:" in text or "gk :" in text \
+                    else None
+            except (OSError, UnicodeDecodeError, ValueError):
+                lines_of[finding.file] = None
+        lines = lines_of[finding.file]
+        if lines and 0 < finding.line <= len(lines):
+            match = _IGNORE.search(lines[finding.line - 1])
+            if match:
+                codes = {c.upper() for c in re.split(r"[,\s]+", match.group(1)) if c}
+                if not codes or finding.code in codes:
+                    continue
+        kept.append(finding)
+    return kept
+
+
+def load_results(root: Path, options: CheckOptions) -> tuple[list[FileResult], dict[str, dict[str, Any]], list[F.Finding]]:
+    """Every file of the repository processed (through the cache when allowed)."""
+    sources, layout = discover(root)
+    custom, template_results = custom_templates(root, sources)
+    lang = get_language()
+    others = [s for s in sources if s.kind != "template"]
+    from gk.cache import run_cached
+
+    results = run_cached(root, others, custom, lang, options)
+    return [*results, *template_results], custom, layout
+
+
+def check_repository(root: Path, options: CheckOptions | None = None,
+                     only: Sequence[str] | None = None) -> CheckResult:
+    """Check the whole repository; ``only`` limits the reported findings to those files."""
+    options = options or CheckOptions()
+    results, custom, found = load_results(root, options)
+    found = list(found)
+    for result in results:
+        found.extend(result.findings)
+    repository = build_repository(root, results, custom)
+    context = Context(today=options.today, stale_days=options.stale_days)
+    texts: dict[str, Located] = {}
+    for rule in REPOSITORY_RULES:
+        for problem in rule.check(repository, context):
+            located = texts.get(problem.file)
+            if located is None:
+                located = Located(_read_text(root / problem.file))
+                texts[problem.file] = located
+            found.append(_stamp(problem, located))
+    if only is not None:
+        wanted = set(only)
+        found = [f for f in found if f.file in wanted]
+    found = _apply_ignores(root, found)
+    found.sort(key=F.Finding.sort_key)
+    return CheckResult(root, repository, found, len(results))
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def cache_key_parts(custom: dict[str, dict[str, Any]], lang: str) -> str:
+    from gk.schemas import fingerprint
+
+    digest = hashlib.sha256()
+    digest.update(f"{__version__}|{fingerprint()}|{lang}|".encode())
+    digest.update(repr(sorted((k, repr(v)) for k, v in custom.items())).encode())
+    return digest.hexdigest()[:24]
+
+
+__all__ = ["CONFIG_FILE", "CheckOptions", "CheckResult", "FileResult", "check_repository",
+           "process_file"]
+
+
+def excerpts(root: Path, found: Sequence[F.Finding]) -> dict[tuple[str, int], str]:
+    """The source lines the findings point at, for showing them with a marker."""
+    wanted: dict[str, set[int]] = {}
+    for finding in found:
+        wanted.setdefault(finding.file, set()).add(finding.line)
+    out: dict[tuple[str, int], str] = {}
+    for file, numbers in wanted.items():
+        path = root / file
+        try:
+            if path.stat().st_size > MAX_BYTES:
+                continue
+            raw = path.read_bytes()
+        except OSError:
+            continue
+        if b"\x00" in raw:
+            continue
+        lines = raw.decode("utf-8", "replace").lstrip("\ufeff").splitlines()
+        for number in numbers:
+            if 0 < number <= len(lines) and len(lines[number - 1]) <= 500:
+                out[(file, number)] = lines[number - 1]
+    return out

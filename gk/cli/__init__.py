@@ -1,0 +1,125 @@
+"""The ``gk`` command line: a thin click layer that parses options, calls the core, renders.
+
+Sub-commands live in one module each and are imported only when used, so ``gk --help`` and
+``gk --version`` stay fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+from gk import __version__
+from gk.i18n import _
+
+# command name -> (module, attribute, short help in English; translated when shown)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("gk.cli.init", "init", "Create a new data repository."),
+    "new": ("gk.cli.new", "new", "Write a new alliance, service or worksheet file."),
+    "check": ("gk.cli.check", "check", "Check the data repository (or named files) for problems."),
+    "checklist": ("gk.cli.checklist", "checklist", "Show an alliance's process checklist."),
+    "todo": ("gk.cli.todo", "todo", "List, add and complete to-dos."),
+    "gaps": ("gk.cli.gaps", "gaps", "Show declared and computed gaps and broken chains."),
+    "summarize": ("gk.cli.summarize", "summarize", "Cross-site summary over data repositories."),
+    "schema": ("gk.cli.schema", "schema", "Print or export the JSON Schemas."),
+    "export": ("gk.cli.export", "export", "Export the services for other tools."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name, (module, _attr, _help) in COMMANDS.items()
+                if importlib.util.find_spec(module) is not None]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        try:
+            module = importlib.import_module(entry[0])
+        except ModuleNotFoundError:
+            return None
+        command: click.Command = getattr(module, entry[1])
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, _(COMMANDS[name][2])) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section(_("Commands")):
+                formatter.write_dl(rows)
+
+
+def _early_language() -> None:
+    """Pick the help language before click renders anything: --lang, GK_LANG, else German."""
+    from gk.i18n import language_from_env, set_language
+
+    lang = language_from_env()
+    argv = sys.argv[1:]
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            lang = argv[index + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+    set_language(lang or "de")
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             help="gk: Prüfungen und Berichte für die Datenablagen von „Gemeinsam klappt’s“.\n\n"
+                  "Beispiel: gk check")
+@click.version_option(__version__, "--version", "-V", prog_name="gk", message="%(prog)s %(version)s")
+@click.option("-C", "directory", metavar="DIR", type=click.Path(file_okay=False),
+              help="Run as if gk was started in DIR.")
+@click.option("--lang", type=click.Choice(["de", "en"]), default=None,
+              help="Language of messages and reports (default: GK_LANG, gk.yaml, else de).")
+@click.option("--debug", is_flag=True, help="Show the full error on internal errors.")
+@click.pass_context
+def cli(ctx: click.Context, directory: str | None, lang: str | None, debug: bool) -> None:
+    ctx.ensure_object(dict)
+    ctx.obj["directory"] = directory
+    ctx.obj["lang"] = lang
+    ctx.obj["debug"] = debug
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: runs the command line and maps every failure to a clean exit status."""
+    from gk.repo import RepositoryError
+
+    _early_language()
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        return cli.main(args=argv, prog_name="gk", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo(_("Aborted."), err=True)
+        return sys.exit(2)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        return sys.exit(2 if exc.exit_code not in (0, 1) else exc.exit_code)
+    except RepositoryError as exc:
+        click.echo(_("gk: {message}").format(message=exc), err=True)
+        return sys.exit(2)
+    except (KeyboardInterrupt, BrokenPipeError):
+        _silence_stdout()
+        return sys.exit(130 if not isinstance(sys.exc_info()[1], BrokenPipeError) else 1)
+    except SystemExit:
+        raise
+    except Exception as exc:  # the one place an unexpected error becomes a clean line
+        if debug or os.environ.get("GK_DEBUG"):
+            raise
+        click.echo(_("gk: internal error ({kind}: {message}). Run again with --debug to see "
+                     "the details, and please report it.").format(
+                         kind=type(exc).__name__, message=str(exc)[:200]), err=True)
+        return sys.exit(2)
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass

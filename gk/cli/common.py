@@ -1,0 +1,102 @@
+"""Options and helpers shared by the sub-commands: repository lookup, language, output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from gk.i18n import _, language_from_env, set_language
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def output_option(func: F) -> F:
+    return click.option("-o", "--output", "output", metavar="FILE",
+                        type=click.Path(dir_okay=False, writable=True),
+                        help="Write to FILE instead of standard output.")(func)
+
+
+def format_option(choices: list[str], default: str = "text") -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        return click.option("--format", "fmt", type=click.Choice(choices), default=None,
+                            help=f"Output format (default: {default}).")(func)
+    return decorate
+
+
+def today_option(func: F) -> F:
+    return click.option("--today", metavar="DATE", default=None, hidden=True,
+                        help="Pretend today is DATE (YYYY-MM-DD); also GK_TODAY.")(func)
+
+
+def resolve_today(value: str | None) -> dt.date:
+    raw = value or os.environ.get("GK_TODAY")
+    if not raw:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError as exc:
+        raise click.UsageError(_("'{value}' is not a date (YYYY-MM-DD).").format(value=raw)) from exc
+
+
+def repository_root(ctx: click.Context, hint_path: str | None = None) -> Path:
+    """The data repository's root: from -C, else from a path argument, else from the cwd."""
+    from gk.repo import find_root
+
+    directory = (ctx.find_root().obj or {}).get("directory")
+    base = Path(directory) if directory else Path.cwd()
+    if directory and not base.is_dir():
+        from gk.repo import RepositoryError
+
+        raise RepositoryError(_("The folder '{path}' does not exist.").format(path=directory))
+    if hint_path and not directory:
+        start = Path(hint_path)
+        return find_root(start if start.exists() else start.parent if start.parent.exists()
+                         else Path.cwd())
+    return find_root(base)
+
+
+def apply_language(ctx: click.Context, root: Path | None) -> str:
+    """--lang, else GK_LANG, else gk.yaml's language, else German."""
+    lang = (ctx.find_root().obj or {}).get("lang") or language_from_env()
+    if lang is None and root is not None:
+        lang = config_language(root)
+    lang = lang or "de"
+    set_language(lang)
+    return lang
+
+
+def config_language(root: Path) -> str | None:
+    from gk.loader import load_bytes
+
+    try:
+        raw = (root / "gk.yaml").read_bytes()
+    except OSError:
+        return None
+    data = load_bytes(raw, "gk.yaml").data
+    value = data.get("language") if isinstance(data, dict) else None
+    return value if value in ("de", "en") else None
+
+
+def emit(text: str, output: str | None) -> None:
+    """Write a rendered report to standard output or, atomically, to a file."""
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        if text and not text.endswith("\n"):
+            sys.stdout.write("\n")
+        sys.stdout.flush()
+        return
+    from gk.writing import write_atomic
+
+    write_atomic(Path(output), text if text.endswith("\n") else text + "\n")
+
+
+def use_color(output: str | None) -> bool:
+    if output not in (None, "-") or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()

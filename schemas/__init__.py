@@ -1,0 +1,1 @@
+"""The JSON Schemas of gk, shipped as package data (see gk/schemas.py)."""
