@@ -69,15 +69,18 @@ def _early_language() -> None:
     set_language(lang or "de")
 
 
+_early_language()
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
-             help="gk: Prüfungen und Berichte für die Datenablagen von „Gemeinsam klappt’s“.\n\n"
-                  "Beispiel: gk check")
+             help=_("gk: checks and reports for the data repositories of 'Gemeinsam klappt's'.")
+             + "\n\n" + _("Example:") + " gk -C examples/nrw check")
 @click.version_option(__version__, "--version", "-V", prog_name="gk", message="%(prog)s %(version)s")
 @click.option("-C", "directory", metavar="DIR", type=click.Path(file_okay=False),
-              help="Run as if gk was started in DIR.")
+              help=_("Run as if gk was started in DIR."))
 @click.option("--lang", type=click.Choice(["de", "en"]), default=None,
-              help="Language of messages and reports (default: GK_LANG, gk.yaml, else de).")
-@click.option("--debug", is_flag=True, help="Show the full error on internal errors.")
+              help=_("Language of messages and reports (default: GK_LANG, gk.yaml, else de)."))
+@click.option("--debug", is_flag=True, help=_("Show the full error on internal errors."))
 @click.pass_context
 def cli(ctx: click.Context, directory: str | None, lang: str | None, debug: bool) -> None:
     ctx.ensure_object(dict)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from gk.cli.common import (
-    apply_language,
+    apply_language, common_options,
     emit,
     format_option,
     output_option,
@@ -44,6 +44,7 @@ Examples:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for large repositories (default: all cores).")
 @today_option
+@common_options
 @click.pass_context
 def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | None,
           output: str | None, stale: int | None, no_cache: bool, jobs: int | None,

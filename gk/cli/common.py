@@ -100,3 +100,27 @@ def use_color(output: str | None) -> bool:
     if output not in (None, "-") or os.environ.get("NO_COLOR"):
         return False
     return sys.stdout.isatty()
+
+
+def _remember(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+        if value is not None:
+            root = ctx.find_root()
+            root.ensure_object(dict)
+            root.obj[name] = value
+            if name == "lang":
+                set_language(value)
+        return value
+    return callback
+
+
+def common_options(func: F) -> F:
+    """-C DIR and --lang on every sub-command too, so they work before or after its name."""
+    func = click.option("--lang", type=click.Choice(["de", "en"]), default=None,
+                        expose_value=False, is_eager=True, callback=_remember("lang"),
+                        help="Language of messages and reports.")(func)
+    func = click.option("-C", "directory", metavar="DIR", default=None, expose_value=False,
+                        is_eager=True, type=click.Path(file_okay=False),
+                        callback=_remember("directory"),
+                        help="Run as if gk was started in DIR.")(func)
+    return func

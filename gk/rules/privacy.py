@@ -33,7 +33,7 @@ _ROLE_LOCAL = re.compile(
     r"integration|ki|jmd|migration|verwaltung|sekretariat|anmeldung|zentrale|geschaeftsstelle|"
     r"gfs|teilhabe|thm|jobcenter|ausbildung|bildung|sprache|wohnen|hilfe|netzwerk|"
     r"koordination|bündnis|buendnis|gemeinsam-klappts|noreply|presse)\b", re.IGNORECASE)
-_PERSON_LOCAL = re.compile(r"^[a-z]+[._-][a-z]+$", re.IGNORECASE)
+_PERSON_LOCAL = re.compile(r"^[a-z]+[._][a-z]+$", re.IGNORECASE)
 _MOBILE = re.compile(r"(?<![\d/])(?:\+49[\s/-]?|0049[\s/-]?|0)1[5-7][0-9][\s/-]?[0-9][0-9\s/-]{5,12}[0-9]")
 _BIRTH = re.compile(
     r"(geb\.|geboren|geburtsdatum|geburtstag|date of birth|\bdob\b|\bborn\b)[\s:]*(am\s+|on\s+)?"

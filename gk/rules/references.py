@@ -6,7 +6,8 @@
 * GK303: a worksheet's ``template`` is neither shipped with gk nor in ``templates/``.
 * GK304: a worksheet answers an item its template does not have (found while validating the
   worksheet against the schema made from its template).
-* GK305: a to-do's ``item`` is not an item of the worksheet's template.
+* GK305: a to-do's ``item`` is neither an item of the worksheet's template nor of the
+  ``prozessmanagement`` checklist.
 * GK306: two to-dos of one worksheet share an ``id``.
 """
 
@@ -66,6 +67,8 @@ def check(repo: Repository, context: Context) -> Iterator[Problem]:
                           _("The district '{id}' is not a Kreis (its type is '{type}').")
                           .format(id=district, type=target.type),
                           _("A district must be an alliance of type 'kreis'."))
+    checklist = repo.templates.get("prozessmanagement")
+    checklist_ids = checklist.item_ids if checklist else ()
     for sheet in repo.worksheets.values():
         template_id = sheet.template
         template = repo.templates.get(template_id) if template_id else None
@@ -87,10 +90,11 @@ def check(repo: Repository, context: Context) -> Iterator[Problem]:
                 else:
                     seen[todo.id] = todo.index
             item = todo.data.get("item")
-            if isinstance(item, str) and template is not None and template.items \
-                    and item not in template.item_ids:
+            # A to-do serves an item of its own worksheet's template or of the checklist.
+            known = (*(template.item_ids if template else ()), *checklist_ids)
+            if isinstance(item, str) and template is not None and item not in known:
                 yield Problem("GK305", sheet.file, (*path, "item"),
-                              _("The to-do names the item '{item}', which template '{template}' "
-                                "does not have.").format(item=item, template=template.id),
-                              _did_you_mean(suggest(item, template.item_ids))
+                              _("The to-do names the item '{item}', which neither template '{template}' "
+                                "nor the checklist has.").format(item=item, template=template.id),
+                              _did_you_mean(suggest(item, known))
                               + _("Use an item id of the template, or delete 'item'."))

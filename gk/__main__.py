@@ -1,0 +1,5 @@
+"""``python -m gk``."""
+
+from gk.cli import main
+
+main()
