@@ -272,3 +272,13 @@ def excerpts(root: Path, found: Sequence[F.Finding]) -> dict[tuple[str, int], st
             if 0 < number <= len(lines) and len(lines[number - 1]) <= 500:
                 out[(file, number)] = lines[number - 1]
     return out
+
+
+def load_repository(root: Path, options: CheckOptions | None = None) -> Repository:
+    """The model of a repository for analyses (checklist, to-dos, gaps, summaries).
+
+    Goes through the same loading (and cache) as ``gk check``; files that do not load are
+    left out, files with schema errors are kept as far as their values have usable types."""
+    options = options or CheckOptions()
+    results, custom, _layout = load_results(root, options)
+    return build_repository(root, results, custom)
