@@ -1,12 +1,18 @@
 """Per-file results cached between runs, and spread over worker processes on large trees.
 
 The cache lives in the user's cache folder (``GK_CACHE_DIR``, else ``$XDG_CACHE_HOME/gk``,
-else ``~/.cache/gk``), never in the data repository: one file per repository and language,
-keyed inside by each file's path, size and modification time, and as a whole by gk's
-version, the schemas, the templates and the repository's own templates. It is written with
-``marshal`` (plain data only, nothing that could run code) to a temporary file that is then
-renamed, so concurrent runs never see half a file; a cache that does not read back is
-ignored and rebuilt.
+else ``~/.cache/gk``), never in the data repository. For each repository and cache key (gk's
+version, the shipped schemas and templates, the repository's own templates, the language)
+it keeps:
+
+* shards of per-file entries, keyed by path and checked against size and modification time:
+  the parsed data, the file's own findings and the positions found for cross-file findings;
+* the final findings of the last run, keyed by the signature of every file and the options,
+  so that an unchanged repository is answered without loading anything.
+
+Everything is written with ``marshal`` (plain data only, nothing that could run code) to a
+temporary file that is then renamed, so concurrent runs never see half a file; a file that
+does not read back is ignored and rebuilt.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import hashlib
 import marshal
 import os
 import tempfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +33,10 @@ if TYPE_CHECKING:
     from gk.check import CheckOptions, FileResult
 
 POOL_THRESHOLD = 1500  # files to process before a second process pays for its start-up
-_FORMAT = 1
+SHARDS = 16
+_FORMAT = 2
+
+Stat = tuple[int, int]
 
 
 def cache_dir() -> Path:
@@ -38,30 +48,24 @@ def cache_dir() -> Path:
     return base / "gk"
 
 
-def _cache_file(root: Path, key: str) -> Path:
-    name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:20]
-    return cache_dir() / f"{name}-{key}.marshal"
-
-
-def _read(path: Path) -> dict[str, Any]:
+def _read(path: Path) -> Any:
     try:
         with open(path, "rb") as handle:
             content = marshal.load(handle)
     except (OSError, EOFError, ValueError, TypeError):
-        return {}
+        return None
     if not isinstance(content, dict) or content.get("format") != _FORMAT:
-        return {}
-    entries = content.get("entries")
-    return entries if isinstance(entries, dict) else {}
+        return None
+    return content.get("body")
 
 
-def _write(path: Path, entries: dict[str, Any]) -> None:
+def _write(path: Path, body: Any) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".gk-", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                marshal.dump({"format": _FORMAT, "entries": entries}, handle)
+                marshal.dump({"format": _FORMAT, "body": body}, handle)
             os.replace(tmp, path)
         except BaseException:
             os.unlink(tmp)
@@ -70,7 +74,7 @@ def _write(path: Path, entries: dict[str, Any]) -> None:
         pass  # a cache that cannot be written only costs time
 
 
-def _stat(root: Path, source: SourceFile) -> tuple[int, int] | None:
+def stat_of(root: Path, source: SourceFile) -> Stat | None:
     try:
         st = os.stat(os.path.join(root, source.rel))
     except OSError:
@@ -78,7 +82,130 @@ def _stat(root: Path, source: SourceFile) -> tuple[int, int] | None:
     return (st.st_size, st.st_mtime_ns)
 
 
-def _process_chunk(args: tuple[str, list[SourceFile], dict[str, dict[str, Any]], str]) -> list[Any]:
+def _shard(rel: str) -> int:
+    return zlib.crc32(rel.encode()) % SHARDS
+
+
+class Store:
+    """The cache of one repository under one cache key.
+
+    A shard holds, per file, the stat it was made from, the slim document the repository
+    rules read (``gk.rules.project``), the file's findings and remembered positions; and,
+    as one marshalled blob, the complete documents, unpacked only for analyses."""
+
+    def __init__(self, root: Path, key: str) -> None:
+        self.root = root
+        self.base = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:20]
+        self.key = key
+        self.folder = cache_dir()
+        self._shards: dict[int, dict[str, Any]] = {}
+        self._full: dict[int, dict[str, Any]] = {}
+        self._blobs: dict[int, bytes] = {}
+        self._dirty: set[int] = set()
+
+    def _shard_path(self, index: int) -> Path:
+        return self.folder / f"{self.base}-{self.key}-{index:02d}.marshal"
+
+    def _final_path(self) -> Path:
+        return self.folder / f"{self.base}-{self.key}.marshal"
+
+    def shard(self, index: int) -> dict[str, Any]:
+        found = self._shards.get(index)
+        if found is None:
+            body = _read(self._shard_path(index))
+            ok = isinstance(body, tuple) and len(body) == 2 and isinstance(body[0], dict) \
+                and isinstance(body[1], bytes)
+            found = body[0] if ok else {}
+            self._blobs[index] = body[1] if ok else b""
+            self._shards[index] = found
+        return found
+
+    def full(self, index: int) -> dict[str, Any]:
+        found = self._full.get(index)
+        if found is None:
+            self.shard(index)
+            try:
+                found = marshal.loads(self._blobs.get(index) or marshal.dumps({}))
+            except (EOFError, ValueError, TypeError):
+                found = None
+            if not isinstance(found, dict):
+                found = {}
+            self._full[index] = found
+        return found
+
+    def get(self, rel: str, stat: Stat | None, kind: str, complete: bool) -> Any:
+        """(data, findings) of an unchanged file, else None."""
+        if stat is None:
+            return None
+        index = _shard(rel)
+        entry = self.shard(index).get(rel)
+        if entry is None or entry[0] != stat[0] or entry[1] != stat[1] or entry[2] != kind:
+            return None
+        if not complete:
+            return entry[3], entry[4]
+        full = self.full(index)
+        if rel not in full:
+            return None
+        return full[rel], entry[4]
+
+    def put(self, rel: str, stat: Stat, kind: str, data: Any, found: list[F.Finding]) -> None:
+        from gk.rules import project
+
+        index = _shard(rel)
+        self.shard(index)[rel] = (stat[0], stat[1], kind, project(kind, data),
+                                  [F.to_tuple(f) for f in found], {})
+        self.full(index)[rel] = data
+        self._dirty.add(index)
+
+    def drop_missing(self, present: set[str]) -> None:
+        for index in range(SHARDS):
+            shard = self.shard(index)
+            gone = [rel for rel in shard if rel not in present]
+            for rel in gone:
+                del shard[rel]
+                self.full(index).pop(rel, None)
+            if gone:
+                self._dirty.add(index)
+
+    def position(self, rel: str, path: tuple[Any, ...], key: bool) -> tuple[int, int] | None:
+        entry = self.shard(_shard(rel)).get(rel)
+        if entry is None:
+            return None
+        found: tuple[int, int] | None = entry[5].get((path, key))
+        return found
+
+    def remember_position(self, rel: str, path: tuple[Any, ...], key: bool,
+                          where: tuple[int, int]) -> None:
+        index = _shard(rel)
+        entry = self.shard(index).get(rel)
+        if entry is not None:
+            entry[5][(path, key)] = where
+            self._dirty.add(index)
+
+    def save(self) -> None:
+        for index in sorted(self._dirty):
+            _write(self._shard_path(index), (self._shards[index], marshal.dumps(self.full(index))))
+        self._dirty.clear()
+
+    def final(self, signature: str) -> Any:
+        body = _read(self._final_path())
+        if isinstance(body, dict) and body.get("signature") == signature:
+            return body.get("result")
+        return None
+
+    def save_final(self, signature: str, result: Any) -> None:
+        _write(self._final_path(), {"signature": signature, "result": result})
+
+
+def signature(stats: Sequence[tuple[str, Stat | None]], extra: str) -> str:
+    """A digest of every file's path, size and modification time, plus the run's options."""
+    digest = hashlib.sha256(extra.encode())
+    for rel, stat in stats:
+        digest.update(f"{rel}\0{stat}\n".encode())
+    return digest.hexdigest()
+
+
+def _process_chunk(args: tuple[str, list[SourceFile], dict[str, dict[str, Any]], str]) -> bytes:
     from gk.check import process_file
 
     root, sources, custom, lang = args
@@ -86,60 +213,70 @@ def _process_chunk(args: tuple[str, list[SourceFile], dict[str, dict[str, Any]],
     for source in sources:
         result = process_file(root, source, custom, lang)
         out.append((result.data, [F.to_tuple(f) for f in result.findings]))
-    return out
+    return marshal.dumps(out)
 
 
 def process_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict[str, Any]],
                  lang: str, jobs: int | None) -> list[FileResult]:
-    """Process files in order; with a pool of worker processes when there are many."""
+    """Process files in order; on large trees a worker process takes a share while this
+    process works through its own (results come back in order, identical to one process)."""
     from gk.check import FileResult, process_file
 
-    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(sources) < POOL_THRESHOLD:
         return [process_file(str(root), s, custom, lang) for s in sources]
     import multiprocessing
 
-    size = max(50, len(sources) // (workers * 8))
-    chunks = [list(sources[i:i + size]) for i in range(0, len(sources), size)]
+    share = len(sources) * (workers - 1) // workers
+    # The worker takes the first part; this process works on the rest meanwhile.
+    theirs, mine = list(sources[:share]), list(sources[share:])
+    size = max(200, len(theirs) // (workers - 1) + 1)
+    chunks = [theirs[i:i + size] for i in range(0, len(theirs), size)]
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with context.Pool(workers) as pool:
-        parts = pool.map(_process_chunk, [(str(root), c, custom, lang) for c in chunks])
+    with context.Pool(workers - 1) as pool:
+        pending = pool.map_async(_process_chunk, [(str(root), c, custom, lang) for c in chunks])
+        own = [process_file(str(root), s, custom, lang) for s in mine]
+        parts = pending.get()
     results = []
-    for chunk, part in zip(chunks, parts):
-        for source, (data, found) in zip(chunk, part):
+    for chunk, blob in zip(chunks, parts, strict=True):
+        for source, (data, found) in zip(chunk, marshal.loads(blob), strict=True):
             results.append(FileResult(source, data, [F.from_tuple(t) for t in found]))
+    results.extend(own)
     return results
 
 
 def run_cached(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict[str, Any]],
-               lang: str, options: CheckOptions) -> list[FileResult]:
-    from gk.check import FileResult, cache_key_parts
+               lang: str, options: CheckOptions, store: Store | None,
+               stats: Sequence[Stat | None] | None = None,
+               complete: bool = True) -> list[FileResult]:
+    """Results of every file, from the cache where unchanged. With ``complete=False`` the
+    documents are the slim projections the repository rules read."""
+    from gk.check import FileResult
 
-    if not options.use_cache:
+    if store is None:
         return process_many(root, sources, custom, lang, options.jobs)
-    path = _cache_file(root, cache_key_parts(custom, lang))
-    entries = _read(path)
-    stats = [_stat(root, s) for s in sources]
+    if stats is None:
+        stats = [stat_of(root, s) for s in sources]
     results: list[FileResult | None] = []
     todo: list[int] = []
-    for index, (source, stat) in enumerate(zip(sources, stats)):
-        entry = entries.get(source.rel)
-        if stat is not None and entry is not None and entry[0] == stat[0] and entry[1] == stat[1] \
-                and entry[2] == source.kind:
-            results.append(FileResult(source, entry[3], [F.from_tuple(t) for t in entry[4]]))
+    for index, (source, stat) in enumerate(zip(sources, stats, strict=True)):
+        entry = store.get(source.rel, stat, source.kind, complete)
+        if entry is not None:
+            results.append(FileResult(source, entry[0], [F.from_tuple(t) for t in entry[1]]))
         else:
             results.append(None)
             todo.append(index)
     if todo:
         fresh = process_many(root, [sources[i] for i in todo], custom, lang, options.jobs)
-        for index, result in zip(todo, fresh):
+        for index, result in zip(todo, fresh, strict=True):
             results[index] = result
-    complete: list[FileResult] = [r for r in results if r is not None]
-    if todo or len(entries) != len(sources):
-        new_entries = {}
-        for source, stat, result in zip(sources, stats, complete):
+            stat = stats[index]
             if stat is not None:
-                new_entries[source.rel] = (stat[0], stat[1], source.kind, result.data,
-                                           [F.to_tuple(f) for f in result.findings])
-        _write(path, new_entries)
-    return complete
+                store.put(result.source.rel, stat, result.source.kind, result.data,
+                          result.findings)
+            if not complete:
+                from gk.rules import project
+
+                result.data = project(result.source.kind, result.data)
+    store.drop_missing({s.rel for s in sources})
+    return [r for r in results if r is not None]

@@ -47,7 +47,7 @@ class CheckOptions:
 @dataclass(slots=True)
 class CheckResult:
     root: Path
-    repository: Repository
+    repository: Repository | None  # None when the answer came whole from the cache
     findings: list[F.Finding]
     files: int
 
@@ -193,42 +193,100 @@ def _apply_ignores(root: Path, found: list[F.Finding]) -> list[F.Finding]:
     return kept
 
 
-def load_results(root: Path, options: CheckOptions) -> tuple[list[FileResult], dict[str, dict[str, Any]], list[F.Finding]]:
+@dataclass(slots=True)
+class Loading:
+    """Everything read from the repository for one run."""
+
+    results: list[FileResult]
+    custom: dict[str, dict[str, Any]]
+    layout: list[F.Finding]
+    store: Any  # gk.cache.Store or None
+
+
+def _store(root: Path, custom: dict[str, dict[str, Any]], options: CheckOptions) -> Any:
+    if not options.use_cache:
+        return None
+    from gk.cache import Store
+
+    return Store(root, cache_key_parts(custom, get_language()))
+
+
+def load_results(root: Path, options: CheckOptions,
+                 discovered: tuple[list[SourceFile], list[F.Finding]] | None = None,
+                 stats: Sequence[Any] | None = None, complete: bool = True) -> Loading:
     """Every file of the repository processed (through the cache when allowed)."""
-    sources, layout = discover(root)
+    sources, layout = discovered or discover(root)
     custom, template_results = custom_templates(root, sources)
-    lang = get_language()
+    store = _store(root, custom, options)
     others = [s for s in sources if s.kind != "template"]
+    other_stats = None
+    if stats is not None:
+        other_stats = [st for s, st in zip(sources, stats, strict=True) if s.kind != "template"]
     from gk.cache import run_cached
 
-    results = run_cached(root, others, custom, lang, options)
-    return [*results, *template_results], custom, layout
+    results = run_cached(root, others, custom, get_language(), options, store, other_stats,
+                         complete)
+    return Loading([*results, *template_results], custom, layout, store)
 
 
 def check_repository(root: Path, options: CheckOptions | None = None,
                      only: Sequence[str] | None = None) -> CheckResult:
     """Check the whole repository; ``only`` limits the reported findings to those files."""
     options = options or CheckOptions()
-    results, custom, found = load_results(root, options)
-    found = list(found)
-    for result in results:
+    discovered = discover(root)
+    signature = stats = None
+    if options.use_cache:
+        from gk.cache import Store, signature as make_signature, stat_of
+
+        stats = [stat_of(root, s) for s in discovered[0]]
+        signature = make_signature(
+            list(zip([s.rel for s in discovered[0]], stats, strict=True)),
+            f"{__version__}|{get_language()}|{options.today}|{options.stale_days}|"
+            + "|".join(f"{f.file}:{f.code}:{f.message}" for f in discovered[1]))
+        answer = Store(root, "final-" + cache_key_parts({}, get_language())).final(signature)
+        if answer is not None:
+            found = [F.from_tuple(t) for t in answer[0]]
+            return _finish(root, None, found, answer[1], only)
+    loading = load_results(root, options, discovered, stats, complete=False)
+    found = list(loading.layout)
+    for result in loading.results:
         found.extend(result.findings)
-    repository = build_repository(root, results, custom)
+    repository = build_repository(root, loading.results, loading.custom)
     context = Context(today=options.today, stale_days=options.stale_days)
     texts: dict[str, Located] = {}
+    store = loading.store
     for rule in REPOSITORY_RULES:
         for problem in rule.check(repository, context):
-            located = texts.get(problem.file)
-            if located is None:
-                located = Located(_read_text(root / problem.file))
-                texts[problem.file] = located
-            found.append(_stamp(problem, located))
+            where = store.position(problem.file, problem.path, problem.key) if store else None
+            if where is None:
+                located = texts.get(problem.file)
+                if located is None:
+                    located = Located(_read_text(root / problem.file))
+                    texts[problem.file] = located
+                where = located.at(problem.path, key=problem.key)
+                if store is not None:
+                    store.remember_position(problem.file, problem.path, problem.key, where)
+            found.append(F.make(problem.code, problem.file, where[0], where[1],
+                                problem.message, problem.hint))
+    found = _apply_ignores(root, found)
+    found.sort(key=F.Finding.sort_key)
+    files = len(loading.results)
+    if store is not None:
+        store.save()
+        if signature is not None:
+            from gk.cache import Store
+
+            Store(root, "final-" + cache_key_parts({}, get_language())).save_final(
+                signature, ([F.to_tuple(f) for f in found], files))
+    return _finish(root, repository, found, files, only)
+
+
+def _finish(root: Path, repository: Repository | None, found: list[F.Finding], files: int,
+            only: Sequence[str] | None) -> CheckResult:
     if only is not None:
         wanted = set(only)
         found = [f for f in found if f.file in wanted]
-    found = _apply_ignores(root, found)
-    found.sort(key=F.Finding.sort_key)
-    return CheckResult(root, repository, found, len(results))
+    return CheckResult(root, repository, found, files)
 
 
 def _read_text(path: Path) -> str | None:
@@ -280,5 +338,7 @@ def load_repository(root: Path, options: CheckOptions | None = None) -> Reposito
     Goes through the same loading (and cache) as ``gk check``; files that do not load are
     left out, files with schema errors are kept as far as their values have usable types."""
     options = options or CheckOptions()
-    results, custom, _layout = load_results(root, options)
-    return build_repository(root, results, custom)
+    loading = load_results(root, options)
+    if loading.store is not None:
+        loading.store.save()
+    return build_repository(root, loading.results, loading.custom)

@@ -31,6 +31,36 @@ class Context:
     stale_days: int | None = None
 
 
+# The keys the repository rules read, per kind of file. ``gk check`` keeps only these in
+# memory (and in the cache) for the cross-file stage; a rule that reads another key must
+# add it here (tests compare the results with a run on the complete documents).
+RULE_KEYS: dict[str, frozenset[str]] = {
+    "config": frozenset({"gk", "name", "language", "period", "privacy", "consulting_days"}),
+    "alliance": frozenset({"id", "name", "type", "district", "region"}),
+    "service": frozenset({"id", "title", "status", "start", "end", "age", "verified",
+                          "follow_up", "fields", "open_to"}),
+    "worksheet": frozenset({"id", "template", "date", "items", "todos"}),
+}
+_TODO_KEYS = frozenset({"id", "title", "status", "due", "item"})
+
+
+def project(kind: str, data: object) -> object:
+    """The part of a document the repository rules read (see ``RULE_KEYS``)."""
+    keys = RULE_KEYS.get(kind)
+    if keys is None or not isinstance(data, dict):
+        return data
+    slim = {k: v for k, v in data.items() if k in keys}
+    if kind == "worksheet":
+        items = slim.get("items")
+        if isinstance(items, dict):
+            slim["items"] = {k: (None if isinstance(v, dict) else v) for k, v in items.items()}
+        todos = slim.get("todos")
+        if isinstance(todos, list):
+            slim["todos"] = [{k: v for k, v in t.items() if k in _TODO_KEYS}
+                             if isinstance(t, dict) else t for t in todos]
+    return slim
+
+
 def _load() -> tuple[tuple[ModuleType, ...], tuple[ModuleType, ...]]:
     from gk.rules import layout, plausibility, privacy, references, templates
 
