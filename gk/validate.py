@@ -136,9 +136,10 @@ def _enum_help(schema: dict[str, Any]) -> str:
 class Located:
     """Finds lines and columns for JSON paths, parsing the text once with positions on."""
 
-    def __init__(self, text: str | None) -> None:
+    def __init__(self, text: str | None,
+                 positions: dict[Path, tuple[int, int, int, int]] | None = None) -> None:
         self.text = text
-        self._positions: dict[Path, tuple[int, int, int, int]] | None = None
+        self._positions = positions
 
     def at(self, path: Path, key: bool = False) -> tuple[int, int]:
         if self.text is None:
@@ -174,7 +175,8 @@ def _flatten(errors: Iterable[Any]) -> Iterator[Any]:
 
 
 def validate(data: Any, validator: Validator, file: str, text: str | None,
-             unknown_key_codes: dict[Path, str] | None = None) -> list[F.Finding]:
+             unknown_key_codes: dict[Path, str] | None = None,
+             located: Located | None = None) -> list[F.Finding]:
     """Findings for every schema violation of ``data``; empty when it is valid.
 
     ``unknown_key_codes`` gives unknown keys under certain paths their own code (for example
@@ -182,7 +184,7 @@ def validate(data: Any, validator: Validator, file: str, text: str | None,
     if validator.is_valid(data):
         return []
     root = validator.schema
-    where = Located(text)
+    where = located or Located(text)
     out: list[F.Finding] = []
     seen: set[tuple[str, int, int, str]] = set()
     for error in _flatten(validator.errors(data)):
