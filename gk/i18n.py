@@ -111,3 +111,8 @@ def label(texts: dict[str, str] | str | None, lang: str | None = None) -> str:
         return texts
     lang = lang or _language.get()
     return texts.get(lang) or texts.get(DEFAULT_LANGUAGE) or next(iter(texts.values()), "")
+
+
+def quote(text: object) -> str:
+    """Quote a word as the current language does: „Wort“ in German, 'word' in English."""
+    return f"„{text}“" if _language.get() == "de" else f"'{text}'"

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from gk import findings as F
-from gk.i18n import _, get_language
+from gk.i18n import _, get_language, quote
 from gk.loader import Path
 from gk.schemas import Validator
 
@@ -207,7 +207,8 @@ def _to_findings(error: Any, root: dict[str, Any], file: str, where: Located,
     value = error.instance
     name = path_label(path)
     title = _title(schema)
-    about = f"'{name}'" + (f" ({title})" if title and title.casefold() != str(name).casefold() else "")
+    same = title and title.casefold() == str(name).casefold()
+    about = quote(name) + (f" ({title})" if title and not same else "")
 
     if kind in ("additionalProperties", "unevaluatedProperties"):
         keys = allowed_keys(schema, root)
@@ -235,10 +236,11 @@ def _to_findings(error: Any, root: dict[str, Any], file: str, where: Located,
         line, column = where.at(path, key=True) if path else where.at(())
         for key in missing:
             sub_title = _title(keys.get(key, {}))
-            label = f"'{key}'" + (f" ({sub_title})" if sub_title else "")
+            label = quote(key) + (f" ({sub_title})" if sub_title else "")
             place = _(" in '{where}'").format(where=name) if path else ""
             yield F.make("GK103", file, line, column,
-                         _("The required key {key} is missing{place}.").format(key=label, place=place),
+                         _("The required key {key} is missing{place}.").format(
+                             key=label, place=place),
                          _("Add a line '{key}: …'.").format(key=key))
         return
     line, column = where.at(path)
@@ -302,9 +304,11 @@ def _to_findings(error: Any, root: dict[str, Any], file: str, where: Located,
                      _("Correct the number."))
     elif kind in ("minItems", "maxItems"):
         if kind == "minItems":
-            message = _("{key} needs at least {n} entries.").format(key=about, n=error.validator_value)
+            message = _("{key} needs at least {n} entries.").format(
+                key=about, n=error.validator_value)
         else:
-            message = _("{key} allows at most {n} entries.").format(key=about, n=error.validator_value)
+            message = _("{key} allows at most {n} entries.").format(
+                key=about, n=error.validator_value)
         yield F.make("GK106", file, line, column, message,
                      _("Add the missing entries as '- value' lines.") if kind == "minItems" else "")
     elif kind in ("minLength", "maxLength"):
