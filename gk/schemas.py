@@ -133,18 +133,32 @@ def worksheet_schema_for_template(template: dict[str, Any]) -> dict[str, Any]:
 
 
 def fingerprint() -> str:
-    """A hash of every shipped schema and template: part of the cache key."""
+    """A hash of every shipped schema, template and catalogue and of the code: the cache key."""
     digest = hashlib.sha256()
     folder = resources.files("gk.schema_files")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".json"):
             digest.update(entry.name.encode())
             digest.update(entry.read_bytes())
-    templates = resources.files("gk") / "templates"
-    for entry in sorted(templates.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".yaml"):
-            digest.update(entry.name.encode())
-            digest.update(entry.read_bytes())
+    package = resources.files("gk")
+    for folder in (package / "templates", *(package / "locale").iterdir()):
+        if not folder.is_dir():
+            continue
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.name.endswith((".yaml", ".po")):
+                digest.update(entry.name.encode())
+                digest.update(entry.read_bytes())
+    # The code itself: a changed installation must not answer from an older one's cache.
+    import os
+
+    import gk
+
+    base = os.path.dirname(gk.__file__)
+    for folder, _dirs, files in sorted(os.walk(base)):
+        for name in sorted(files):
+            if name.endswith(".py"):
+                st = os.stat(os.path.join(folder, name))
+                digest.update(f"{name}:{st.st_size}:{st.st_mtime_ns}".encode())
     return digest.hexdigest()[:16]
 
 
