@@ -1,0 +1,81 @@
+"""Small-count suppression for published counts of people, as official statistics do it.
+
+A count below the minimum is shown as ``<N`` (primary suppression). Where a total is
+published together with its parts, one hidden part could be worked back out of the total
+and the other parts; so the smallest part still shown is hidden as well (secondary, or
+complementary, suppression, shown as ``x``). When no other part is left, the total itself
+is hidden. This repeats until no hidden cell can be worked out of any published total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+
+SECONDARY_MARK = "x"
+
+
+def primary_mark(min_count: int) -> str:
+    """How a count below the minimum is shown, e.g. ``<3``."""
+    return f"<{min_count}"
+
+
+@dataclass(frozen=True, slots=True)
+class Group(Generic[K]):
+    """A published total and the cells it adds up."""
+
+    total: K
+    members: tuple[K, ...]
+
+
+@dataclass(slots=True)
+class Protected(Generic[K]):
+    """The cells as they may be published: numbers, ``<N`` or ``x``."""
+
+    values: dict[K, int | str]
+    primary: frozenset[K]
+    secondary: frozenset[K]
+
+    @property
+    def suppressed(self) -> int:
+        return len(self.primary) + len(self.secondary)
+
+
+def protect(cells: Mapping[K, int], groups: Sequence[Group[K]], min_count: int) -> Protected[K]:
+    """Suppress small cells and, where a total is published, enough others to keep them hidden.
+
+    ``cells`` holds every cell, totals included; each total is a key of ``cells`` too. The
+    order of ``cells`` breaks ties between equally small candidates for secondary
+    suppression, so the result is deterministic.
+    """
+    order = {key: index for index, key in enumerate(cells)}
+    primary = {key for key, value in cells.items() if value < min_count}
+    hidden = set(primary)
+    secondary: set[K] = set()
+    changed = True
+    while changed:
+        changed = False
+        for group in groups:
+            if group.total in hidden:
+                continue
+            members = [m for m in group.members if m in cells]
+            if sum(1 for m in members if m in hidden) != 1:
+                continue
+            shown = [m for m in members if m not in hidden]
+            pick = min(shown, key=lambda m: (cells[m], order[m])) if shown else group.total
+            hidden.add(pick)
+            secondary.add(pick)
+            changed = True
+    mark = primary_mark(min_count)
+    values: dict[K, int | str] = {}
+    for key, value in cells.items():
+        if key in primary:
+            values[key] = mark
+        elif key in secondary:
+            values[key] = SECONDARY_MARK
+        else:
+            values[key] = value
+    return Protected(values, frozenset(primary), frozenset(secondary))
