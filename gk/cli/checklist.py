@@ -29,7 +29,7 @@ def did_you_mean(value: str, candidates: list[str]) -> str:
     from gk.validate import suggest
 
     found = suggest(value, candidates)
-    return (" " + _("Did you mean '{value}'?").format(value=found)) if found else ""
+    return (" " + _("Did you mean '{guess}'?").format(guess=found)) if found else ""
 
 
 def known_alliance(repo: Repository, alliance: str) -> None:
@@ -45,13 +45,11 @@ def known_alliance(repo: Repository, alliance: str) -> None:
 'prozessmanagement' with its sections, a mark per item, notes and the progress per section
 and overall. Items marked not-applicable do not count; unanswered items are shown as such.
 
-Exit status: 0 shown, 1 the alliance has no such worksheet, 2 unknown alliance or worksheet.
-
-\b
-Examples:
+Exit status: 0 shown, 1 the alliance has no such worksheet, 2 unknown alliance or worksheet.""")
+             + "\n\n\b\n" + _("Examples:") + """
   gk checklist meerbusch
   gk checklist meerbusch --worksheet prozessmanagement-2020 --format markdown -o stand.md
-"""))
+""")
 @click.argument("alliance")
 @click.option("--worksheet", "worksheet_id", metavar="ID",
               help=_("Show this worksheet instead of the latest one."))

@@ -131,13 +131,11 @@ def inside_git_work_tree(folder: Path) -> bool:
 gk.yaml, the folders alliances/, services/, worksheets/ and templates/, a short German README
 for the team, .gitattributes, .editorconfig and the JSON Schemas for editors in .gk/schemas/.
 Runs 'git init' when git is installed and DIR is not yet inside a git repository.
-Refuses when DIR already holds a gk.yaml; files that exist already are kept.
-
-\b
-Examples:
+Refuses when DIR already holds a gk.yaml; files that exist already are kept.""")
+             + "\n\n\b\n" + _("Examples:") + """
   gk init
   gk init daten-rhein-kreis --name "Gemeinsam klappt's – Rhein-Kreis Neuss"
-"""))
+""")
 @click.argument("target_dir", metavar="[DIR]", required=False, type=click.Path(file_okay=False))
 @click.option("--name", help=_("Title of the repository for report headings (default: from the "
                                "folder name)."))

@@ -107,7 +107,7 @@ def _check_id(value: str, what: str) -> None:
     from gk.worksheets import is_slug, slugify
 
     if not is_slug(value):
-        fail(_("'{value}' is not a valid {what} id: use lower-case letters a–z, digits and "
+        fail(_("'{value}' is not a valid id for {what}: use lower-case letters a–z, digits and "
                "single hyphens (no umlauts, no spaces), for example '{example}'.").format(
                    value=value, what=what, example=slugify(value, 64) or "beispiel"))
 
@@ -165,27 +165,23 @@ def _usable_templates(root: Path) -> tuple[dict[str, dict[str, Any]], list[str]]
 required ones filled in, optional ones as commented lines with German explanations and the
 allowed values. The first line names the JSON Schema so that editors check while you type.
 In a terminal gk asks for the required values; otherwise give them as options.
-An existing file is never overwritten.
-
-\b
-Examples:
+An existing file is never overwritten.""")
+             + "\n\n\b\n" + _("Examples:") + """
   gk new alliance musterstadt
   gk new service musterstadt sprachcafe --title Sprachcafé --provider JMD \\
       --field language --open-to duldung --open-to gestattung
   gk new worksheet musterstadt prozessmanagement
-"""))
+""")
 @common_options
 def new() -> None:
     pass
 
 
-@new.command("alliance", help=_("""Write alliances/ID.yaml for a new local alliance.
-
-\b
-Example:
+@new.command("alliance", help=_("""Write alliances/ID.yaml for a new local alliance.""")
+             + "\n\n\b\n" + _("Example:") + """
   gk new alliance musterstadt --name "Stadt Musterstadt" --type kreisfreie-stadt \\
       --joined 2019-01-15 --lead-office "Kommunales Integrationszentrum"
-"""))
+""")
 @click.argument("alliance_id", metavar="ID")
 @click.option("--name", help=_("Name of the municipality, e.g. 'Stadt Meerbusch'."))
 @click.option("--type", "kind", type=click.Choice(_enum("alliance-type")),
@@ -206,11 +202,11 @@ def new_alliance(ctx: click.Context, alliance_id: str, name: str | None, kind: s
 
     root = repository_root(ctx)
     apply_language(ctx, root)
-    _check_id(alliance_id, _("alliance"))
+    _check_id(alliance_id, _("an alliance"))
     rel = f"alliances/{alliance_id}.yaml"
     _target(root, rel)
     if district is not None:
-        _check_id(district, _("alliance"))
+        _check_id(district, _("an alliance"))
     values = _complete({"name": name, "type": kind, "joined": joined, "organisation": lead_office},
                        [("name", "--name", _("Name of the municipality"), str),
                         ("type", "--type", _("Type of municipality"), "alliance-type"),
@@ -231,13 +227,11 @@ def new_alliance(ctx: click.Context, alliance_id: str, name: str | None, kind: s
     _write_new(root, rel, skeletons.alliance(alliance_id, data, today), "alliance", custom, None)
 
 
-@new.command("service", help=_("""Write services/ALLIANCE/ID.yaml for a new service.
-
-\b
-Example:
+@new.command("service", help=_("""Write services/ALLIANCE/ID.yaml for a new service.""")
+             + "\n\n\b\n" + _("Example:") + """
   gk new service musterstadt sprachcafe --title "Sprachcafé" --provider JMD \\
       --field language --open-to duldung --open-to gestattung --status active
-"""))
+""")
 @click.argument("alliance")
 @click.argument("service_id", metavar="ID")
 @click.option("--title", help=_("Name of the service."))
@@ -257,8 +251,8 @@ def new_service(ctx: click.Context, alliance: str, service_id: str, title: str |
 
     root = repository_root(ctx)
     apply_language(ctx, root)
-    _check_id(alliance, _("alliance"))
-    _check_id(service_id, _("service"))
+    _check_id(alliance, _("an alliance"))
+    _check_id(service_id, _("a service"))
     _existing_alliance(root, alliance)
     rel = f"services/{alliance}/{service_id}.yaml"
     _target(root, rel)
@@ -285,13 +279,11 @@ def new_service(ctx: click.Context, alliance: str, service_id: str, title: str |
 
 @new.command("worksheet", help=_("""Write worksheets/ALLIANCE/ID.yaml for a new worksheet of
 TEMPLATE (a shipped one or one of the repository's templates/). The id defaults to
-TEMPLATE-DATE. A 'prozessmanagement' sheet lists every item as open, with its text above it.
-
-\b
-Examples:
+TEMPLATE-DATE. A 'prozessmanagement' sheet lists every item as open, with its text above it.""")
+             + "\n\n\b\n" + _("Examples:") + """
   gk new worksheet musterstadt prozessmanagement
   gk new worksheet musterstadt begleitprotokoll --date 2026-11-20 --author Prozessbegleitung
-"""))
+""")
 @click.argument("alliance")
 @click.argument("template_id", metavar="TEMPLATE")
 @click.option("--id", "sheet_id", metavar="ID",
@@ -316,7 +308,7 @@ def new_worksheet(ctx: click.Context, alliance: str, template_id: str, sheet_id:
 
     root = repository_root(ctx)
     apply_language(ctx, root)
-    _check_id(alliance, _("alliance"))
+    _check_id(alliance, _("an alliance"))
     _existing_alliance(root, alliance)
     custom, broken = _usable_templates(root)
     known = sorted({*SHIPPED_TEMPLATES, *custom})
@@ -329,7 +321,7 @@ def new_worksheet(ctx: click.Context, alliance: str, template_id: str, sheet_id:
              + " " + _("Known templates: {ids}.").format(ids=", ".join(known)))
     day = date or resolve_today(None).isoformat()
     sheet_id = sheet_id or f"{template_id}-{day}"
-    _check_id(sheet_id, _("worksheet"))
+    _check_id(sheet_id, _("a worksheet"))
     rel = f"worksheets/{alliance}/{sheet_id}.yaml"
     if (root / rel).exists():
         fail(_("'{path}' already exists; gk new never overwrites a file. Choose another id with "

@@ -58,16 +58,14 @@ STATUS_CHOICES = ["open", "done", "dropped", "all"]
 then by due date (no due date last). Each to-do shows its reference
 ALLIANCE/WORKSHEET/TODO, which 'gk todo done' takes.
 
---owner matches any part of the owner, ignoring case.
-
-\b
-Examples:
+--owner matches any part of the owner, ignoring case.""")
+             + "\n\n\b\n" + _("Examples:") + """
   gk todo
   gk todo meerbusch --owner gfs
   gk todo --due-before 2026-12-31 --format markdown
   gk todo done meerbusch/prozessmanagement-2020/rollen-kreis-klaeren
   gk todo add meerbusch/prozessmanagement-2020 --title "ABH einladen" --due 2026-12-15
-"""))
+""")
 @click.option("--alliance", "alliance", hidden=True, default=None)
 @click.option("--owner", metavar="TEXT", help=_("Only to-dos whose owner contains TEXT."))
 @click.option("--status", type=click.Choice(STATUS_CHOICES), default="open", show_default=True,
@@ -156,13 +154,11 @@ def _write(root: Path, doc: Any, edit: Any, rel: str, dry_run: bool) -> None:
 
 @todo.command("done", help=_("""Mark one to-do as done. Only its 'status' line changes; the
 rest of the file (comments, order, quotes, blank lines) stays byte for byte. With --dry-run
-the change is shown as a diff and nothing is written.
-
-\b
-Examples:
+the change is shown as a diff and nothing is written.""")
+             + "\n\n\b\n" + _("Examples:") + """
   gk todo done meerbusch/prozessmanagement-2020/rollen-kreis-klaeren
   gk todo done meerbusch/prozessmanagement-2020/rollen-kreis-klaeren --dry-run
-"""))
+""")
 @click.argument("ref", metavar="ALLIANCE/WORKSHEET/TODO")
 @click.option("--dry-run", is_flag=True, help=_("Show the change as a diff; write nothing."))
 @common_options
@@ -202,14 +198,12 @@ def done(ctx: click.Context, ref: str, dry_run: bool) -> None:
 
 @todo.command("add", help=_("""Add a to-do at the end of a worksheet's to-do list. Without
 --id, the id is made from the title (unique within the worksheet). The rest of the file stays
-as it is. With --dry-run the change is shown as a diff and nothing is written.
-
-\b
-Examples:
+as it is. With --dry-run the change is shown as a diff and nothing is written.""")
+             + "\n\n\b\n" + _("Examples:") + """
   gk todo add meerbusch/prozessmanagement-2020 --title "Termin mit der ABH" \\
       --owner GfS --due 2026-12-15
   gk todo add koeln/begleitprotokoll-2025-03-11 --title "Protokoll verschicken" --item documentation
-"""))
+""")
 @click.argument("ref", metavar="ALLIANCE/WORKSHEET")
 @click.option("--title", required=True, help=_("What is to be done, in one sentence."))
 @click.option("--owner", help=_("Who takes it on: a role or body, not a person's name."))
