@@ -45,13 +45,11 @@ def unknown_alliance(alliance: str, known: list[str]) -> ReportError:
 @click.command(help=_("""Show the gaps of each alliance: fields x statuses (Duldung,
 Aufenthaltsgestattung) with declared gaps (from the current needs and services analysis)
 beside computed gaps (no active service open to that status for ages 18 to 27 in the
-alliance or its district), and the broken follow-up chains.
-
-\b
-Examples:
+alliance or its district), and the broken follow-up chains.""") + "\n\n\b\n" + _("Examples:")
+               + """
   gk gaps
   gk gaps meerbusch --format markdown -o luecken.md
-  gk gaps --format json"""))
+  gk gaps --format json""")
 @click.argument("alliance", required=False)
 @format_option(["text", "markdown", "json", "csv"])
 @output_option

@@ -40,13 +40,10 @@ gaps per field, broken chains, open and overdue to-dos, consulting days, Teilhab
 and target-group counts. Counts of people below privacy.min_count are shown as '<N'.
 
 REPO names data repositories (default: the current one). The period comes from --from/--to,
-else from the period in gk.yaml.
-
-\b
-Examples:
+else from the period in gk.yaml.""") + "\n\n\b\n" + _("Examples:") + """
   gk summarize --format markdown -o bericht.md
   gk summarize ../kreis-a ../kreis-b --region duesseldorf --format json
-  gk summarize --since 2025-01-01"""))
+  gk summarize --since 2025-01-01""")
 @click.argument("repos", nargs=-1, type=click.Path(file_okay=False), metavar="[REPO]...")
 @click.option("--from", "start", metavar="DATE", default=None,
               help=_("First day of the period (YYYY-MM-DD)."))

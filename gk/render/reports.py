@@ -282,7 +282,7 @@ def gaps_document(report: GapReport, title: str, esc: Escape) -> Document:
     chains = Section(_("Broken chains"))
     if report.broken_chains:
         chains.blocks.append(Table(
-            [_("From"), _("Service"), _("To"), _("Service"), _("Status"), _("Why")],
+            [_("From"), _("Service"), _("To"), _("Service"), _("Residence status"), _("Why")],
             [[esc(c.origin_ref), esc(c.origin.title), esc(c.target_ref),
               esc(c.target.title) if c.target is not None else "–",
               enum_label("residence-status", c.status), _reason(c)]
@@ -433,19 +433,17 @@ def _section_checklist(summary: Summary, esc: Escape, markdown: bool) -> Section
                 '    y-axis "%" 0 --> 100',
                 f"    bar [{', '.join(shares)}]",
             ])))
-    headers = [_("Item"), *(enum_label("item-status", s) for s in ITEM_STATUSES),
+    headers = [_("Section"), _("Item"), *(enum_label("item-status", s) for s in ITEM_STATUSES),
                _("unanswered")]
     rows = []
     for item, counts in figures.items():
         entry = texts.get(item)
-        if markdown and entry is not None:
-            shown = f"{esc(label(entry.text))} ({esc(item)})"
-            where = esc(label(sections.get(entry.section or "", {}))) if entry.section else ""
-            shown = f"{where}: {shown}" if where else shown
-        else:
-            shown = esc(item)
-        rows.append([shown, *(number(counts[s]) for s in (*ITEM_STATUSES, UNANSWERED))])
-    section.blocks.append(Table(headers, rows, (1, 2, 3, 4, 5),
+        where = esc(label(sections.get(entry.section or "", {})) or entry.section or "") \
+            if entry is not None else ""
+        shown = f"{esc(label(entry.text))} ({esc(item)})" if markdown and entry is not None \
+            else esc(item)
+        rows.append([where, shown, *(number(counts[s]) for s in (*ITEM_STATUSES, UNANSWERED))])
+    section.blocks.append(Table(headers, rows, (2, 3, 4, 5, 6),
                                 _("How many alliances' current sheets give each status to the "
                                   "item.")))
     return section
@@ -475,7 +473,7 @@ def _section_todos(summary: Summary, esc: Escape) -> Section:
     figures = summary.payload["todos"]
     rows = [[_named(summary, a, esc), number(v["open"]), number(v["overdue"])]
             for a, v in figures["by_alliance"].items()]
-    rows.append([_("Total"), number(figures["open"]), number(figures["overdue"])])
+    rows.append([_("Sum"), number(figures["open"]), number(figures["overdue"])])
     return Section(_("To-dos"), [Table(
         [_("Alliance"), _("open"), _("overdue")], rows, (1, 2),
         _("Open to-dos of all worksheets, older ones included; overdue ones were due before "
@@ -487,7 +485,7 @@ def _section_consulting(summary: Summary, esc: Escape) -> Section:
     rows = [[_named(summary, a, esc), number(used),
              number(figures["granted_by_alliance"].get(a))]
             for a, used in figures["by_alliance"].items()]
-    rows.append([_("Total"), number(figures["used"]), number(figures["granted"])])
+    rows.append([_("Sum"), number(figures["used"]), number(figures["granted"])])
     return Section(_("Consulting days"), [Table(
         [_("Alliance"), _("used"), _("granted")], rows, (1, 2),
         _("Days of the process consultants' protocols dated in the period, against the days "
@@ -501,7 +499,7 @@ def _section_participation(summary: Summary, esc: Escape) -> Section:
     for alliance, row in figures["by_alliance"].items():
         rows.append([_named(summary, alliance, esc), number(row["positions"]),
                      *(number(row["reached"].get(y)) for y in years)])
-    rows.append([_("Total"), number(figures["positions"]),
+    rows.append([_("Sum"), number(figures["positions"]),
                  *(number(figures["reached"][y]) for y in years)])
     return Section(_("Participation management (Teilhabemanagement)"), [Table(
         [_("Alliance"), _("positions"), *years], rows, tuple(range(1, len(years) + 2)),
@@ -513,7 +511,7 @@ def _section_target_group(summary: Summary, esc: Escape) -> Section:
     rows = [[_named(summary, a, esc), v["as_of"],
              _("unknown") if v["count"] == "unknown" else number(v["count"])]
             for a, v in figures["by_alliance"].items()]
-    rows.append([_("Total"), "", number(figures["total"])])
+    rows.append([_("Sum"), "", number(figures["total"])])
     return Section(_("Target group"), [Table(
         [_("Alliance"), _("as of"), _("people")], rows, (2,),
         _("The latest count of young adults in the target group per alliance; a district's "
@@ -566,7 +564,8 @@ def _section_changes(summary: Summary, esc: Escape) -> Section:
                   enum_label("residence-status", g["status"]), _("closed")]
                  for g in changes["gaps_closed"]]
     if gap_rows:
-        section.blocks.append(Table([_("Alliance"), _("Field"), _("Status"), _("change")],
+        section.blocks.append(Table([_("Alliance"), _("Field"), _("Residence status"),
+                                     _("change")],
                                     gap_rows, (), _("Computed gaps opened or closed since then.")))
     if not section.blocks:
         section.blocks.append(Para(_("Nothing changed.")))
