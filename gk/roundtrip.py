@@ -14,6 +14,7 @@ import contextlib
 import copy
 import difflib
 import io
+import json
 import os
 import re
 import tempfile
@@ -414,7 +415,9 @@ def add_todo(doc: Document, todo: dict[str, Any]) -> Edit:
             data["todos"] = [_fresh(todo, data)]
 
     expected = expected_data(doc, change)
-    body = [f"{key}: {scalar(value)}" for key, value in todo.items()]
+    # free text always in double quotes, like the examples and gk new write it
+    body = [f"{key}: {json.dumps(value, ensure_ascii=False)}" if key == "title"
+            else f"{key}: {scalar(value)}" for key, value in todo.items()]
     text, line = _append_entry(doc, body)
     if _verified(text, expected):
         return Edit(str(text), expected, line, True)

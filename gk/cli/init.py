@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from gk.cli.checklist import fail
-from gk.cli.common import common_options, resolve_today
+from gk.cli.common import apply_language, common_options, resolve_today
 from gk.i18n import _
 
 FOLDERS = ("alliances", "services", "worksheets", "templates")
@@ -146,6 +146,7 @@ def init(ctx: click.Context, target_dir: str | None, name: str | None, no_git: b
     from gk.roundtrip import create_new
     from gk.skeletons import write_schemas
 
+    apply_language(ctx, None)
     base = Path((ctx.find_root().obj or {}).get("directory") or ".")
     target = (base / target_dir) if target_dir else base
     if target.exists() and not target.is_dir():

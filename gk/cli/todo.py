@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -143,7 +142,7 @@ def _write(root: Path, doc: Any, edit: Any, rel: str, dry_run: bool) -> None:
     from gk.roundtrip import WriteRefused, commit, no_new_errors, unified_diff
 
     if dry_run:
-        sys.stdout.write(unified_diff(doc, edit.text, rel))
+        click.echo(unified_diff(doc, edit.text, rel), nl=False)
         click.echo(_("Dry run: nothing was written."), err=True)
         return
     try:
