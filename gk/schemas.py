@@ -132,7 +132,7 @@ def worksheet_schema_for_template(template: dict[str, Any]) -> dict[str, Any]:
     return bundle(source, defs())
 
 
-@lru_cache(maxsize=None)
+@cache
 def fingerprint() -> str:
     """A hash of every shipped schema, template and catalogue and of the code: the cache key."""
     digest = hashlib.sha256()
