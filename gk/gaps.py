@@ -84,6 +84,7 @@ class AllianceGaps:
     fields: tuple[str, ...]  # fields looked at, in SPEC order
     all_fields: bool  # True when all eight are looked at for want of ratings
     district: str | None  # whose services count here too
+    district_name: str | None
     offers: dict[tuple[str, str], int]  # counting services per (field, status)
     gaps: list[Gap] = dc_field(default_factory=list)
 
@@ -192,8 +193,9 @@ def analyse_gaps(repository: Repository, only: Collection[str] | None = None,
         district = district_of(repository, alliance)
         offers = index.offers(alliance, district)
         declared = declared_pairs(analysis)
+        found = repository.alliances.get(district) if district else None
         entry = AllianceGaps(alliance, repository.alliances[alliance].name, analysis, fields,
-                             all_fields, district, offers)
+                             all_fields, district, found.name if found else None, offers)
         looked = set(fields)
         for field_ in SERVICE_FIELDS:
             for status in STATUSES_OF_INTEREST:

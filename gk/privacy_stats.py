@@ -1,10 +1,10 @@
 """Small-count suppression for published counts of people, as official statistics do it.
 
 A count below the minimum is shown as ``<N`` (primary suppression). Where a total is
-published together with its parts, one hidden part could be worked back out of the total
-and the other parts; so the smallest part still shown is hidden as well (secondary, or
-complementary, suppression, shown as ``x``). When no other part is left, the total itself
-is hidden. This repeats until no hidden cell can be worked out of any published total.
+published together with its parts, a single hidden number in "total = sum of parts" could
+be worked back out; so the smallest part still shown is hidden as well (secondary, or
+complementary, suppression, shown as ``x``), or the total when no part is left. This
+repeats until no sum has exactly one hidden number, also across nested totals.
 """
 
 from __future__ import annotations
@@ -59,10 +59,10 @@ def protect(cells: Mapping[K, int], groups: Sequence[Group[K]], min_count: int) 
     while changed:
         changed = False
         for group in groups:
-            if group.total in hidden:
-                continue
+            # total = sum of members: with exactly one unknown, that one can be worked out
             members = [m for m in group.members if m in cells]
-            if sum(1 for m in members if m in hidden) != 1:
+            unknown = sum(1 for m in members if m in hidden) + (group.total in hidden)
+            if unknown != 1:
                 continue
             shown = [m for m in members if m not in hidden]
             pick = min(shown, key=lambda m: (cells[m], order[m])) if shown else group.total

@@ -213,8 +213,10 @@ def _looked_at_sentence(entry: AllianceGaps, esc: Escape) -> str:
         text = _("No field is looked at: the analysis of {date} rates no need as medium or "
                  "high.").format(date=esc(date))
     if entry.district:
+        shown = f"{esc(entry.district_name)} ({esc(entry.district)})" if entry.district_name \
+            else esc(entry.district)
         text += " " + _("Services of the district {district} count here too.").format(
-            district=esc(entry.district))
+            district=shown)
     return text
 
 
