@@ -9,12 +9,15 @@ On request it records the line and column of every value and key, keyed by JSON 
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from gk import findings as F
 from gk.i18n import _
+from gk.repo import FileTooLarge, UnsafeFile, read_data_file
 
 MAX_BYTES = 5 * 1024 * 1024  # documented in docs/codes.md (GK009)
 MAX_DEPTH = 64  # documented (GK008); real files nest to depth 5
@@ -40,6 +43,11 @@ _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 _MAYBE_SPECIAL = set("0123456789+-.~nNtTfF")
+_MAX_DIGITS = 4000
+# Characters YAML does not allow anywhere (outside its printable set); libyaml refuses them
+# with a byte offset, so gk finds them itself to name the right line and column.
+_NOT_PRINTABLE = re.compile(
+    r"[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def resolve_plain(value: str) -> Any:
@@ -55,13 +63,15 @@ def resolve_plain(value: str) -> Any:
     if value in _FALSE:
         return False
     if _INT.match(value):
+        if len(value) > _MAX_DIGITS:  # Python refuses longer ones; no count is that long
+            return value
         return int(value)
     if _FLOAT.match(value):
         return float(value)
     if _INT_OCT.match(value):
         return int(value[2:], 8)
     if _INT_HEX.match(value):
-        return int(value[2:], 16)
+        return int(value[2:], 16) if len(value) <= _MAX_DIGITS else value
     if value in _INF:
         return float("inf")
     if value in _NINF:
@@ -69,6 +79,11 @@ def resolve_plain(value: str) -> Any:
     if value in _NAN:
         return float("nan")
     return value
+
+
+def _short_tag(tag: str) -> str:
+    """A tag as it was written: ``!!python/object`` rather than its long form."""
+    return "!!" + tag[len(_CORE_TAG):] if tag.startswith(_CORE_TAG) else tag
 
 
 def _tagged(tag: str, value: str) -> Any:
@@ -105,8 +120,29 @@ class _Refused(Exception):
         self.finding = finding
 
 
+def _position(text: str, index: int) -> tuple[int, int]:
+    """Line and column (1-based) of ``text[index]``, counting line breaks as YAML does."""
+    lines = (text[:index] + "x").splitlines()
+    return len(lines), len(lines[-1])
+
+
+def _byte_position(raw: bytes, index: int) -> tuple[int, int]:
+    """Line and column (1-based, in characters) of the byte ``raw[index]``."""
+    before = raw[:index].decode("utf-8", "replace")
+    return _position(before, len(before))
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    """UTF-16 without a byte order mark: every other byte of ordinary text is zero."""
+    sample = raw[:1024]
+    if len(sample) < 4:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    return even.count(0) >= 0.7 * len(even) or odd.count(0) >= 0.7 * len(odd)
+
+
 def _decode(raw: bytes, file: str) -> tuple[str | None, F.Finding | None]:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"\x00" in raw[:1024] and _looks_utf16(raw)):
         return None, F.make(
             "GK005", file, 1, 1,
             _("The file is saved as UTF-16, not as UTF-8."),
@@ -114,8 +150,7 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, F.Finding | None]:
         )
     nul = raw.find(b"\x00")
     if nul >= 0:
-        line = raw.count(b"\n", 0, nul) + 1
-        column = nul - (raw.rfind(b"\n", 0, nul) + 1) + 1
+        line, column = _byte_position(raw, nul)
         return None, F.make(
             "GK005", file, line, column,
             _("The file contains a NUL byte: it is a binary file, not YAML text."),
@@ -124,17 +159,31 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, F.Finding | None]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
+        line, column = _byte_position(raw, exc.start)
         return None, F.make(
             "GK005", file, line, column,
             _("The file is not valid UTF-8 text (byte 0x{byte:02x}).").format(byte=raw[exc.start]),
             _("It was probably saved as Latin-1 or Windows-1252. Save it again with the "
               "encoding 'UTF-8'."),
         )
+    # A UTF-8 byte order mark is harmless (Windows editors write it); it is dropped so that
+    # columns in the first line stay right. Writing commands keep the file's own bytes.
     if text.startswith("\ufeff"):
-        text = text[1:]  # a UTF-8 byte order mark is harmless; Windows editors write it
+        text = text[1:]
     return text, None
+
+
+def _control_finding(text: str, file: str) -> F.Finding | None:
+    """A character YAML does not allow (a control character, often pasted in unseen)."""
+    match = _NOT_PRINTABLE.search(text)
+    if match is None:
+        return None
+    line, column = _position(text, match.start())
+    return F.make(
+        "GK005", file, line, column,
+        _("The file contains a control character that YAML does not allow."),
+        _("Delete the invisible character at this place (it was probably pasted in)."),
+    )
 
 
 def _tab_finding(text: str, file: str) -> F.Finding | None:
@@ -154,7 +203,7 @@ def _tab_finding(text: str, file: str) -> F.Finding | None:
 
 # libyaml's English problem texts, turned into plain-language explanations.
 _SYNTAX_HELP: tuple[tuple[str, str, str], ...] = (
-    ("mapping values are not allowed here",
+    ("mapping values are not allowed",
      "A colon is not allowed at this place.",
      "If the text itself contains ': ', put the whole text in quotes; otherwise check the "
      "indentation of this line."),
@@ -200,18 +249,41 @@ _SYNTAX_HELP: tuple[tuple[str, str, str], ...] = (
 def _syntax_finding(exc: Exception, text: str, file: str) -> F.Finding:
     problem = str(getattr(exc, "problem", "") or "")
     mark = getattr(exc, "problem_mark", None)
-    if mark is not None:
-        line, column = mark.line + 1, mark.column + 1
-    else:  # ReaderError: a character index
-        position = int(getattr(exc, "position", 0) or 0)
-        line = text.count("\n", 0, position) + 1
-        column = position - (text.rfind("\n", 0, position) + 1) + 1
-        problem = str(getattr(exc, "reason", "") or problem or exc)
+    if mark is None:  # ReaderError: libyaml names a byte offset
+        found = _control_finding(text, file)
+        if found is not None:
+            return found
+        raw = text.encode("utf-8", "surrogatepass")
+        line, column = _byte_position(raw, min(int(getattr(exc, "position", 0) or 0), len(raw)))
         return F.make(
             "GK005", file, line, column,
             _("The file contains a control character that YAML does not allow."),
             _("Delete the invisible character at this place (it was probably pasted in)."),
         )
+    line, column = mark.line + 1, mark.column + 1
+    context = str(getattr(exc, "context", "") or "")
+    context_mark = getattr(exc, "context_mark", None)
+    if context_mark is not None and (
+            ("end of stream" in problem and "quoted scalar" in context)
+            or "did not find expected ','" in problem):
+        # An unclosed quote or bracket is noticed later; the fix belongs where it opened.
+        line, column = context_mark.line + 1, context_mark.column + 1
+    elif "did not find expected key" in problem or "expected <block end>" in problem:
+        lines = text.splitlines()
+        here = lines[line - 1] if 0 < line <= len(lines) else ""
+        if here[column - 1 : column + 1] in ("- ", "-"):
+            return F.make(
+                "GK001", file, line, column,
+                _("A list entry ('- ') stands where a key was expected."),
+                _("Write 'key: value' here, or indent the list below the key it belongs to."),
+            )
+        if here[: column - 1].strip():
+            return F.make(
+                "GK001", file, line, column,
+                _("Unexpected text after the value."),
+                _("If the text belongs to the value, put the whole value in quotes; otherwise "
+                  "start a new line for the next key."),
+            )
     for needle, what, fix in _SYNTAX_HELP:
         if needle in problem:
             return F.make("GK001", file, line, column, _(what), _(fix))
@@ -240,7 +312,7 @@ class _Builder:
         if tag is not None and tag != "!" and tag not in _ALLOWED_TAGS:
             raise self.refuse(
                 "GK011", event.start_mark,
-                _("The YAML tag '{tag}' is not supported.").format(tag=tag),
+                _("The YAML tag '{tag}' is not supported.").format(tag=_short_tag(tag)),
                 _("Remove the tag (the word starting with '!'); gk reads only plain data."),
             )
         value = event.value
@@ -252,7 +324,8 @@ class _Builder:
 
     def build(self, loader: Any) -> Any:
         positions = self.positions
-        # Each frame: [container, path, pending key or marker, key mark, anchor, node count at start]
+        # Each frame: [container, path, pending key or marker, key mark, anchor,
+        #              node count at start]
         stack: list[list[Any]] = []
         root: Any = None
         no_key = object()
@@ -333,11 +406,14 @@ class _Builder:
                     if not stack:
                         return root
                 else:
-                    if event.tag is not None and event.tag not in _ALLOWED_TAGS and event.tag != "!":
+                    tag = event.tag
+                    if tag is not None and tag not in _ALLOWED_TAGS and tag != "!":
                         raise self.refuse(
                             "GK011", mark,
-                            _("The YAML tag '{tag}' is not supported.").format(tag=event.tag),
-                            _("Remove the tag (the word starting with '!'); gk reads only plain data."),
+                            _("The YAML tag '{tag}' is not supported.").format(
+                                tag=_short_tag(tag)),
+                            _("Remove the tag (the word starting with '!'); gk reads only "
+                              "plain data."),
                         )
                     if len(stack) >= MAX_DEPTH:
                         raise self.refuse(
@@ -389,6 +465,10 @@ def _parser(text: str) -> Any:
 def load_text(text: str, file: str, positions: Positions | None = None) -> Loaded:
     """Parse YAML text that is already known to be clean UTF-8."""
     result = Loaded(text=text)
+    control = _control_finding(text, file)
+    if control is not None:
+        result.findings.append(control)
+        return result
     if "\t" in text:
         tab = _tab_finding(text, file)
         if tab is not None:
@@ -401,7 +481,8 @@ def load_text(text: str, file: str, positions: Positions | None = None) -> Loade
         if type(event).__name__ == "StreamEndEvent":
             result.findings.append(F.make(
                 "GK012", file, 1, 1,
-                _("The file is empty."),
+                _("The file contains only comments, no data.") if text.strip()
+                else _("The file is empty."),
                 _("Fill it in (gk new writes a complete skeleton) or delete it."),
             ))
             return result
@@ -450,22 +531,72 @@ def load_text(text: str, file: str, positions: Positions | None = None) -> Loade
     return result
 
 
+def too_large(file: str, size: int) -> F.Finding:
+    """The finding for a file beyond ``MAX_BYTES`` (which is never read)."""
+    megabytes = -(-size // (1024 * 1024))  # rounded up: 5 MB and a byte is more than 5 MB
+    return F.make(
+        "GK009", file, 1, 1,
+        _("The file is {size} MB large; gk reads files up to {limit} MB.").format(
+            size=megabytes, limit=MAX_BYTES // (1024 * 1024)),
+        _("Data files are small; this is probably not a gk file. Split or remove it."),
+    )
+
+
 def load_bytes(raw: bytes, file: str, positions: Positions | None = None) -> Loaded:
+    """Load the bytes of one file: decoding, syntax and limits checked, findings as values."""
     if len(raw) > MAX_BYTES:
-        return Loaded(findings=[F.make(
-            "GK009", file, 1, 1,
-            _("The file is {size} MB large; gk reads files up to {limit} MB.").format(
-                size=len(raw) // (1024 * 1024), limit=MAX_BYTES // (1024 * 1024)),
-            _("Data files are small; this is probably not a gk file. Split or remove it."),
-        )])
+        return Loaded(findings=[too_large(file, len(raw))])
     text, problem = _decode(raw, file)
     if problem is not None or text is None:
         return Loaded(findings=[problem] if problem else [])
     return load_text(text, file, positions)
 
 
+def load_file(root: str | os.PathLike[str], rel: str,
+              positions: Positions | None = None) -> Loaded:
+    """Read and load the data file ``rel`` of the repository at ``root``.
+
+    Never opens what is not a regular file inside the repository, never reads more than
+    ``MAX_BYTES``; every problem, reading included, comes back as a finding."""
+    try:
+        raw = read_data_file(root, rel, MAX_BYTES)
+    except FileTooLarge as exc:
+        return Loaded(findings=[too_large(rel, exc.size)])
+    except OSError as exc:
+        return Loaded(findings=[unreadable(rel, exc)])
+    return load_bytes(raw, rel, positions)
+
+
+def unreadable(file: str, exc: OSError) -> F.Finding:
+    """GK010 for a file that could not be read, in words a person understands."""
+    if isinstance(exc, UnsafeFile):
+        if exc.errno == errno.EXDEV:
+            message = _("This file is a link to a place outside the data repository; gk does "
+                        "not follow it.")
+            hint = _("Copy the file into the repository instead of linking to it.")
+        else:
+            message = _("This is not an ordinary file but a pipe, a device or a socket; gk "
+                        "does not open it.")
+            hint = _("Remove it from the data folders; only YAML text files belong here.")
+        return F.make("GK010", file, 1, 1, message, hint)
+    reasons = {
+        errno.ENOENT: _("it does not exist (any more)"),
+        errno.EACCES: _("you are not allowed to read it"),
+        errno.EPERM: _("you are not allowed to read it"),
+        errno.ELOOP: _("its links go round in a circle"),
+        errno.EISDIR: _("it is a folder"),
+    }
+    reason = reasons.get(exc.errno or 0, exc.strerror or str(exc))
+    return F.make(
+        "GK010", file, 1, 1,
+        _("The file cannot be read ({error}).").format(error=reason),
+        _("Check that the file exists and that you may read it."))
+
+
 def locate(text: str, path: Path, key: bool = False) -> tuple[int, int]:
-    """Line and column (1-based) of the value at ``path`` (or of its key); nearest parent if absent."""
+    """Line and column (1-based) of the value at ``path`` (or of its key).
+
+    A missing value is shown at its nearest parent."""
     positions: Positions = {}
     load_text(text, "", positions)
     probe = tuple(path)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +41,8 @@ def find_root(start: Path) -> Path:
             return folder
     raise RepositoryError(
         _("No gk data repository found at '{path}' or above it (no {config}). "
-          "Create one with 'gk init' or name it with -C DIR.").format(path=start, config=CONFIG_FILE)
+          "Create one with 'gk init' or name it with -C DIR.").format(
+              path=start, config=CONFIG_FILE)
     )
 
 
@@ -52,89 +55,215 @@ def _inside(root_real: str, path: str) -> bool:
     return real == root_real or real.startswith(root_real + os.sep)
 
 
-def discover(root: Path) -> tuple[list[SourceFile], list[F.Finding]]:
-    """All data files of the repository, sorted, plus layout findings for files out of place."""
-    files: list[SourceFile] = [SourceFile(CONFIG_FILE, "config", None, "gk")]
-    problems: list[F.Finding] = []
-    root_real = os.path.realpath(root)
+class UnsafeFile(OSError):
+    """A path gk refuses to open: no regular file, or outside the repository."""
 
-    def stray(rel: str, is_yaml: bool, expected: str) -> None:
+
+class FileTooLarge(OSError):
+    """A data file larger than the limit; ``size`` holds its size in bytes."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(errno.EFBIG, "file too large")
+        self.size = size
+
+
+_READ_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+               | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+
+
+def read_data_file(root: str | os.PathLike[str], rel: str, limit: int) -> bytes:
+    """The bytes of the data file ``rel`` under ``root``, read without surprises.
+
+    Only a regular file inside the repository (links resolved) is opened: a FIFO, a device,
+    a socket or a link that leads out of the repository raises ``UnsafeFile`` before anything
+    is opened, so nothing can block, read endlessly or show a file from elsewhere. A file
+    larger than ``limit`` bytes raises ``FileTooLarge``; other problems raise ``OSError``.
+    """
+    root_real = os.path.realpath(root)
+    path = os.path.join(root_real, rel)
+    if not _inside(root_real, path):
+        raise UnsafeFile(errno.EXDEV, "outside the repository")
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise UnsafeFile(errno.EINVAL, "not a regular file")
+    # O_NONBLOCK: should the path have become a FIFO since the stat, open does not wait.
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise UnsafeFile(errno.EINVAL, "not a regular file")
+        if st.st_size > limit:
+            raise FileTooLarge(st.st_size)
+        chunks = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(fd)
+    raw = b"".join(chunks)
+    if len(raw) > limit:  # it grew while being read
+        raise FileTooLarge(len(raw))
+    return raw
+
+
+class _Discovery:
+    """One walk over the repository: the data files found and the layout findings."""
+
+    def __init__(self, root: Path) -> None:
+        self.root_real = os.path.realpath(root)
+        self.files: list[SourceFile] = []
+        self.problems: list[F.Finding] = []
+
+    def entries(self, path: str, rel: str) -> list[os.DirEntry[str]]:
+        """The visible entries of a folder, sorted; an unreadable folder is reported."""
+        try:
+            with os.scandir(path) as listing:
+                return sorted((e for e in listing if not _is_hidden(e.name)), key=lambda e: e.name)
+        except OSError as exc:
+            self.problems.append(F.make(
+                "GK010", rel, 1, 1,
+                _("The folder cannot be read ({error}).").format(error=exc.strerror or exc),
+                _("Check that the folder exists and that you may read it.")))
+            return []
+
+    def stray(self, rel: str, is_yaml: bool, expected: str) -> None:
         if is_yaml:
-            problems.append(F.make(
-                "GK201", rel, 1, 1,
-                _("No kind of gk file belongs at this place."), expected))
+            self.problems.append(F.make(
+                "GK201", rel, 1, 1, _("No kind of gk file belongs at this place."), expected))
         else:
-            problems.append(F.make(
+            self.problems.append(F.make(
                 "GK205", rel, 1, 1,
                 _("This is not a YAML file; gk ignores it."),
                 _("Keep documents (Word, PDF, spreadsheets) outside the data folders.")))
 
-    def accept(path: str, rel: str, kind: str, alliance: str | None) -> None:
-        name = os.path.basename(rel)
-        if os.path.islink(path) and not _inside(root_real, path):
-            problems.append(F.make(
-                "GK010", rel, 1, 1,
-                _("This file is a link to a place outside the data repository; gk does not "
-                  "follow it."),
-                _("Copy the file into the repository instead of linking to it.")))
+    def linked_folder(self, rel: str) -> None:
+        self.problems.append(F.make(
+            "GK010", rel, 1, 1,
+            _("This folder is a link; gk does not follow links to folders."),
+            _("Move the folder itself into the repository instead of linking to it.")))
+
+    def refused(self, entry: os.DirEntry[str], rel: str) -> bool:
+        """Report and refuse an entry that must not be opened as a data file.
+
+        Uses what ``scandir`` already knows, so only links cost a ``stat``."""
+        message = hint = ""
+        if entry.is_symlink():
+            try:
+                os.stat(entry.path)
+            except OSError:
+                message = _("This file is a link that leads nowhere (its target is missing, or "
+                            "the links go round in a circle).")
+                hint = _("Delete the link, or copy the file itself into the repository.")
+            else:
+                if not _inside(self.root_real, entry.path):
+                    message = _("This file is a link to a place outside the data repository; "
+                                "gk does not follow it.")
+                    hint = _("Copy the file into the repository instead of linking to it.")
+        if not message:
+            try:
+                regular = entry.is_file()
+            except OSError:
+                regular = False
+            if not regular:
+                message = _("This is not an ordinary file but a pipe, a device or a socket; gk "
+                            "does not open it.")
+                hint = _("Remove it from the data folders; only YAML text files belong here.")
+        if message:
+            self.problems.append(F.make("GK010", rel, 1, 1, message, hint))
+            return True
+        return False
+
+    def accept(self, entry: os.DirEntry[str], rel: str, kind: str, alliance: str | None) -> None:
+        name = entry.name
+        if not name.endswith((".yaml", ".yml")):
+            self.stray(rel, False, "")
+        elif self.refused(entry, rel):
             return
-        if name.endswith(".yml"):
-            problems.append(F.make(
+        elif name.endswith(".yml"):
+            self.problems.append(F.make(
                 "GK201", rel, 1, 1,
                 _("The file ends in '.yml'; gk reads only files ending in '.yaml'."),
                 _("Rename it to '{name}'.").format(name=name[:-4] + ".yaml")))
-            return
-        if not name.endswith(".yaml"):
-            stray(rel, False, "")
-            return
-        files.append(SourceFile(rel, kind, alliance, name[:-5]))
-
-    try:
-        top = sorted(os.scandir(root), key=lambda e: e.name)
-    except OSError as exc:
-        raise RepositoryError(_("Cannot read the folder '{path}': {error}").format(
-            path=root, error=exc.strerror)) from exc
-    for entry in top:
-        if _is_hidden(entry.name):
-            continue
-        if entry.name in KIND_FOLDERS and entry.is_dir(follow_symlinks=False):
-            kind = KIND_FOLDERS[entry.name]
-            _walk_kind_folder(entry, kind, accept, stray)
-        elif entry.is_file() and entry.name.endswith((".yaml", ".yml")) and entry.name != CONFIG_FILE:
-            stray(entry.name, True, _(
-                "Alliances belong in 'alliances/', services in 'services/<alliance>/', "
-                "worksheets in 'worksheets/<alliance>/'."))
-    files[1:] = sorted(files[1:], key=lambda f: f.rel)
-    return files, problems
-
-
-def _walk_kind_folder(folder: os.DirEntry[str], kind: str, accept, stray) -> None:  # type: ignore[no-untyped-def]
-    nested = folder.name in _NESTED
-    for entry in sorted(os.scandir(folder.path), key=lambda e: e.name):
-        if _is_hidden(entry.name):
-            continue
-        rel = f"{folder.name}/{entry.name}"
-        is_yaml = entry.name.endswith((".yaml", ".yml"))
-        if entry.is_dir(follow_symlinks=False):
-            if not nested:
-                stray(rel, True, _("'{folder}/' holds files only, no sub-folders.").format(
-                    folder=folder.name))
-                continue
-            for sub in sorted(os.scandir(entry.path), key=lambda e: e.name):
-                if _is_hidden(sub.name):
-                    continue
-                sub_rel = f"{rel}/{sub.name}"
-                if sub.is_dir(follow_symlinks=False):
-                    stray(sub_rel, True, _("'{folder}/<alliance>/' holds files only, no "
-                                           "sub-folders.").format(folder=folder.name))
-                else:
-                    accept(sub.path, sub_rel, kind, entry.name)
-        elif nested:
-            if is_yaml:
-                stray(rel, True, _("Put the file into the folder of its alliance: "
-                                   "'{folder}/<alliance>/{name}'.").format(
-                                       folder=folder.name, name=entry.name))
-            else:
-                stray(rel, False, "")
         else:
-            accept(entry.path, rel, kind, None)
+            self.files.append(SourceFile(rel, kind, alliance, name[:-5]))
+
+    def walk(self, root: Path) -> None:
+        try:
+            with os.scandir(root) as listing:
+                top = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            raise RepositoryError(_("Cannot read the folder '{path}': {error}").format(
+                path=root, error=exc.strerror)) from exc
+        for entry in top:
+            if _is_hidden(entry.name):
+                continue
+            if entry.name == CONFIG_FILE:
+                if not self.refused(entry, CONFIG_FILE):
+                    self.files.append(SourceFile(CONFIG_FILE, "config", None, "gk"))
+            elif entry.name in KIND_FOLDERS:
+                if entry.is_dir(follow_symlinks=False):
+                    self.walk_kind_folder(entry, KIND_FOLDERS[entry.name])
+                elif entry.is_symlink():
+                    self.linked_folder(entry.name)
+                else:
+                    self.stray(entry.name, True, _("'{name}' must be a folder.").format(
+                        name=entry.name))
+            elif entry.name.endswith((".yaml", ".yml")):
+                self.stray(entry.name, True, _(
+                    "Alliances belong in 'alliances/', services in 'services/<alliance>/', "
+                    "worksheets in 'worksheets/<alliance>/'."))
+
+    def walk_kind_folder(self, folder: os.DirEntry[str], kind: str) -> None:
+        nested = folder.name in _NESTED
+        for entry in self.entries(folder.path, folder.name):
+            rel = f"{folder.name}/{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                if not nested:
+                    self.stray(rel, True, _("'{folder}/' holds files only, no sub-folders.")
+                               .format(folder=folder.name))
+                    continue
+                for sub in self.entries(entry.path, rel):
+                    sub_rel = f"{rel}/{sub.name}"
+                    if sub.is_dir(follow_symlinks=False):
+                        self.stray(sub_rel, True, _("'{folder}/<alliance>/' holds files only, "
+                                                    "no sub-folders.").format(folder=folder.name))
+                    elif _is_linked_folder(sub):
+                        self.linked_folder(sub_rel)
+                    else:
+                        self.accept(sub, sub_rel, kind, entry.name)
+            elif _is_linked_folder(entry):
+                self.linked_folder(rel)
+            elif nested:
+                if entry.name.endswith((".yaml", ".yml")):
+                    self.stray(rel, True, _("Put the file into the folder of its alliance: "
+                                            "'{folder}/<alliance>/{name}'.").format(
+                                                folder=folder.name, name=entry.name))
+                else:
+                    self.stray(rel, False, "")
+            else:
+                self.accept(entry, rel, kind, None)
+
+
+def _is_linked_folder(entry: os.DirEntry[str]) -> bool:
+    if not entry.is_symlink():
+        return False
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def discover(root: Path) -> tuple[list[SourceFile], list[F.Finding]]:
+    """All data files of the repository, sorted (``gk.yaml`` first), plus layout findings.
+
+    Entries that must not be opened (links out of the repository or into nothing, pipes,
+    devices) are left out of the list and reported as GK010 instead.
+    """
+    walk = _Discovery(root)
+    walk.walk(root)
+    config = [f for f in walk.files if f.kind == "config"]
+    others = sorted((f for f in walk.files if f.kind != "config"), key=lambda f: f.rel)
+    return [*config, *others], walk.problems

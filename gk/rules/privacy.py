@@ -1,14 +1,21 @@
 """Privacy (warnings): what looks like personal data about people in any text of a file.
 
-* GK501: an e-mail address that looks private (a free-mail provider, or first.last@).
-* GK502: a mobile phone number (organisations are reached through their switchboard).
-* GK503: a date of birth ("geb. 01.02.2003", "Geburtsdatum", "born").
-* GK504: a file number (Aktenzeichen, BAMF case number).
-* GK505: the name of a person where a role belongs ("Herr …", "Frau …", "Klient …", a first
-  name followed by a surname in a role field).
+* GK501: an e-mail address that looks private: at a free-mail provider (gmail.com, web.de,
+  gmx.de, …), or personal (``anna.schmidt@``, ``a.schmidt@``) rather than an office's.
+* GK502: a phone number that looks private: a German mobile number (015x, 016x, 017x), a
+  foreign number, or one labelled "privat", "Handy", "mobil" or "WhatsApp". The switchboard
+  or office number of an organisation is fine.
+* GK503: a date of birth ("geb. 01.02.2003", "Geburtsdatum", "Jahrgang 2001", "born").
+* GK504: a file number: an Aktenzeichen or Geschäftszeichen ("Az. 123-45/2019"), a BAMF case
+  number (``1234567-423``), a Jobcenter BG number or a customer number of the employment
+  agency (``123D456789``), an AZR number.
+* GK505: the name of a person where a role belongs: "Herr Yilmaz", "Frau Dr. Weber",
+  "Klientin Mariam", a first name and surname in free text, or a name in a field that holds a
+  role (``author``, ``owner``, ``contact``, ``participants``, ``consultant``).
 
 The repository must hold roles and organisations only. A deliberate exception, such as the
-public address of an office, is marked on its line with ``# gk: ignore GK501``.
+public address of an office, is marked on its line with ``# gk: ignore GK501`` (several
+codes separated by commas).
 """
 
 from __future__ import annotations
@@ -24,32 +31,138 @@ from gk.rules import Problem
 
 CODES = ("GK501", "GK502", "GK503", "GK504", "GK505")
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-_FREEMAIL = re.compile(
-    r"@(gmail|googlemail|web|gmx|hotmail|outlook|live|yahoo|icloud|me|t-online|posteo|"
-    r"freenet|aol|mail|protonmail|proton|arcor|online|yandex)\.", re.IGNORECASE)
-_ROLE_LOCAL = re.compile(
-    r"^(info|kontakt|contact|team|office|buero|büro|post|poststelle|mail|service|beratung|"
-    r"integration|ki|jmd|migration|verwaltung|sekretariat|anmeldung|zentrale|geschaeftsstelle|"
-    r"gfs|teilhabe|thm|jobcenter|ausbildung|bildung|sprache|wohnen|hilfe|netzwerk|"
-    r"koordination|bündnis|buendnis|gemeinsam-klappts|noreply|presse)\b", re.IGNORECASE)
-_PERSON_LOCAL = re.compile(r"^[a-z]+[._][a-z]+$", re.IGNORECASE)
-_MOBILE = re.compile(r"(?<![\d/])(?:\+49[\s/-]?|0049[\s/-]?|0)1[5-7][0-9][\s/-]?[0-9][0-9\s/-]{5,12}[0-9]")
-_BIRTH = re.compile(
-    r"(geb\.|geboren|geburtsdatum|geburtstag|date of birth|\bdob\b|\bborn\b)[\s:]*(am\s+|on\s+)?"
-    r"(\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2})", re.IGNORECASE)
-_FILE_NUMBER = re.compile(
-    r"(\bAz\.?\s*[:.]?\s*[A-Z0-9][\w/.-]*\d|\bAktenzeichen\b\s*[:.]?\s*[\w/.-]*\d|"
-    r"\b\d{7}\s?-\s?\d{3}\b|\bBAMF[- ]?(Nr|Nummer)\.?\s*[:.]?\s*\d)", re.IGNORECASE)
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# --- e-mail ---------------------------------------------------------------------------------
+
+_EMAIL = re.compile(
+    r"(?<![\w.%+-])([A-Za-z0-9._%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
+# Free-mail providers: whole domains, so that mail.stadt-koeln.de is not taken for mail.de.
+_FREEMAIL = _wordset("""
+gmail.com googlemail.com web.de gmx.de gmx.net gmx.at gmx.ch gmx.com gmx.eu hotmail.com
+hotmail.de hotmail.fr outlook.com outlook.de live.com live.de msn.com yahoo.com yahoo.de
+yahoo.fr ymail.com icloud.com me.com mac.com t-online.de posteo.de posteo.net freenet.de
+aol.com aol.de mail.de email.de online.de arcor.de protonmail.com protonmail.ch proton.me
+pm.me yandex.com yandex.ru mail.ru gmx.org mailbox.org tutanota.com tutanota.de tuta.io
+kabelmail.de vodafone.de unitybox.de 1und1.de outlook.at hotmail.co.uk
+""")
+# Local parts of office addresses: a person's name never looks like these.
+_ROLE_WORDS = _wordset("""
+info kontakt contact team office buero büro post poststelle mail service beratung
+integration ki kim jmd mbe migration migrationsdienst verwaltung sekretariat anmeldung
+zentrale geschaeftsstelle gfs teilhabe teilhabemanagement thm jobcenter ausbildung bildung
+sprache wohnen hilfe netzwerk koordination koordinierung buendnis bündnis gemeinsam klappts
+gemeinsam-klappts noreply no-reply presse jugend jugendamt sozialamt sozial soziales amt
+stadt kreis gemeinde rathaus schule vhs projekt projekte fluechtlinge flüchtlinge
+asyl auslaenderbehoerde auslaenderamt welcome willkommen kommunal ehrenamt support
+anfragen empfang leitung vorstand personal bewerbung karriere fachbereich fachdienst
+abteilung referat dezernat geschaeftsfuehrung ombudsstelle caritas diakonie awo drk
+""")
+_LOCAL_PARTS = re.compile(r"[._-]")
+
+# --- first names ----------------------------------------------------------------------------
+
+# Frequent first names in Germany and among young refugees (Syria, Afghanistan, Iraq,
+# Eritrea, Somalia, Guinea, Turkey, Iran, Nigeria, Ukraine). A pair "first name + capitalised
+# word" is taken for a person's name; single words are not, to keep notes about "Simon-
+# Stiftung" or "St. Martin" quiet.
+_FIRST_NAMES = _wordset("""
+abdul abdullah abdullahi abdulrahman abdi abdirahman abdo abiola adam adama adel ahmad
+ahmed ahmet aisha alexander alexandra ali alina amadou amani amina amir amira ana
+andrea andreas angelika anja anna anne ansgar anton ayse aylin bakary bashir ben benjamin
+bernd bilal birgit brigitte carina carsten chiara christian christina christine claudia
+daniel daniela david dawit deniz dennis dieter dirk dominik elena elias elif emily emin
+emma emre eric erik esra eva fabian fatema fatima fatma felix finn florian frank franziska
+friedrich gabriele georg gerhard habib hadi hafiz hamid hamza hannah hans hassan heike
+heinz helga helmut hussein ibrahim idris ina ines irina isa isabel issa jakob jamal jan
+jana jannik jasmin jens jessica johanna johannes jonas josef julia julian jürgen kai karim
+karin karl katharina kathrin katja katrin kerstin khaled khalid kevin klaus konstantin
+lamin lara laura lea lena leon leonie lina lisa louis luca lukas maik malik mamadou manuel
+manfred marc marcel maria mariam marie marina mario marius marko markus martin martina
+marvin matthias max maxim melanie mehmet mesut michael michaela mike milad mirjam mohamed
+mohammad mohammed monika moritz mousa muhammad muhammed murat musa mustafa nadia nadine
+nasir natalia nicole niklas nils nina noah nora olga oliver omar omid osman pascal patrick
+paul paula peter petra philipp rahel rainer ralf rami rania rashid reza robert robin sabine
+sabrina sahar said salma sami samir samira sandra sara sarah sascha sebastian selin sevgi
+shirin silke simon simone sofia sonja sophie stefan stefanie steffen stephan susanne sven
+tanja tarek thomas tim timo tobias tom torsten ursula uwe vanessa viktor waltraud werner
+wolfgang yasin yasmin yonas youssef yusuf zahra zainab zeynep
+""")
+# Words after a first name that make it part of an organisation or place ("Martin Luther",
+# "Anne Frank" as school names come hyphenated or with one of these).
+_NOT_SURNAMES = _wordset("""
+schule gesamtschule grundschule realschule gymnasium berufskolleg stift stiftung haus
+heim zentrum kirche gemeinde kita kindergarten klinik krankenhaus hospital straße strasse
+platz weg allee park campus akademie institut werk werkstatt verein
+""")
+_NAME_WORD = r"[A-ZÄÖÜ][a-zäöüßéèç]+(?:-[A-ZÄÖÜ][a-zäöüßéèç]+)?"
+_NAME_PAIR = re.compile(rf"(?<![\w-])({_NAME_WORD})\s+({_NAME_WORD})(?![\w-])")
+_SURNAME_FIRST = re.compile(rf"^\s*({_NAME_WORD}),\s+({_NAME_WORD})\s*$")
+_INITIAL_NAME = re.compile(rf"^\s*(?:Dr\.\s*)?[A-ZÄÖÜ]\.\s*({_NAME_WORD})\s*$")
+
+# Fields that hold a role or an organisation, never a person's name.
+_ROLE_KEYS = frozenset({"author", "owner", "contact", "participants", "consultant"})
+
+# --- people addressed by title ------------------------------------------------------------
+
 _HONORIFIC = re.compile(
-    r"\b(Herrn?|Frau|Hr\.|Fr\.|Mr\.?|Mrs\.?|Ms\.?|Klient(?:in)?|Teilnehmer(?:in)?|Bewohner(?:in)?|"
-    r"Schüler(?:in)?)\s+[A-ZÄÖÜ][a-zäöüß]+")
-# Fields that should hold a role or organisation, never a person's name.
-_ROLE_KEYS = {"author", "owner", "contact", "participants", "consultant"}
-_FIRST_NAMES = frozenset(["ahmad", "ahmed", "ali", "amir", "anna", "andreas", "bernd", "christian", "claudia", "daniel", "david", "elena", "emma", "fatima", "frank", "hamid", "hassan", "ibrahim", "jan", "jana", "jens", "julia", "karin", "katrin", "klaus", "lea", "leon", "lena", "lisa", "marco", "maria", "mariam", "markus", "martin", "max", "michael", "mohamed", "mohammed", "muhammad", "nadia", "omar", "peter", "petra", "ralf", "sabine", "sandra", "sara", "sarah", "simon", "stefan", "susanne", "thomas", "tobias", "ursula", "yusuf", "zainab"])
-_NAME_PAIR = re.compile(r"^([A-ZÄÖÜ][a-zäöüß]+)\s+[A-ZÄÖÜ][a-zäöüß]+\.?$")
-_ANY = re.compile("|".join(p.pattern for p in (_EMAIL, _MOBILE, _BIRTH, _FILE_NUMBER, _HONORIFIC)),
-                  re.IGNORECASE)
+    rf"\b(?:Herrn?|Frau|Hr\.|Fr\.|Mr\.?|Mrs\.?|Ms\.?)\s+(?:(?:Dr|Prof)\.\s*)*({_NAME_WORD})")
+# Titles of office after Herr/Frau: "Frau Bürgermeisterin" names an office, not a person.
+_OFFICES = re.compile(
+    r"(Bürgermeister|Oberbürgermeister|Landrat|Landrätin|Beigeordnete|Dezernent|Direktor|"
+    r"Leiter|Minister|Staatssekretär|Präsident|Vorsitzende|Kolleg|Amtsleiter|Pfarrer|Pastor|"
+    r"Abgeordnete|Stadtdirektor|Kreisdirektor|Sozialarbeiter|Koordinator|Beauftragte)",
+    re.IGNORECASE)
+_CLIENT = re.compile(
+    rf"\b(?:Klient|Klientin|Teilnehmer|Teilnehmerin|Bewohner|Bewohnerin|Schüler|Schülerin|"
+    rf"Jugendliche[rn]?|Geflüchtete[rn]?|Azubi|Auszubildende[rn]?|Herr|Frau)\s+({_NAME_WORD}"
+    rf"|[A-ZÄÖÜ]\.(?:\s?[A-ZÄÖÜ]\.)?)")
+
+# --- phone numbers --------------------------------------------------------------------------
+
+_PHONE = r"\(?\+?[0-9][0-9 ()/.-]{6,20}[0-9]"
+_MOBILE = re.compile(
+    r"(?<![\d/])(?:\+49[\s/-]?(?:\(0\)\s?)?|0049[\s/-]?|\(?0)1[5-7][0-9]\)?[\s/-]?[0-9][0-9\s/-]{5,12}[0-9]")
+_FOREIGN = re.compile(r"(?<![\w+])\+(?!49)[1-9][0-9]{0,2}[\s/-]?\(?[0-9][0-9\s/()-]{5,15}[0-9]")
+_LABELLED_PHONE = re.compile(
+    rf"\b(?:privat|private|handy|mobil|mobile|cell|whatsapp|signal|telegram)\b\.?\s*"
+    rf"(?:tel\.?|telefon|nr\.?|nummer|number|:|-)*\s*({_PHONE})", re.IGNORECASE)
+
+# --- dates of birth -------------------------------------------------------------------------
+
+_MONTHS = (r"(?:januar|jänner|februar|märz|maerz|april|mai|juni|juli|august|september|oktober|"
+           r"november|dezember|january|february|march|may|june|july|october|december|jan|feb|"
+           r"mär|apr|jun|jul|aug|sep|sept|okt|oct|nov|dez|dec)\.?")
+_DATE = (rf"(?:\d{{1,2}}\.\s?\d{{1,2}}\.\s?(?:\d{{4}}|\d{{2}})\b|\d{{4}}-\d{{2}}-\d{{2}}|"
+         rf"\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|\d{{1,2}}\.?\s+{_MONTHS}\s+\d{{4}}|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}})")
+_BIRTH = re.compile(
+    rf"(?:\bgeb\.|\bgeboren\b|\bgeburtsdatum\b|\bgeb\.-datum\b|\bgeburtstag\b|\bdate of birth\b|"
+    rf"\bd\.o\.b\.|\bdob\b|\bborn\b|(?<![\w*])\*)[\s:]*(?:am\s+|on\s+|in\s+|im\s+jahr\s+)?"
+    rf"(?:{_DATE}|(?:19|20)\d{{2}}\b)"
+    rf"|\b(?:jahrgang|jg\.)\s*(?:19|20)\d{{2}}\b", re.IGNORECASE)
+
+# --- file numbers ---------------------------------------------------------------------------
+
+_FILE_NUMBER = re.compile(
+    r"\b(?:Az|AZ|Gz|GZ)\.?\s*:?\s*[0-9][\w/.-]*[0-9]"
+    r"|\b(?:Aktenzeichen|Geschäftszeichen|Geschaeftszeichen|Vorgangsnummer|Fallnummer|"
+    r"Kundennummer|Kunden-Nr\.?|Kd\.-?Nr\.?|BG-Nummer|BG-Nr\.?|AZR-Nummer|AZR-Nr\.?|"
+    r"Personenkennziffer|Steuer-ID|Versicherungsnummer|file number|case number)"
+    r"\s*[:.]?\s*[A-Z]{0,3}[0-9][\w/.-]*"
+    r"|\bBAMF[- ]?(?:Nr|Nummer|Az|Aktenzeichen)\.?\s*[:.]?\s*[0-9]"
+    r"|(?<![\d-])[0-9]{7,8}\s?-\s?[0-9]{3}(?![\d-])",  # BAMF: 7654321-423
+    re.IGNORECASE)
+# Without a keyword, only in their exact shapes: a Jobcenter number of a Bedarfsgemeinschaft
+# (12345BG0012345) and a customer number of the employment agency (123D456789).
+_FILE_NUMBER_SHAPES = re.compile(r"\b[0-9]{5}BG[0-9]{7}\b|\b[0-9]{3}[A-Z][0-9]{6}\b")
+
+# Cheap test whether a text can hold anything of the above at all.
+_CANDIDATE = re.compile(
+    r"@|[0-9]{3}|\*|geb|born|dob|d\.o\.b|jahrgang|jg\.|herr|frau|hr\.|fr\.|mrs?\b|ms\b|klient|"
+    r"teilnehm|bewohn|schüler|jugendlich|geflüchtet|azubi|auszubild|\baz|\bgz|aktenz|"
+    r"zeichen|nummer|nr\.|bamf", re.IGNORECASE)
 
 
 def _strings(data: Any, path: Path = ()) -> Iterator[tuple[Path, str]]:
@@ -67,50 +180,106 @@ def _role_key(path: Path) -> bool:
     return any(isinstance(p, str) and p in _ROLE_KEYS for p in path)
 
 
+def _keep(code: str) -> str:
+    return _("If it is meant to be here, mark the line with '# gk: ignore {code}'.").format(
+        code=code)
+
+
 def check(source: SourceFile, data: Any) -> Iterator[Problem]:
     file = source.rel
     for path, text in _strings(data):
         if len(text) < 5:
             continue
-        if _role_key(path):
-            match = _NAME_PAIR.match(text.strip())
-            if match and match.group(1).lower() in _FIRST_NAMES:
-                yield Problem("GK505", file, path,
-                              _("'{text}' looks like the name of a person.").format(text=text),
-                              _("Write the role or organisation instead (for example "
-                                "'Jobcenter, Team U25')."))
-                continue
-        if not _ANY.search(text):
-            continue
-        yield from _scan(file, path, text)
+        role = _role_key(path)
+        name = _name_in(text, role)
+        if name is not None:
+            yield Problem("GK505", file, path,
+                          _("'{text}' looks like the name of a person.").format(text=name),
+                          (_("Write the role or organisation instead (for example "
+                             "'Jobcenter, Team U25').") if role else
+                           _("Write roles, not names (for example 'ein Teilnehmer', 'die "
+                             "Fachkraft des Jobcenters').")) + " " + _keep("GK505"))
+        if _CANDIDATE.search(text):
+            yield from _scan(file, path, text)
+
+
+def _is_first_name(word: str) -> bool:
+    return word.split("-")[0].lower() in _FIRST_NAMES
+
+
+def _name_in(text: str, role: bool) -> str | None:
+    """A person's name in the text, as written; None when there is none."""
+    if not any(c.isupper() for c in text):
+        return None
+    for match in _HONORIFIC.finditer(text):
+        if not _OFFICES.match(match.group(1)):
+            return match.group(0)
+    for match in _CLIENT.finditer(text):
+        word = match.group(1)
+        if word.endswith(".") or _is_first_name(word):
+            return match.group(0)
+    for match in _NAME_PAIR.finditer(text):
+        first, last = match.group(1), match.group(2)
+        after = text[match.end():].split(None, 1)
+        if _is_first_name(first) and not _is_first_name(last) \
+                and last.lower() not in _NOT_SURNAMES \
+                and not (after and after[0].strip(".,;:()").lower() in _NOT_SURNAMES):
+            return match.group(0)
+    if role:
+        reversed_name = _SURNAME_FIRST.match(text)
+        if reversed_name and _is_first_name(reversed_name.group(2)):
+            return reversed_name.group(0).strip()
+        initial = _INITIAL_NAME.match(text)
+        if initial and initial.group(1).lower() not in _ROLE_WORDS:
+            return initial.group(0).strip()
+    return None
+
+
+def _private_address(local: str, domain: str) -> bool:
+    if domain.lower() in _FREEMAIL:
+        return True
+    parts = [p for p in _LOCAL_PARTS.split(local.lower()) if p]
+    if len(parts) < 2 or any(p in _ROLE_WORDS or p.isdigit() for p in parts):
+        return False
+    # anna.schmidt@, a.schmidt@, schmidt.anna@
+    if len(parts) == 2 and all(p.isalpha() for p in parts):
+        return (len(parts[0]) == 1 or parts[0] in _FIRST_NAMES or parts[1] in _FIRST_NAMES)
+    return False
 
 
 def _scan(file: str, path: Path, text: str) -> Iterator[Problem]:
-    keep = _("If it is meant to be here, mark the line with '# gk: ignore {code}'.")
-    for match in _EMAIL.finditer(text):
-        address = match.group(0)
-        local = address.split("@", 1)[0]
-        if _FREEMAIL.search(address) or (_PERSON_LOCAL.match(local) and not _ROLE_LOCAL.match(local)):
-            yield Problem("GK501", file, path,
-                          _("'{address}' looks like a private e-mail address.").format(address=address),
-                          _("Use the address of the office (for example info@…).") + " "
-                          + keep.format(code="GK501"))
-    for match in _MOBILE.finditer(text):
+    if "@" in text:
+        for match in _EMAIL.finditer(text):
+            if _private_address(match.group(1), match.group(2)):
+                yield Problem("GK501", file, path,
+                              _("'{address}' looks like a private e-mail address.").format(
+                                  address=match.group(0)),
+                              _("Use the address of the office (for example info@…).") + " "
+                              + _keep("GK501"))
+    phone = _MOBILE.search(text)
+    if phone is not None:
         yield Problem("GK502", file, path,
                       _("'{number}' looks like a private mobile number.").format(
-                          number=match.group(0).strip()),
-                      _("Give the switchboard or office number instead.") + " "
-                      + keep.format(code="GK502"))
+                          number=phone.group(0).strip()),
+                      _("Give the switchboard or office number instead.") + " " + _keep("GK502"))
+    else:
+        labelled = _LABELLED_PHONE.search(text)
+        number = labelled.group(1) if labelled else None
+        if number is None:
+            foreign = _FOREIGN.search(text)
+            number = foreign.group(0) if foreign else None
+        if number is not None and sum(c.isdigit() for c in number) >= 7:
+            yield Problem("GK502", file, path,
+                          _("'{number}' looks like a private phone number.").format(
+                              number=number.strip()),
+                          _("Give the switchboard or office number instead.") + " "
+                          + _keep("GK502"))
     if _BIRTH.search(text):
         yield Problem("GK503", file, path, _("The text contains a date of birth."),
-                      _("Delete it: dates of birth of clients do not belong in the repository."))
-    if _FILE_NUMBER.search(text):
+                      _("Delete it: dates of birth of clients do not belong in the repository.")
+                      + " " + _keep("GK503"))
+    if _FILE_NUMBER.search(text) or _FILE_NUMBER_SHAPES.search(text):
         yield Problem("GK504", file, path, _("The text contains what looks like a file number "
                                               "(Aktenzeichen)."),
-                      _("Delete it: case numbers identify people.") + " " + keep.format(code="GK504"))
-    for match in _HONORIFIC.finditer(text):
-        yield Problem("GK505", file, path,
-                      _("'{text}' looks like the name of a person.").format(text=match.group(0)),
-                      _("Write roles, not names (for example 'ein Teilnehmer', 'die Fachkraft "
-                        "des Jobcenters')."))
-        break
+                      _("Delete it: case numbers identify people.") + " " + _keep("GK504"))
+
