@@ -56,25 +56,19 @@ def schema_hint(rel_file: str, kind: str) -> str:
     return f"# yaml-language-server: $schema={target}"
 
 
-def schema_documents(custom: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Every schema an editor needs, by kind: the shipped ones and one per custom template."""
-    from gk.schemas import KINDS, schema, worksheet_schema_for_template
-
-    out = {kind: schema(kind) for kind in KINDS}
-    for tid, data in custom.items():
-        out[f"worksheet-{tid}"] = worksheet_schema_for_template(dict(data))
-    return out
-
-
 def write_schemas(root: Path, custom: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """Write or refresh ``.gk/schemas/*.json``; returns the paths that changed."""
+    """Write or refresh ``.gk/schemas/*.json`` (German titles); returns the paths that changed.
+
+    The documents are the ones ``gk schema --vscode`` publishes, so both commands leave the
+    same files. ``custom`` names the repository's usable templates (broken ones are skipped)."""
+    from gk.editors import published
     from gk.roundtrip import write_file
+    from gk.schemas import KINDS
 
     folder = root / SCHEMA_DIR
-    folder.mkdir(parents=True, exist_ok=True)
     changed = []
-    for kind, document in schema_documents(custom).items():
-        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    for kind in [*KINDS, *(f"worksheet-{t}" for t in custom if f"worksheet-{t}" not in KINDS)]:
+        text = json.dumps(published(kind, "de", root), ensure_ascii=False, indent=2) + "\n"
         path = folder / f"{kind}.json"
         try:
             if path.read_text(encoding="utf-8") == text:
