@@ -32,6 +32,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import subprocess
@@ -47,11 +48,30 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402  (sibling module)
 
-SCHEMA_KINDS = {  # kind -> glob of files it validates (relative to the root)
-    "alliance": "alliances/*.yaml",
-    "service": "services/*/*.yaml",
-    "worksheet": "worksheets/*/*.yaml",
-}
+TEMPLATE_RE = re.compile(rb"^template:[ \t]*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)", re.M)
+
+
+def schema_groups(root: Path, kinds: set[str]) -> dict[str, list[str]]:
+    """Files per schema kind: alliances, services, and worksheets by template.
+
+    A worksheet goes to ``worksheet-<template>`` when ``gk schema`` lists that
+    kind (the shipped templates), otherwise to the generic ``worksheet``.
+    """
+    groups: dict[str, list[str]] = {
+        "alliance": sorted(str(p.relative_to(root)) for p in root.glob("alliances/*.yaml")),
+        "service": sorted(str(p.relative_to(root)) for p in root.glob("services/*/*.yaml")),
+    }
+    for p in sorted(root.glob("worksheets/*/*.yaml")):
+        kind = "worksheet"
+        try:
+            m = TEMPLATE_RE.search(p.read_bytes())
+        except OSError:
+            m = None
+        if m and f"worksheet-{m.group(1).decode()}" in kinds:
+            kind = f"worksheet-{m.group(1).decode()}"
+        groups.setdefault(kind, []).append(str(p.relative_to(root)))
+    return {k: v for k, v in groups.items() if v}
+
 
 LOWER_BOUND_SCRIPT = r"""
 import json, os, sys, time
@@ -365,6 +385,14 @@ def environment(gk: str | None, cj: str | None, yl: str | None, py: str) -> dict
 # ---------------------------------------------------------------------------
 
 
+def _load() -> float | None:
+    """The 1-minute load average: other work on the machine skews timings."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (OSError, AttributeError):
+        return None
+
+
 def tree_stats(root: Path) -> tuple[int, int, int]:
     files = size = 0
     for dirpath, _, filenames in os.walk(root):
@@ -395,6 +423,7 @@ def bench_tree(bench: Bench, root: Path, tools: dict, work: Path, label: str,
     args = bench.args
     gk, cj, yl, py = tools["gk"], tools["check-jsonschema"], tools["yamllint"], tools["python"]
     files, size, n_alliances = tree_stats(root)
+    load_before = _load()
     print(f"\n== {label}: {files:,} files, {n_alliances:,} alliances, "
           f"{size / 2**20:.1f} MB ==", file=sys.stderr, flush=True)
     steps: dict[str, Step] = {}
@@ -549,6 +578,7 @@ def bench_tree(bench: Bench, root: Path, tools: dict, work: Path, label: str,
 
     return {
         "label": label,
+        "load_average": [load_before, _load()],
         "files": files,
         "bytes": size,
         "alliances": n_alliances,
@@ -573,7 +603,10 @@ def bench_check_jsonschema(bench: Bench, root: Path, gk: str | None, cj: str | N
     arg_max = os.sysconf("SC_ARG_MAX") if hasattr(os, "sysconf") else 131072
     env_size = sum(len(k) + len(v) + 2 for k, v in os.environ.items())
     limit = max(32768, (arg_max - env_size) // 2)
-    for kind, pattern in SCHEMA_KINDS.items():
+    rc, out, _ = probe([gk, "schema"])  # the list of kinds, one per line
+    kinds = {line.split()[0] for line in out.splitlines() if line.strip()} if rc == 0 else set()
+    groups = schema_groups(root, kinds)
+    for kind, paths in groups.items():
         rc, out, err = probe([gk, "schema", kind])
         try:
             if rc != 0:
@@ -585,10 +618,10 @@ def bench_check_jsonschema(bench: Bench, root: Path, gk: str | None, cj: str | N
             return step
         schema_file = schema_dir / f"{kind}.json"
         schema_file.write_text(out, encoding="utf-8")
-        paths = sorted(str(p.relative_to(root)) for p in root.glob(pattern))
         for part in chunks(paths, limit):
             jobs.append([cj, "--schemafile", str(schema_file), *part])
     step = Step(name, f"{cj} --schemafile <kind>.json <files>  ({len(jobs)} runs, summed)")
+    step.extra["files_per_kind"] = {k: len(v) for k, v in groups.items()}
     for _ in range(repeat):
         total = 0.0
         for cmd in jobs:
@@ -609,7 +642,7 @@ def bench_check_jsonschema(bench: Bench, root: Path, gk: str | None, cj: str | N
     if step.runs and not step.error:
         step.best = min(step.runs)
     step.note = ("C extension: " + ("yes" if tools.get("cj_clib") else "NO (pure Python)")
-                 + "; gk.yaml not included")
+                 + f"; {len(groups)} schema kinds, {len(jobs)} runs; gk.yaml not included")
     bench._progress(step)
     return step
 
@@ -723,6 +756,11 @@ def print_report(env: dict, results: list[dict], growth: list[dict]) -> None:
         if res.get("generated"):
             g = res["generated"]
             print(f"   generated with seed {g['seed']} in {g['seconds']:.1f} s")
+        before, after = res.get("load_average", [None, None])
+        if before is not None:
+            busy = max(before, after or 0) > (os.cpu_count() or 1) * 0.75
+            print(f"   load average before/after: {before} / {after}"
+                  + ("  (the machine was busy: timings are unreliable)" if busy else ""))
         rows = []
         for s in res["_steps"].values():
             rows.append([
