@@ -191,7 +191,7 @@ def hsds(repository: Repository, alliances: Iterable[str] = ()) -> dict[str, Any
         if provider is None:
             continue
         oid = organization_id(provider)
-        _first_name, places = providers.setdefault(oid, (provider, []))
+        _first_name, places = providers.setdefault(oid, (" ".join(provider.split()), []))
         alliance = repository.alliances.get(service.alliance)
         place = alliance.name if alliance is not None else service.alliance
         if place not in places:
@@ -200,7 +200,8 @@ def hsds(repository: Repository, alliances: Iterable[str] = ()) -> dict[str, Any
         {"id": oid, "name": name,
          "description": _("Provider of services for young adult refugees in: {places}.").format(
              places=", ".join(places))}
-        for oid, (name, places) in sorted(providers.items(), key=lambda kv: (kv[1][0], kv[0]))
+        for oid, (name, places) in sorted(providers.items(),
+                                          key=lambda kv: (_provider_key(kv[1][0]), kv[0]))
     ]
     from gk import __version__
 
