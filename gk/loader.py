@@ -272,12 +272,16 @@ def _syntax_finding(exc: Exception, text: str, file: str) -> F.Finding:
         lines = text.splitlines()
         here = lines[line - 1] if 0 < line <= len(lines) else ""
         if here[column - 1 : column + 1] in ("- ", "-"):
-            return F.make(
-                "GK001", file, line, column,
-                _("A list entry ('- ') stands where a key was expected."),
-                _("Write 'key: value' here, or indent the list below the key it belongs to."),
-            )
-        if here[: column - 1].strip():
+            above = [x for x in lines[: line - 1] if x.strip() and not x.lstrip().startswith("#")]
+            if above and above[-1].lstrip().startswith("- "):
+                problem = "did not find expected '-' indicator"  # a list indented unevenly
+            else:
+                return F.make(
+                    "GK001", file, line, column,
+                    _("A list entry ('- ') stands where a key was expected."),
+                    _("Write 'key: value' here, or indent the list below the key it belongs to."),
+                )
+        elif here[: column - 1].strip():
             return F.make(
                 "GK001", file, line, column,
                 _("Unexpected text after the value."),
