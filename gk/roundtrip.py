@@ -94,7 +94,11 @@ class Document:
 
 
 def open_document(path: Path, display: str | None = None) -> Document:
-    """Read and parse a file for editing; refuse files that do not load cleanly."""
+    """Read and parse a file for editing; refuse links and files that do not load cleanly."""
+    if path.is_symlink():
+        # replacing a link by a file would change the repository's layout behind its back
+        raise WriteRefused(_("'{path}' is a link; gk changes only regular files.").format(
+            path=display or path))
     snapshot = read_snapshot(path)
     positions: Positions = {}
     loaded = load_bytes(snapshot.raw, display or path.name, positions)

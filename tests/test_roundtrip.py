@@ -200,3 +200,15 @@ def test_guess_indent() -> None:
 
 def test_line_starts_follow_yaml_line_breaks() -> None:
     assert roundtrip.line_starts("a\r\nb\rc\nd") == [0, 3, 5, 7]
+
+
+def test_a_linked_file_is_not_replaced(make_repo, tmp_path: Path) -> None:
+    root, path = _sheet(make_repo)
+    outside = tmp_path / "woanders.yaml"
+    outside.write_bytes(path.read_bytes())
+    path.unlink()
+    path.symlink_to(outside)
+    result = run_gk("-C", str(root), "--lang", "en", "todo", "done", "bonn/protokoll/flow")
+    assert result.exit_code == 1
+    assert "is a link; gk changes only regular files." in result.output
+    assert path.is_symlink() and outside.read_bytes() == CRLF_SHEET.encode("utf-8")
