@@ -243,7 +243,9 @@ def _to_findings(error: Any, root: dict[str, Any], file: str, where: Located,
                              key=label, place=place),
                          _("Add a line '{key}: …'.").format(key=key))
         return
-    line, column = where.at(path)
+    # An empty value has no place of its own (YAML puts it at the end of the line or on
+    # the next one): point at its key.
+    line, column = where.at(path, key=value is None)
     if kind in ("enum", "const"):
         allowed = schema.get("enum") or [schema.get("const")]
         shown = _enum_help(schema) if "enum" in schema else ", ".join(map(str, allowed))

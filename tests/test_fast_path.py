@@ -21,7 +21,10 @@ CASES = sorted(p / "repo" for p in (ROOT / "tests" / "cases").glob("*") if (p / 
 
 
 def _key(result) -> list[tuple[str, int, int, str]]:
-    return [(f.file, f.line, f.column, f.code) for f in result.findings]
+    """What must agree. Syntax errors (GK001) are placed by each parser in its own way (the
+    C parser and the pure-Python one stop at different tokens): there file and code agree."""
+    return sorted((f.file, 0, 0, f.code) if f.code == "GK001" else (f.file, f.line, f.column, f.code)
+                  for f in result.findings)
 
 
 def _same(root: Path, **options) -> None:
