@@ -65,7 +65,12 @@ def protect(cells: Mapping[K, int], groups: Sequence[Group[K]], min_count: int) 
             if unknown != 1:
                 continue
             shown = [m for m in members if m not in hidden]
-            pick = min(shown, key=lambda m: (cells[m], order[m])) if shown else group.total
+            if shown:
+                pick = min(shown, key=lambda m: (cells[m], order[m]))
+            elif group.total not in hidden:
+                pick = group.total
+            else:  # an empty group with a hidden total: nothing can be worked out
+                continue
             hidden.add(pick)
             secondary.add(pick)
             changed = True

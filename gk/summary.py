@@ -443,14 +443,16 @@ def _target_group(chosen: Sequence[tuple[Alliance, Source]], min_count: int,
             found[alliance.id] = latest
             collect.add("target_group", source.label, alliance.file)
     cells: dict[str, int] = {a: c for a, (_d, c) in found.items() if isinstance(c, int)}
+    if not cells:
+        return {"total": None, "by_alliance": {a: {"as_of": d, "count": c}
+                                               for a, (d, c) in found.items()}}, 0
     total_key = "\0total"
     protected = protect({**cells, total_key: sum(cells.values())},
                         [Group(total_key, tuple(cells))], min_count)
     by_alliance = {a: {"as_of": d, "count": protected.values[a] if a in cells else c}
                    for a, (d, c) in found.items()}
-    total: int | str | None = protected.values[total_key] if cells else None
-    suppressed = protected.suppressed if cells else 0
-    return {"total": total, "by_alliance": by_alliance}, suppressed
+    return {"total": protected.values[total_key], "by_alliance": by_alliance}, \
+        protected.suppressed
 
 
 def _notes(chosen: Sequence[tuple[Alliance, Source]],

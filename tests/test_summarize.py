@@ -433,6 +433,25 @@ def test_hidden_total_spreads_to_the_group_above() -> None:
     assert result.values == {"a": "<3", "t1": "<3", "b": "x", "t2": "x", "all": 51}
 
 
+def test_empty_group_with_small_total_terminates() -> None:
+    result = protect({"t": 0}, [Group("t", ())], 3)
+    assert result.values == {"t": "<3"}
+    assert result.suppressed == 1
+
+
+def test_only_unknown_target_group_counts(make_repo) -> None:
+    root = make_repo({"alliances/stadt.yaml": VALID_ALLIANCE + (
+        "target_group:\n  - {as_of: 2025-01-01, count: unknown}\n")})
+    report = summary_json("-C", str(root))
+    assert report["target_group"] == {
+        "total": None, "by_alliance": {"stadt": {"as_of": "2025-01-01", "count": "unknown"}}}
+    assert report["participation_management"] == {"positions": 0, "reached": {},
+                                                  "by_alliance": {}}
+    assert report["privacy"]["suppressed"] == 0
+    assert report["consulting_days"]["granted"] is None
+    assert report["period"] == {"from": None, "to": None}
+
+
 @pytest.mark.parametrize("minimum", [1, 5])
 def test_min_count_from_gk_yaml(tmp_path: Path, minimum: int) -> None:
     copy = shutil.copytree(FIXTURE, tmp_path / "repo")

@@ -170,9 +170,9 @@ def render_plain(doc: Document, color: bool = False) -> str:
         out += [*heading(section.title, "-"), ""]
         for block in section.blocks:
             if isinstance(block, Table):
-                out += [_table(block, "simple"), ""]
                 if block.help:
                     out += [block.help, ""]
+                out += [_table(block, "simple"), ""]
             elif isinstance(block, Para):
                 out += [block.text, ""]
     return "\n".join(out).rstrip("\n") + "\n"
