@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -290,3 +292,22 @@ def test_add_dry_run(example: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout.endswith("+  - id: neu\n+    title: \"Neu\"\n+    status: open\n")
     assert path.read_bytes() == before
+
+
+def test_a_mistyped_sub_command_is_not_taken_for_an_alliance(repo: Path) -> None:
+    result = run_gk("-C", str(repo), "--lang", "en", "todo", "dnoe", "bonn/protokoll/spaeter")
+    assert result.exit_code == 2
+    assert "There is no sub-command 'dnoe'. Did you mean 'done'?" in result.output
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    """Run as users do (help texts are translated when gk starts)."""
+    for args in (["init"], ["new"], ["new", "alliance"], ["new", "service"],
+                 ["new", "worksheet"], ["checklist"], ["todo"], ["todo", "done"],
+                 ["todo", "add"]):
+        for lang, word in (("de", "Beispiel"), ("en", "Example")):
+            proc = subprocess.run([sys.executable, "-m", "gk", "--lang", lang, *args, "--help"],
+                                  capture_output=True, text=True, check=False)
+            assert proc.returncode == 0, (args, proc.stderr)
+            assert word in proc.stdout, (args, lang)
+            assert ("\n    gk " + args[0]) in proc.stdout, (args, lang)

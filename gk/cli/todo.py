@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,11 @@ class TodoGroup(click.Group):
     ``gk todo done …`` and ``gk todo add …`` run the sub-commands."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        from gk.i18n import set_language
+
+        lang = (ctx.find_root().obj or {}).get("lang")
+        if lang:  # messages of the parsing below already in the chosen language
+            set_language(lang)
         args = list(args)
         takes_value: set[str] = set()
         for param in self.get_params(ctx):
@@ -43,6 +49,12 @@ class TodoGroup(click.Group):
                 index += 2 if arg in takes_value else 1
                 continue
             if arg not in self.commands:
+                rest = [a for a in args[index + 1:] if not a.startswith("-")]
+                guess = difflib.get_close_matches(arg, list(self.commands), n=1, cutoff=0.6)
+                if rest and guess:  # 'gk todo dnoe a/b/c' is a typo, not an alliance
+                    raise click.UsageError(_("There is no sub-command '{name}'. Did you mean "
+                                             "'{guess}'?").format(name=arg, guess=guess[0]),
+                                           ctx)
                 args[index:index + 1] = ["--alliance", arg]
             break
         return super().parse_args(ctx, args)
