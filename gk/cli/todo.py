@@ -188,7 +188,8 @@ def done(ctx: click.Context, ref: str, dry_run: bool) -> None:
     doc = _open(path, rel)
     todos = doc.data.get("todos")
     entries = todos if isinstance(todos, list) else []
-    indexes = [i for i, t in enumerate(entries) if isinstance(t, dict) and t.get("id") == todo_id]
+    indexes = [i for i, t in enumerate(entries)
+               if isinstance(t, dict) and str(t.get("id")) == todo_id]
     if not indexes:
         ids = [str(t.get("id")) for t in entries if isinstance(t, dict) and t.get("id")]
         fail(_("The worksheet '{worksheet}' has no to-do '{id}'.").format(
