@@ -128,11 +128,14 @@ class ServiceIndex:
         for (alliance, _sid), service in sorted(repository.services.items()):
             self.by_alliance.setdefault(alliance, []).append(service)
             if counts(service):
+                opens = service.open_to
+                statuses = [s for s in STATUSES_OF_INTEREST if s in opens]
+                if not statuses:
+                    continue
                 counter = self.counting.setdefault(alliance, Counter())
                 for field_ in set(service.fields):
-                    for status in set(service.open_to):
-                        if status in STATUSES_OF_INTEREST:
-                            counter[(field_, status)] += 1
+                    for status in statuses:
+                        counter[(field_, status)] += 1
 
     def offers(self, alliance: str, district: str | None) -> dict[tuple[str, str], int]:
         own = self.counting.get(alliance, Counter())
@@ -215,18 +218,21 @@ def broken_chains(repository: Repository, origins: Iterable[Service]) -> list[Br
     for origin in origins:
         if origin.status not in ORIGIN_STATUSES:
             continue
-        statuses = [s for s in STATUSES_OF_INTEREST if s in origin.open_to]
+        opens = origin.open_to
+        statuses = [s for s in STATUSES_OF_INTEREST if s in opens]
         if not statuses:
             continue
         for ref in dict.fromkeys(origin.follow_up):
             full = ref if "/" in ref else f"{origin.alliance}/{ref}"
             target = repository.resolve_service(origin.alliance, ref)
+            active = target is not None and target.status == "active"
+            target_open = target.open_to if active and target is not None else ()
             for status in statuses:
                 if target is None:
                     reason = MISSING
-                elif target.status != "active":
+                elif not active:
                     reason = NOT_ACTIVE
-                elif status not in target.open_to:
+                elif status not in target_open:
                     reason = NOT_OPEN
                 else:
                     continue
