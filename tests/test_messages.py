@@ -568,3 +568,39 @@ def test_setup_errors_in_german(tmp_path: Path, make_repo: Any) -> None:
     assert proc.returncode == 2
     assert "„21.11.2026“ ist kein Datum (JJJJ-MM-TT)." in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+# --- known defects: kept visible until they are fixed in gk/ ----------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="gk/validate.py _flatten/_to_findings: an anyOf of a type "
+                   "and a const ('count': whole number or 'unknown') ends in the generic GK108 "
+                   "branch with jsonschema's English text and no hint or did-you-mean")
+def test_count_either_number_or_unknown(make_repo: Any) -> None:
+    root = make_repo({ALLIANCE: VALID_ALLIANCE
+                      + "target_group:\n  - {as_of: 2024-01-01, count: unbekannt}\n"})
+    _status, report = check_json(root)
+    [finding] = report["findings"]
+    assert (finding["file"], finding["line"], finding["column"]) == (ALLIANCE, 9, 32)
+    assert "is not valid" not in finding["message"]
+    assert "Meinten Sie „unknown“?" in finding["message"]
+
+
+@pytest.mark.xfail(strict=True, reason="gk/rules/layout.py slug_hint: letters with accents are "
+                   "dropped ('Sprachcafé' -> 'sprachcaf') instead of folded ('sprachcafe')")
+def test_file_name_proposal_keeps_accented_letters(make_repo: Any) -> None:
+    root = make_repo({ALLIANCE: VALID_ALLIANCE,
+                      "services/musterstadt/Sprachcafé.yaml": VALID_SERVICE})
+    _status, report = check_json(root)
+    [finding] = report["findings"]
+    assert finding["code"] == "GK204"
+    assert "zum Beispiel in „sprachcafe“." in finding["message"]
+
+
+@pytest.mark.xfail(strict=True, reason="gk/cli/check.py and gk/cli/common.py: the help of "
+                   "'gk check' and of the shared options is plain English, not passed through _()")
+def test_check_help_in_german() -> None:
+    proc = _gk("check", "--help")
+    assert proc.returncode == 0
+    assert "Warnings also make the exit status 1." not in proc.stdout
+    assert "Write to FILE instead of standard output." not in proc.stdout
