@@ -246,7 +246,8 @@ _SYNTAX_HELP: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _syntax_finding(exc: Exception, text: str, file: str) -> F.Finding:
+def _syntax_finding(exc: Exception, text: str, file: str,
+                    open_flows: list[Any] | None = None) -> F.Finding:
     problem = str(getattr(exc, "problem", "") or "")
     mark = getattr(exc, "problem_mark", None)
     if mark is None:  # ReaderError: libyaml names a byte offset
@@ -268,6 +269,15 @@ def _syntax_finding(exc: Exception, text: str, file: str) -> F.Finding:
             or "did not find expected ','" in problem):
         # An unclosed quote or bracket is noticed later; the fix belongs where it opened.
         line, column = context_mark.line + 1, context_mark.column + 1
+    elif "expected node content" in problem and "flow" in context and open_flows \
+            and not "".join(text.splitlines(keepends=True)[line - 1:])[column - 1:].strip():
+        # The file ends inside '[' or '{': point at the innermost one still open.
+        opened = open_flows[-1]
+        line, column = opened.line + 1, opened.column + 1
+        lines = text.splitlines()
+        here = lines[line - 1] if 0 < line <= len(lines) else ""
+        problem = ("did not find expected ',' or '}'" if here[column - 1 : column] == "{"
+                   else "did not find expected ',' or ']'")
     elif "did not find expected key" in problem or "expected <block end>" in problem:
         lines = text.splitlines()
         here = lines[line - 1] if 0 < line <= len(lines) else ""
@@ -307,6 +317,9 @@ class _Builder:
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.open_anchors: set[str] = set()
         self.nodes = 0
+        # Where the open flow collections ('[' or '{') start: an unclosed one at the end of
+        # the file is reported there.
+        self.open_flows: list[Any] = []
 
     def refuse(self, code: str, mark: Any, message: str, hint: str) -> _Refused:
         return _Refused(F.make(code, self.file, mark.line + 1, mark.column + 1, message, hint))
@@ -329,7 +342,7 @@ class _Builder:
     def build(self, loader: Any) -> Any:
         positions = self.positions
         # Each frame: [container, path, pending key or marker, key mark, anchor,
-        #              node count at start]
+        #              node count at start, flow style]
         stack: list[list[Any]] = []
         root: Any = None
         no_key = object()
@@ -428,9 +441,14 @@ class _Builder:
                     container: Any = {} if kind == "MappingStartEvent" else []
                     if event.anchor:
                         self.open_anchors.add(event.anchor)
-                    stack.append([container, path, no_key, None, event.anchor, self.nodes])
+                    flow = bool(event.flow_style)
+                    stack.append([container, path, no_key, None, event.anchor, self.nodes, flow])
+                    if flow:
+                        self.open_flows.append(mark)
             elif kind in ("MappingEndEvent", "SequenceEndEvent"):
                 frame = stack.pop()
+                if frame[6]:
+                    self.open_flows.pop()
                 container = frame[0]
                 if frame[4]:
                     self.open_anchors.discard(frame[4])
@@ -469,6 +487,7 @@ def _parser(text: str) -> Any:
 def load_text(text: str, file: str, positions: Positions | None = None) -> Loaded:
     """Parse YAML text that is already known to be clean UTF-8."""
     result = Loaded(text=text)
+    open_flows: list[Any] = []
     control = _control_finding(text, file)
     if control is not None:
         result.findings.append(control)
@@ -491,6 +510,7 @@ def load_text(text: str, file: str, positions: Positions | None = None) -> Loade
             ))
             return result
         builder = _Builder(file, positions)
+        open_flows = builder.open_flows
         data = builder.build(loader)
         loader.get_event()  # DocumentEnd
         event = loader.get_event()
@@ -508,7 +528,7 @@ def load_text(text: str, file: str, positions: Positions | None = None) -> Loade
         return result
     except Exception as exc:  # the C parser's scanner, parser and reader errors
         if type(exc).__module__.startswith("ruamel") or "Error" in type(exc).__name__:
-            result.findings.append(_syntax_finding(exc, text, file))
+            result.findings.append(_syntax_finding(exc, text, file, open_flows))
             return result
         raise
     finally:

@@ -236,6 +236,8 @@ class _Discovery:
                         self.accept(sub, sub_rel, kind, entry.name)
             elif _is_linked_folder(entry):
                 self.linked_folder(rel)
+            elif entry.is_symlink() and not os.path.exists(entry.path):
+                self.refused(entry, rel)  # a link into nothing where a folder may belong
             elif nested:
                 if entry.name.endswith((".yaml", ".yml")):
                     self.stray(rel, True, _("Put the file into the folder of its alliance: "

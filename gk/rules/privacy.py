@@ -98,7 +98,8 @@ heim zentrum kirche gemeinde kita kindergarten klinik krankenhaus hospital stra�
 platz weg allee park campus akademie institut werk werkstatt verein
 """)
 _NAME_WORD = r"[A-ZÄÖÜ][a-zäöüßéèç]+(?:-[A-ZÄÖÜ][a-zäöüßéèç]+)?"
-_NAME_PAIR = re.compile(rf"(?<![\w-])({_NAME_WORD})\s+({_NAME_WORD})(?![\w-])")
+# A lookahead, so that pairs overlap: "Sprachschule Thomas Becker" yields "Thomas Becker".
+_NAME_PAIR = re.compile(rf"(?<![\w-])(?=({_NAME_WORD})\s+({_NAME_WORD})(?![\w-]))")
 _SURNAME_FIRST = re.compile(rf"^\s*({_NAME_WORD}),\s+({_NAME_WORD})\s*$")
 _INITIAL_NAME = re.compile(rf"^\s*(?:Dr\.\s*)?[A-ZÄÖÜ]\.\s*({_NAME_WORD})\s*$")
 
@@ -116,9 +117,13 @@ _OFFICES = re.compile(
     r"Abgeordnete|Stadtdirektor|Kreisdirektor|Sozialarbeiter|Koordinator|Beauftragte)",
     re.IGNORECASE)
 _CLIENT = re.compile(
-    rf"\b(?:Klient|Klientin|Teilnehmer|Teilnehmerin|Bewohner|Bewohnerin|Schüler|Schülerin|"
+    rf"\b(Klient|Klientin|Teilnehmer|Teilnehmerin|Bewohner|Bewohnerin|Schüler|Schülerin|"
     rf"Jugendliche[rn]?|Geflüchtete[rn]?|Azubi|Auszubildende[rn]?|Herr|Frau)\s+({_NAME_WORD}"
     rf"|[A-ZÄÖÜ]\.(?:\s?[A-ZÄÖÜ]\.)?)")
+
+_NOUN_ENDINGS = ("ung", "heit", "keit", "schaft", "ion", "tät", "kurs", "gruppe", "angebot",
+                 "programm", "projekt", "maßnahme", "nis", "ment", "amt", "stelle", "zentrum",
+                 "schule", "klasse", "innen", "gespräch", "termin", "akte", "daten")
 
 # --- phone numbers --------------------------------------------------------------------------
 
@@ -215,16 +220,20 @@ def _name_in(text: str, role: bool) -> str | None:
         if not _OFFICES.match(match.group(1)):
             return match.group(0)
     for match in _CLIENT.finditer(text):
-        word = match.group(1)
+        word = match.group(2)
         if word.endswith(".") or _is_first_name(word):
+            return match.group(0)
+        # After "Klient" a capitalised word is nearly always a surname ("Klient Ahmadi");
+        # after "Teilnehmer" or "Schüler" it is as often a noun ("Teilnehmer Sprachkurs").
+        if match.group(1).startswith("Klient") and not word.lower().endswith(_NOUN_ENDINGS):
             return match.group(0)
     for match in _NAME_PAIR.finditer(text):
         first, last = match.group(1), match.group(2)
-        after = text[match.end():].split(None, 1)
+        after = text[match.end(2):].split(None, 1)
         if _is_first_name(first) and not _is_first_name(last) \
                 and last.lower() not in _NOT_SURNAMES \
                 and not (after and after[0].strip(".,;:()").lower() in _NOT_SURNAMES):
-            return match.group(0)
+            return text[match.start(1):match.end(2)]
     if role:
         reversed_name = _SURNAME_FIRST.match(text)
         if reversed_name and _is_first_name(reversed_name.group(2)):

@@ -1,0 +1,224 @@
+"""Property-based fuzzing: random documents and random corruptions of the example repository.
+
+Whatever the bytes, ``gk.loader.load_bytes`` returns data or findings (never raises) with
+positions inside the file, and ``gk check --format json`` exits 0 or 1 with valid JSON whose
+findings name existing files and lines within them.
+
+CI runs a bounded number of examples. A long run on demand::
+
+    GK_FUZZ_EXAMPLES=5000 pytest tests/test_fuzz.py
+
+(``GK_FUZZ_SEED=<n>`` repeats a run; hypothesis prints the failing example.)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import EXAMPLE, run_gk
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
+
+from gk.loader import load_bytes
+
+LONG = int(os.environ.get("GK_FUZZ_EXAMPLES", "0"))
+SEED = os.environ.get("GK_FUZZ_SEED")
+
+
+def fuzz_settings(examples: int) -> settings:
+    return settings(max_examples=LONG or examples, deadline=None, database=None,
+                    derandomize=not (LONG or SEED), print_blob=True,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                           HealthCheck.too_slow, HealthCheck.data_too_large,
+                                           HealthCheck.filter_too_much])
+
+
+def seeded(test: Any) -> Any:
+    return seed(int(SEED))(test) if SEED else test
+
+
+# Characters that mean something to YAML, plus the troublemakers from real files.
+YAML_ALPHABET = [*"abcxyz ABC:-_[]{}#&*!|>'\",?%@`\\.0123456789\n\n\n  \t",
+    "é", "ä", "ß", "€", "\r", "\r\n", "\ufeff", "\x00", "\x07", "\x1b", "\x85", "\u2028",
+    "\ud7ff", "😀", "---", "...", "- ", ": ", "&a ", "*a", "!!str ", "!!python/object:x ",
+    "<<: ", "? ", "'", '"', "\\x", "\\u00", "2019-02-30", "0o17", "0x1F", ".inf", "~",
+]
+yamlish = st.lists(st.sampled_from(YAML_ALPHABET), max_size=120).map("".join)
+
+
+def lines_of(raw: bytes) -> int:
+    text = raw.decode("utf-8", "replace").lstrip("\ufeff")
+    return len(text.splitlines())
+
+
+def assert_loaded_sanely(raw: bytes) -> None:
+    loaded = load_bytes(raw, "x.yaml")
+    assert loaded.data is None or isinstance(loaded.data, dict)
+    assert loaded.data is not None or loaded.findings
+    for finding in loaded.findings:
+        assert finding.file == "x.yaml"
+        assert finding.code.startswith("GK0"), finding
+        assert 1 <= finding.line <= lines_of(raw) + 1, (finding, raw)
+        assert finding.column >= 1, finding
+        assert finding.message and finding.hint
+
+
+@fuzz_settings(100)
+@seeded
+@given(st.binary(max_size=600))
+def test_random_bytes_never_break_the_loader(raw: bytes) -> None:
+    assert_loaded_sanely(raw)
+
+
+@fuzz_settings(100)
+@seeded
+@given(st.text(max_size=400))
+def test_random_text_never_breaks_the_loader(text: str) -> None:
+    assert_loaded_sanely(text.encode("utf-8", "surrogatepass"))
+
+
+@fuzz_settings(150)
+@seeded
+@given(yamlish)
+def test_yaml_like_text_never_breaks_the_loader(text: str) -> None:
+    assert_loaded_sanely(text.encode("utf-8", "surrogatepass"))
+
+
+# --- documents gk must read back exactly ------------------------------------------------------
+
+keys = st.from_regex(r"[a-z][a-z0-9_-]{0,12}", fullmatch=True)
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**12, 10**12),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30),
+)
+documents = st.dictionaries(
+    keys, st.recursive(scalars, lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=4)), max_leaves=12),
+    min_size=1, max_size=6)
+
+
+@fuzz_settings(100)
+@seeded
+@given(documents, st.sampled_from([None, True, False]))
+def test_documents_read_back_as_written(document: dict[str, Any], flow: bool | None) -> None:
+    import io
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe")  # libyaml's emitter: what it writes, libyaml must read
+    yaml.default_flow_style = flow
+    out = io.StringIO()
+    yaml.dump(document, out)
+    loaded = load_bytes(out.getvalue().encode("utf-8"), "x.yaml")
+    assert loaded.findings == []
+    assert loaded.data == document
+
+
+# --- corruptions of the example repository -----------------------------------------------------
+
+EXAMPLE_FILES = sorted(p.relative_to(EXAMPLE).as_posix() for p in EXAMPLE.rglob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def example_copy() -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="gk-fuzz-"))
+    root = folder / "nrw"
+    shutil.copytree(EXAMPLE, root)
+    yield root
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@st.composite
+def mutation(draw: st.DrawFn) -> tuple[str, str, tuple[Any, ...]]:
+    rel = draw(st.sampled_from(EXAMPLE_FILES))
+    kind = draw(st.sampled_from(["delete", "duplicate", "swap", "insert", "truncate", "flip",
+                                 "indent", "replace"]))
+    args = (draw(st.integers(0, 10**6)), draw(st.integers(0, 10**6)), draw(yamlish),
+            draw(st.integers(1, 255)))
+    return rel, kind, args
+
+
+def mutate(raw: bytes, kind: str, args: tuple[Any, ...]) -> bytes:
+    a, b, text, byte = args
+    lines = raw.splitlines(keepends=True) or [b""]
+    i, j = a % len(lines), b % len(lines)
+    if kind == "delete":
+        del lines[i]
+    elif kind == "duplicate":
+        lines.insert(i, lines[i])
+    elif kind == "swap":
+        lines[i], lines[j] = lines[j], lines[i]
+    elif kind == "indent":
+        lines[i] = b" " * (b % 5) + lines[i]
+    elif kind == "replace":
+        lines[i] = text.encode("utf-8", "surrogatepass") + b"\n"
+    else:
+        data = b"".join(lines)
+        k = a % (len(data) + 1)
+        if kind == "insert":
+            return data[:k] + text.encode("utf-8", "surrogatepass") + data[k:]
+        if kind == "truncate":
+            return data[:k]
+        if data:  # flip
+            k = a % len(data)
+            return data[:k] + bytes([data[k] ^ byte]) + data[k + 1:]
+        return data
+    return b"".join(lines)
+
+
+_clock = [0]
+
+
+def touch(path: Path) -> None:
+    """A new, distinct modification time, so that no cache mistakes the file for the old one."""
+    _clock[0] += 1
+    stamp = 1_700_000_000_000_000_000 + _clock[0] * 1_000_000_000
+    os.utime(path, ns=(stamp, stamp))
+
+
+@fuzz_settings(50)
+@seeded
+@given(st.lists(mutation(), min_size=1, max_size=3))
+def test_corrupted_example_gives_findings_not_crashes(
+        example_copy: Path, mutations: list[tuple[str, str, tuple[Any, ...]]]) -> None:
+    root = example_copy
+    originals: dict[str, bytes] = {}
+    try:
+        for rel, kind, args in mutations:
+            path = root / rel
+            originals.setdefault(rel, path.read_bytes())
+            path.write_bytes(mutate(path.read_bytes(), kind, args))
+            touch(path)
+        result = run_gk("-C", str(root), "check", "--format", "json")
+        assert result.exit_code in (0, 1), result.output[-2000:]
+        assert "Traceback" not in result.output
+        report = json.loads(result.output)
+        assert set(report) == {"findings", "errors", "warnings"}
+        assert report["errors"] == sum(f["severity"] == "error" for f in report["findings"])
+        assert (result.exit_code == 1) == (report["errors"] > 0)
+        for finding in report["findings"]:
+            path = root / finding["file"]
+            assert path.exists(), finding
+            assert finding["line"] >= 1 and finding["column"] >= 1, finding
+            if path.is_file():
+                assert finding["line"] <= lines_of(path.read_bytes()) + 1, finding
+    finally:
+        for rel, raw in originals.items():
+            (root / rel).write_bytes(raw)
+            touch(root / rel)
+
+
+def test_example_copy_is_restored(example_copy: Path) -> None:
+    """The corruptions are undone after each example (the next ones start from a clean copy)."""
+    code = run_gk("-C", str(example_copy), "check", "--format", "json").exit_code
+    assert code == 0
+    for rel in EXAMPLE_FILES:
+        assert (example_copy / rel).read_bytes() == (EXAMPLE / rel).read_bytes()
