@@ -417,42 +417,66 @@ def _participation(chosen: Sequence[tuple[Alliance, Source]], min_count: int,
     return figures, protected.suppressed
 
 
-def latest_target_group(alliance: Alliance) -> tuple[str, int | str] | None:
-    """The as-of date and the count of an alliance's latest target-group entries.
+RESIDENCE_STATUSES = ("gestattung", "duldung", "aufenthaltserlaubnis", "other")
+TARGET_STATUSES = frozenset(("duldung", "gestattung"))
 
-    Entries of the latest date are added up (they name different statuses); ``unknown``
-    counts are left out of the sum, and the count is ``unknown`` when none is known."""
+
+def latest_target_group(alliance: Alliance) -> list[dict[str, Any]]:
+    """The alliance's target-group entries of the latest ``as_of`` date, as written.
+
+    Entries of one date are not added up: one may be a part of another ("among them 2 with
+    an Ausbildungsduldung") or come on top of it, and only the notes tell which."""
     entries = alliance.data.get("target_group")
     if not isinstance(entries, list):
-        return None
+        return []
     dated = [e for e in entries if isinstance(e, dict) and isinstance(e.get("as_of"), str)]
     if not dated:
-        return None
+        return []
     latest = max(e["as_of"] for e in dated)
-    known = [e["count"] for e in dated if e["as_of"] == latest
-             and isinstance(e.get("count"), int) and not isinstance(e.get("count"), bool)]
-    return latest, (sum(known) if known else UNKNOWN)
+    out = []
+    for entry in dated:
+        if entry["as_of"] != latest:
+            continue
+        statuses = entry.get("statuses")
+        named = set(statuses) if isinstance(statuses, list) else set()
+        count = entry.get("count")
+        known = isinstance(count, int) and not isinstance(count, bool)
+        out.append({"as_of": latest, "statuses": [s for s in RESIDENCE_STATUSES if s in named],
+                    "count": count if known else UNKNOWN})
+    return out
 
 
 def _target_group(chosen: Sequence[tuple[Alliance, Source]], min_count: int,
                   collect: _Collector) -> tuple[dict[str, Any], int]:
-    found: dict[str, tuple[str, int | str]] = {}
+    """Latest counts per alliance; the total adds the counts of exactly the target group.
+
+    An entry counts towards the total when its statuses are exactly Duldung and
+    Gestattung (the target group of the initiative) and its count is known."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    cells: dict[tuple[str, int], int] = {}
     for alliance, source in chosen:
-        latest = latest_target_group(alliance)
-        if latest is not None:
-            found[alliance.id] = latest
-            collect.add("target_group", source.label, alliance.file)
-    cells: dict[str, int] = {a: c for a, (_d, c) in found.items() if isinstance(c, int)}
-    if not cells:
-        return {"total": None, "by_alliance": {a: {"as_of": d, "count": c}
-                                               for a, (d, c) in found.items()}}, 0
-    total_key = "\0total"
-    protected = protect({**cells, total_key: sum(cells.values())},
-                        [Group(total_key, tuple(cells))], min_count)
-    by_alliance = {a: {"as_of": d, "count": protected.values[a] if a in cells else c}
-                   for a, (d, c) in found.items()}
-    return {"total": protected.values[total_key], "by_alliance": by_alliance}, \
-        protected.suppressed
+        entries = latest_target_group(alliance)
+        if not entries:
+            continue
+        found[alliance.id] = entries
+        collect.add("target_group", source.label, alliance.file)
+        for index, entry in enumerate(entries):
+            if isinstance(entry["count"], int):
+                cells[(alliance.id, index)] = entry["count"]
+    members = tuple(k for k in cells
+                    if set(found[k[0]][k[1]]["statuses"]) == TARGET_STATUSES)
+    total_key = ("", -1)
+    if members:
+        protected = protect({**cells, total_key: sum(cells[k] for k in members)},
+                            [Group(total_key, members)], min_count)
+    else:
+        protected = protect(cells, [], min_count)
+    by_alliance = {
+        alliance: [{**entry, "count": protected.values.get((alliance, index), entry["count"])}
+                   for index, entry in enumerate(entries)]
+        for alliance, entries in found.items()}
+    return ({"total": protected.values[total_key] if members else None,
+             "by_alliance": by_alliance}, protected.suppressed)
 
 
 def _notes(chosen: Sequence[tuple[Alliance, Source]],

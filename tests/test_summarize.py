@@ -112,17 +112,26 @@ EXPECTED = {
             "suedheim": {"positions": 0.5, "reached": {"2024": "x", "2025": "<3"}},
         },
     },
-    # latest entries: rhein-kreis 210, nordstadt 14 + 9, suedheim 2 (<3), hafenstadt 180
-    # (the unknown entry of the same date left out), westfeld unknown; total 415 stays,
-    # nordstadt (23, the smallest other) is withheld
+    # the entries of the latest date, as written; the total adds those for exactly Duldung
+    # and Gestattung: 210 + 2 + 180 = 392 (nordstadt counts the two statuses apart, westfeld
+    # does not know). suedheim's 2 is <3, so hafenstadt's 180 (the smallest other) is withheld
     "target_group": {
-        "total": 415,
+        "total": 392,
         "by_alliance": {
-            "hafenstadt": {"as_of": "2024-12-31", "count": 180},
-            "nordstadt": {"as_of": "2025-03-31", "count": "x"},
-            "rhein-kreis": {"as_of": "2025-03-31", "count": 210},
-            "suedheim": {"as_of": "2025-03-31", "count": "<3"},
-            "westfeld": {"as_of": "2025-06-30", "count": "unknown"},
+            "hafenstadt": [
+                {"as_of": "2024-12-31", "statuses": ["gestattung", "duldung"], "count": "x"},
+                {"as_of": "2024-12-31", "statuses": ["aufenthaltserlaubnis"],
+                 "count": "unknown"}],
+            "nordstadt": [
+                {"as_of": "2025-03-31", "statuses": ["gestattung"], "count": 14},
+                {"as_of": "2025-03-31", "statuses": ["duldung"], "count": 9}],
+            "rhein-kreis": [
+                {"as_of": "2025-03-31", "statuses": ["gestattung", "duldung"], "count": 210}],
+            "suedheim": [
+                {"as_of": "2025-03-31", "statuses": ["gestattung", "duldung"], "count": "<3"}],
+            "westfeld": [
+                {"as_of": "2025-06-30", "statuses": ["gestattung", "duldung"],
+                 "count": "unknown"}],
         },
     },
     "privacy": {"min_count": 3, "suppressed": 6},
@@ -170,14 +179,16 @@ def test_small_counts_never_appear_in_any_format() -> None:
               *(v for row in report["participation_management"]["by_alliance"].values()
                 for v in row["reached"].values()),
               report["target_group"]["total"],
-              *(row["count"] for row in report["target_group"]["by_alliance"].values())]
+              *(entry["count"] for entries in report["target_group"]["by_alliance"].values()
+                for entry in entries)]
     assert not [v for v in people if isinstance(v, int) and v < 3]
     for fmt in ("markdown", "text"):
         out = run_gk("-C", str(FIXTURE), "summarize", "--format", fmt).output
         part = out[out.index("Teilhabemanagement\n"):]
-        for value in (" 2 ", " 1 ", " 7 ", " 5 ", " 23 "):  # the suppressed cells
+        for value in (" 2 ", " 1 ", " 7 ", " 5 ", " 180 "):  # the suppressed cells
             rows = [line for line in part.splitlines()
-                    if ("nordstadt" in line or "suedheim" in line) and value in line + " "]
+                    if ("nordstadt" in line or "suedheim" in line or "hafenstadt" in line)
+                    and value in line + " "]
             assert rows == [], (fmt, value, rows)
         assert "<3" in part and " x " in part + " "
 
@@ -275,8 +286,8 @@ def test_region_and_alliance_filters() -> None:
         "health": 0, "counselling": 0, "social-participation": 0}}
     assert report["broken_chains"] == 0
     # one alliance alone: 180 stays, it is no small count
-    assert report["target_group"] == {
-        "total": 180, "by_alliance": {"hafenstadt": {"as_of": "2024-12-31", "count": 180}}}
+    assert report["target_group"]["total"] == 180
+    assert report["target_group"]["by_alliance"]["hafenstadt"][0]["count"] == 180
     assert report["privacy"]["suppressed"] == 0
 
     report = summary_json("-C", str(FIXTURE), "--alliance", "nordstadt", "--alliance",
@@ -286,8 +297,11 @@ def test_region_and_alliance_filters() -> None:
     # 2024: 2 is <3 and 5 is withheld, the total 7 stays (it splits two hidden cells);
     # 2025: 1 is <3 and 7 is withheld, total 8
     assert report["participation_management"]["reached"] == {"2024": 7, "2025": 8}
-    assert report["target_group"]["total"] == 25
-    assert report["target_group"]["by_alliance"]["nordstadt"]["count"] == "x"
+    # only suedheim counts Duldung and Gestattung together: its 2 and the sum are <3;
+    # nordstadt's separate counts are no part of the sum and stay
+    assert report["target_group"]["total"] == "<3"
+    assert report["target_group"]["by_alliance"]["suedheim"][0]["count"] == "<3"
+    assert [e["count"] for e in report["target_group"]["by_alliance"]["nordstadt"]] == [14, 9]
 
 
 def test_unknown_alliance_filter_is_exit_2() -> None:
@@ -378,7 +392,8 @@ def test_example_repository_summarises(tmp_path: Path) -> None:
               *(v for row in report["participation_management"]["by_alliance"].values()
                 for v in row["reached"].values()),
               report["target_group"]["total"],
-              *(row["count"] for row in report["target_group"]["by_alliance"].values())]
+              *(entry["count"] for entries in report["target_group"]["by_alliance"].values()
+                for entry in entries)]
     assert "<3" in people
     assert not [v for v in people if isinstance(v, int) and v < 3]
     markdown = run_gk("-C", str(copy), "summarize", "--format", "markdown").output
@@ -443,8 +458,8 @@ def test_only_unknown_target_group_counts(make_repo) -> None:
     root = make_repo({"alliances/stadt.yaml": VALID_ALLIANCE + (
         "target_group:\n  - {as_of: 2025-01-01, count: unknown}\n")})
     report = summary_json("-C", str(root))
-    assert report["target_group"] == {
-        "total": None, "by_alliance": {"stadt": {"as_of": "2025-01-01", "count": "unknown"}}}
+    assert report["target_group"] == {"total": None, "by_alliance": {"stadt": [
+        {"as_of": "2025-01-01", "statuses": [], "count": "unknown"}]}}
     assert report["participation_management"] == {"positions": 0, "reached": {},
                                                   "by_alliance": {}}
     assert report["privacy"]["suppressed"] == 0

@@ -510,13 +510,18 @@ def _section_participation(summary: Summary, esc: Escape) -> Section:
 
 def _section_target_group(summary: Summary, esc: Escape) -> Section:
     figures = summary.payload["target_group"]
-    rows = [[_named(summary, a, esc), v["as_of"],
-             _("unknown") if v["count"] == "unknown" else number(v["count"])]
-            for a, v in figures["by_alliance"].items()]
-    rows.append([_("Sum"), "", number(figures["total"])])
+    rows = []
+    for alliance, entries in figures["by_alliance"].items():
+        for entry in entries:
+            rows.append([_named(summary, alliance, esc), entry["as_of"],
+                         ", ".join(enum_label("residence-status", s) for s in entry["statuses"])
+                         or "–",
+                         _("unknown") if entry["count"] == "unknown" else number(entry["count"])])
+    rows.append([_("Sum (Duldung and Gestattung)"), "", "", number(figures["total"])])
     return Section(_("Target group"), [Table(
-        [_("Alliance"), _("as of"), _("people")], rows, (2,),
-        _("The latest count of young adults in the target group per alliance; a district's "
+        [_("Alliance"), _("as of"), _("Residence status"), _("people")], rows, (3,),
+        _("The latest counts of young adults in the target group per alliance, as written; "
+          "the sum adds the counts given for Duldung and Gestattung together. A district's "
           "count may include its municipalities."))])
 
 
