@@ -307,3 +307,12 @@ def test_empty_repository_exports_empty_lists(make_repo: Any) -> None:
     assert run_gk("-C", str(root), "export", "--format", "csv").output == (
         "alliance,id,title,provider,fields,open_to,age_min,age_max,status,start,end,capacity,"
         "languages,funding,follow_up,verified\n")
+
+
+def test_output_into_a_missing_folder_is_one_clean_line(repo: Path, tmp_path: Path) -> None:
+    target = tmp_path / "fehlt" / "angebote.csv"
+    code, output = run_main("-C", str(repo), "export", "--format", "csv", "-o", str(target))
+    assert code == 2
+    assert output.startswith(f"gk: „{target}“ kann nicht geschrieben werden: ")
+    assert "Traceback" not in output
+    assert not target.parent.exists()

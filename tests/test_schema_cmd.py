@@ -394,3 +394,12 @@ def test_completion_items_are_click_items(completion_repo: Path) -> None:
     ctx = click.Context(cli, obj={"directory": str(completion_repo)})
     items = completion.complete_alliance(ctx, click.Argument(["x"]), "")
     assert all(isinstance(item, CompletionItem) for item in items)
+
+
+def test_out_into_an_unwritable_place_is_one_clean_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "datei"
+    blocker.write_text("", encoding="utf-8")
+    target = blocker / "schemas"
+    code, output = run_main("schema", "--out", str(target))
+    assert code == 2
+    assert output.startswith(f"gk: „{target}“ kann nicht geschrieben werden: ")

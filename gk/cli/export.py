@@ -14,6 +14,7 @@ from gk.cli.common import (
     resolve_today,
     today_option,
 )
+from gk.cli.schema import write_or_fail
 from gk.completion import complete_alliance
 from gk.i18n import _
 
@@ -56,4 +57,5 @@ def export(ctx: click.Context, alliances: tuple[str, ...], fmt: str | None, outp
         if guess:
             message += " " + _("Did you mean '{guess}'?").format(guess=guess)
         raise click.UsageError(message)
-    emit(EXPORTERS[fmt or "hsds"](repository, alliances), output)
+    text = EXPORTERS[fmt or "hsds"](repository, alliances)
+    write_or_fail(output, lambda: emit(text, output))

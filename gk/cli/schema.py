@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from gk.cli.common import apply_language, common_options, emit, output_option, repository_root
 from gk.completion import complete_schema_kind
 from gk.i18n import _
+
+T = TypeVar("T")
 
 _HELP = _("""Print or write the JSON Schemas of gk's files, for editors and other tools.
 
@@ -22,6 +26,17 @@ into .gk/schemas/ and adds them to .vscode/settings.json (keeping everything els
   gk schema --out schemas/ --lang en
   gk schema --vscode
 """
+
+
+def write_or_fail(target: str | Path | None, action: Callable[[], T]) -> T:
+    """Run a step that writes ``target``; a file system error becomes one clean line (exit 2)."""
+    from gk.repo import RepositoryError
+
+    try:
+        return action()
+    except OSError as exc:
+        raise RepositoryError(_("Cannot write '{path}': {error}").format(
+            path=target or exc.filename or "", error=exc.strerror or exc)) from exc
 
 
 def _root_or_none(ctx: click.Context) -> Path | None:
@@ -62,7 +77,8 @@ def schema(ctx: click.Context, kind: str | None, out_dir: str | None, vscode: bo
     if kind is not None and kind not in known:
         _unknown_kind(kind, known)
     if out_dir:
-        written = editors.write_schemas(Path(out_dir), lang, root, [kind] if kind else None)
+        written = write_or_fail(out_dir, lambda: editors.write_schemas(
+            Path(out_dir), lang, root, [kind] if kind else None))
         click.echo(_("Wrote {n} schema file(s) to {folder}.").format(
             n=len(written), folder=out_dir))
         return
@@ -70,9 +86,10 @@ def schema(ctx: click.Context, kind: str | None, out_dir: str | None, vscode: bo
         width = max(len(k) for k in known)
         lines = [f"{k.ljust(width)}  {editors.published(k, lang, root).get('title', '')}"
                  for k in known]
-        emit("\n".join(lines) + "\n", output)
+        write_or_fail(output, lambda: emit("\n".join(lines) + "\n", output))
         return
-    emit(editors.render(editors.published(kind, lang, root)), output)
+    text = editors.render(editors.published(kind, lang, root))
+    write_or_fail(output, lambda: emit(text, output))
 
 
 def _unknown_kind(kind: str, known: list[str]) -> None:
@@ -91,7 +108,7 @@ def _setup_vscode(root: Path, lang: str) -> None:
     from gk.repo import RepositoryError
 
     try:
-        schemas, settings = editors.setup_vscode(root, lang)
+        schemas, settings = write_or_fail(root, lambda: editors.setup_vscode(root, lang))
     except editors.SettingsError as exc:
         raise RepositoryError(
             str(exc) + "\n" + _("Add these lines to it by hand instead:") + "\n"
