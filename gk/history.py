@@ -4,14 +4,19 @@ The old state is read with ``git ls-tree`` and ``git cat-file --batch`` straight
 object store, so the working tree, the index and the checked-out branch are never touched.
 The files are parsed with the same loader as ``gk check`` (without schema validation: the
 comparison uses the values as far as they have usable types) and built into the same model.
+Parsed blobs are cached by blob id (plain data, ``marshal``) in the user's cache folder.
 
 A date (``YYYY-MM-DD``) as revision means the last commit before that day began.
 """
 
 from __future__ import annotations
 
+import hashlib
+import marshal
+import os
 import re
 import subprocess
+import tempfile
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -156,6 +161,59 @@ def _blobs(top: Path, oids: list[str]) -> Iterator[bytes]:
         pos = start + size + 1
 
 
+_CACHE_FORMAT = 1
+_CACHE_LIMIT = 60_000  # parsed blobs kept between runs
+
+
+def _cache_file(top: Path) -> Path:
+    from gk.cache import cache_dir
+    from gk.schemas import fingerprint
+
+    key = hashlib.sha256(f"{_CACHE_FORMAT}|{fingerprint()}|{top}".encode()).hexdigest()[:24]
+    return cache_dir() / f"history-{key}.marshal"
+
+
+def _read_cache(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as handle:
+            content = marshal.load(handle)
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return content if isinstance(content, dict) else {}
+
+
+def _write_cache(path: Path, content: dict[str, Any]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".gk-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                marshal.dump(content, handle)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except (OSError, ValueError):
+        pass  # a cache that cannot be written only costs time
+
+
+def _parsed(top: Path, wanted: list[tuple[SourceFile, str]]) -> list[Any]:
+    """The data of each file, parsed once per blob: a blob id names its content, so parsed
+    blobs are kept in the user's cache folder and reused by later comparisons."""
+    path = _cache_file(top)
+    cache = _read_cache(path)
+    missing = list(dict.fromkeys(oid for _s, oid in wanted if oid not in cache))
+    if missing:
+        names = {oid: source.rel for source, oid in wanted}
+        for oid, raw in zip(missing, _blobs(top, missing), strict=True):
+            cache[oid] = load_bytes(raw, names[oid]).data
+        if len(cache) > _CACHE_LIMIT:
+            used = {oid for _s, oid in wanted}
+            cache = {oid: data for oid, data in cache.items() if oid in used}
+        _write_cache(path, cache)
+    return [cache[oid] for _s, oid in wanted]
+
+
 def load_repository_at(root: Path, revision: Revision) -> Repository:
     """The model of the data repository at ``root`` as it was at a commit."""
     top, prefix = _toplevel(root)
@@ -166,12 +224,10 @@ def load_repository_at(root: Path, revision: Revision) -> Repository:
             wanted.append((source, oid))
     results: list[FileResult] = []
     custom: dict[str, dict[str, Any]] = {}
-    for (source, _oid), raw in zip(wanted, _blobs(top, [oid for _s, oid in wanted]),
-                                   strict=True):
-        loaded = load_bytes(raw, source.rel)
-        results.append(FileResult(source, loaded.data, []))
-        if source.kind == "template" and isinstance(loaded.data, dict):
-            custom[source.stem] = loaded.data
+    for (source, _oid), data in zip(wanted, _parsed(top, wanted), strict=True):
+        results.append(FileResult(source, data, []))
+        if source.kind == "template" and isinstance(data, dict):
+            custom[source.stem] = data
     return build_repository(root, results, custom)
 
 

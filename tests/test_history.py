@@ -96,6 +96,16 @@ def test_changes_since_a_commit(history: Path) -> None:
     assert changes(history, "HEAD~1") == EXPECTED_CHANGES
 
 
+def test_parsed_history_is_cached_and_a_broken_cache_is_ignored(history: Path) -> None:
+    assert changes(history, "HEAD~1") == EXPECTED_CHANGES
+    cached = sorted(Path(os.environ["GK_CACHE_DIR"]).glob("history-*.marshal"))
+    assert len(cached) == 1
+    assert changes(history, "HEAD~1") == EXPECTED_CHANGES  # answered from the cache
+    cached[0].write_bytes(b"\x00kaputt")
+    assert changes(history, "HEAD~1") == EXPECTED_CHANGES
+    assert history.joinpath(".git").is_dir() and not any(history.glob("history-*"))
+
+
 def test_nothing_changed_since_head(history: Path) -> None:
     assert changes(history, "HEAD") == {key: [] for key in EXPECTED_CHANGES}
 
