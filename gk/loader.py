@@ -291,6 +291,12 @@ def _syntax_finding(exc: Exception, text: str, file: str,
                     _("A list entry ('- ') stands where a key was expected."),
                     _("Write 'key: value' here, or indent the list below the key it belongs to."),
                 )
+        elif here[column - 1 : column] == ":" and not here[: column - 1].strip():
+            return F.make(
+                "GK001", file, line, column,
+                _("A value stands here without a key (the line starts with a colon)."),
+                _("Write the key before the colon, or delete the line."),
+            )
         elif here[: column - 1].strip():
             return F.make(
                 "GK001", file, line, column,

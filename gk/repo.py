@@ -178,7 +178,7 @@ class _Discovery:
 
     def accept(self, entry: os.DirEntry[str], rel: str, kind: str, alliance: str | None) -> None:
         name = entry.name
-        if not name.endswith((".yaml", ".yml")):
+        if not _looks_yaml(name):
             self.stray(rel, False, "")
         elif self.refused(entry, rel):
             return
@@ -187,6 +187,13 @@ class _Discovery:
                 "GK201", rel, 1, 1,
                 _("The file ends in '.yml'; gk reads only files ending in '.yaml'."),
                 _("Rename it to '{name}'.").format(name=name[:-4] + ".yaml")))
+        elif not name.endswith(".yaml"):  # .YAML, .Yaml, .YML: not read on every system
+            stem, _dot, ending = name.rpartition(".")
+            self.problems.append(F.make(
+                "GK201", rel, 1, 1,
+                _("The file ends in '.{ending}'; gk reads only files ending in '.yaml' "
+                  "(in small letters).").format(ending=ending),
+                _("Rename it to '{name}'.").format(name=stem + ".yaml")))
         else:
             self.files.append(SourceFile(rel, kind, alliance, name[:-5]))
 
@@ -211,7 +218,7 @@ class _Discovery:
                 else:
                     self.stray(entry.name, True, _("'{name}' must be a folder.").format(
                         name=entry.name))
-            elif entry.name.endswith((".yaml", ".yml")):
+            elif _looks_yaml(entry.name):
                 self.stray(entry.name, True, _(
                     "Alliances belong in 'alliances/', services in 'services/<alliance>/', "
                     "worksheets in 'worksheets/<alliance>/'."))
@@ -239,7 +246,7 @@ class _Discovery:
             elif entry.is_symlink() and not os.path.exists(entry.path):
                 self.refused(entry, rel)  # a link into nothing where a folder may belong
             elif nested:
-                if entry.name.endswith((".yaml", ".yml")):
+                if _looks_yaml(entry.name):
                     self.stray(rel, True, _("Put the file into the folder of its alliance: "
                                             "'{folder}/<alliance>/{name}'.").format(
                                                 folder=folder.name, name=entry.name))
@@ -247,6 +254,10 @@ class _Discovery:
                     self.stray(rel, False, "")
             else:
                 self.accept(entry, rel, kind, None)
+
+
+def _looks_yaml(name: str) -> bool:
+    return name.lower().endswith((".yaml", ".yml"))
 
 
 def _is_linked_folder(entry: os.DirEntry[str]) -> bool:

@@ -124,7 +124,32 @@ def test_documents_read_back_as_written(document: dict[str, Any], flow: bool | N
 
 # --- corruptions of the example repository -----------------------------------------------------
 
-EXAMPLE_FILES = sorted(p.relative_to(EXAMPLE).as_posix() for p in EXAMPLE.rglob("*.yaml"))
+# The example repository plus a template of its own and a worksheet that uses it.
+EXTRA_FILES = {
+    "templates/sprechstunde.yaml": """\
+id: sprechstunde
+version: 1
+title: {de: Sprechstunde, en: Consultation hour}
+answer: text
+sections:
+  - {id: ablauf, title: {de: Ablauf, en: Procedure}}
+items:
+  - {id: themen, section: ablauf, text: {de: "Welche Themen kamen vor?", en: "Topics?"}}
+  - {id: termine, section: ablauf, text: {de: "Wie viele Termine?", en: "How many?"}}
+""",
+    "worksheets/koeln/sprechstunde-2025.yaml": """\
+template: sprechstunde
+date: 2025-06-02
+author: Geschäftsführende Stelle
+items:
+  themen: {text: Wohnungssuche und Ausbildungsplätze}
+  termine: {text: vier im Quartal, note: ohne Ferien}
+todos:
+  - {id: liste, title: Liste der Wohnprojekte teilen, owner: GfS, due: 2027-01-31, status: open}
+""",
+}
+EXAMPLE_FILES = sorted([*(p.relative_to(EXAMPLE).as_posix() for p in EXAMPLE.rglob("*.yaml")),
+                        *EXTRA_FILES])
 
 
 @pytest.fixture(scope="module")
@@ -132,6 +157,10 @@ def example_copy() -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="gk-fuzz-"))
     root = folder / "nrw"
     shutil.copytree(EXAMPLE, root)
+    for rel, text in EXTRA_FILES.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    (folder / "outside.yaml").write_text("title: von draußen\n", encoding="utf-8")
     yield root
     shutil.rmtree(folder, ignore_errors=True)
 
@@ -140,7 +169,7 @@ def example_copy() -> Iterator[Path]:
 def mutation(draw: st.DrawFn) -> tuple[str, str, tuple[Any, ...]]:
     rel = draw(st.sampled_from(EXAMPLE_FILES))
     kind = draw(st.sampled_from(["delete", "duplicate", "swap", "insert", "truncate", "flip",
-                                 "indent", "replace"]))
+                                 "indent", "replace", "remove", "move", "folder", "link-out"]))
     args = (draw(st.integers(0, 10**6)), draw(st.integers(0, 10**6)), draw(yamlish),
             draw(st.integers(1, 255)))
     return rel, kind, args
@@ -184,6 +213,50 @@ def touch(path: Path) -> None:
     os.utime(path, ns=(stamp, stamp))
 
 
+MOVE_TARGETS = ["gk-kopie.yaml", "services/kopie.yaml", "services/koeln/kopie.yaml",
+                "worksheets/nirgendwo/kopie.yaml", "alliances/Kopie Datei.yaml",
+                "templates/kopie.yaml", "services/koeln/kopie.yml"]
+
+
+def clear(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
+
+
+def corrupt(root: Path, rel: str, kind: str, args: tuple[Any, ...],
+            originals: dict[str, bytes], made: list[Path]) -> None:
+    """Apply one corruption; remember what to restore and what to remove afterwards."""
+    path = root / rel
+    if rel not in originals:
+        if not path.is_file() or path.is_symlink():
+            return  # already replaced by an earlier corruption of this example
+        originals[rel] = path.read_bytes()
+    if not path.is_file() or path.is_symlink():
+        return
+    if rel == "gk.yaml" and kind in ("remove", "move", "folder"):
+        kind = "truncate"  # without gk.yaml there is no repository: exit 2, rightly
+    if kind == "remove":
+        path.unlink()
+    elif kind == "move":
+        target = root / MOVE_TARGETS[args[0] % len(MOVE_TARGETS)]
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            path.rename(target)
+            made.append(target)
+    elif kind == "folder":
+        path.unlink()
+        path.mkdir()
+        (path / "notiz.txt").write_text("x\n", encoding="utf-8")
+    elif kind == "link-out":
+        path.unlink()
+        os.symlink(root.parent / "outside.yaml", path)
+    else:
+        path.write_bytes(mutate(path.read_bytes(), kind, args))
+        touch(path)
+
+
 @fuzz_settings(50)
 @seeded
 @given(st.lists(mutation(), min_size=1, max_size=3))
@@ -191,12 +264,10 @@ def test_corrupted_example_gives_findings_not_crashes(
         example_copy: Path, mutations: list[tuple[str, str, tuple[Any, ...]]]) -> None:
     root = example_copy
     originals: dict[str, bytes] = {}
+    made: list[Path] = []
     try:
         for rel, kind, args in mutations:
-            path = root / rel
-            originals.setdefault(rel, path.read_bytes())
-            path.write_bytes(mutate(path.read_bytes(), kind, args))
-            touch(path)
+            corrupt(root, rel, kind, args, originals, made)
         result = run_gk("-C", str(root), "check", "--format", "json")
         assert result.exit_code in (0, 1), result.output[-2000:]
         assert "Traceback" not in result.output
@@ -211,7 +282,10 @@ def test_corrupted_example_gives_findings_not_crashes(
             if path.is_file():
                 assert finding["line"] <= lines_of(path.read_bytes()) + 1, finding
     finally:
+        for path in made:
+            clear(path)
         for rel, raw in originals.items():
+            clear(root / rel)
             (root / rel).write_bytes(raw)
             touch(root / rel)
 
@@ -221,4 +295,5 @@ def test_example_copy_is_restored(example_copy: Path) -> None:
     code = run_gk("-C", str(example_copy), "check", "--format", "json").exit_code
     assert code == 0
     for rel in EXAMPLE_FILES:
-        assert (example_copy / rel).read_bytes() == (EXAMPLE / rel).read_bytes()
+        original = EXTRA_FILES[rel].encode() if rel in EXTRA_FILES else (EXAMPLE / rel).read_bytes()
+        assert (example_copy / rel).read_bytes() == original
