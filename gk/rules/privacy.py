@@ -156,18 +156,36 @@ _FILE_NUMBER = re.compile(
     r"Kundennummer|Kunden-Nr\.?|Kd\.-?Nr\.?|BG-Nummer|BG-Nr\.?|AZR-Nummer|AZR-Nr\.?|"
     r"Personenkennziffer|Steuer-ID|Versicherungsnummer|file number|case number)"
     r"\s*[:.]?\s*[A-Z]{0,3}[0-9][\w/.-]*"
-    r"|\bBAMF[- ]?(?:Nr|Nummer|Az|Aktenzeichen)\.?\s*[:.]?\s*[0-9]"
-    r"|(?<![\d-])[0-9]{7,8}\s?-\s?[0-9]{3}(?![\d-])",  # BAMF: 7654321-423
+    r"|\bBAMF[- ]?(?:Nr|Nummer|Az|Aktenzeichen)\.?\s*[:.]?\s*[0-9]",
     re.IGNORECASE)
-# Without a keyword, only in their exact shapes: a Jobcenter number of a Bedarfsgemeinschaft
-# (12345BG0012345) and a customer number of the employment agency (123D456789).
-_FILE_NUMBER_SHAPES = re.compile(r"\b[0-9]{5}BG[0-9]{7}\b|\b[0-9]{3}[A-Z][0-9]{6}\b")
+# Without a keyword, only in their exact shapes: a BAMF file number (7654321-423), a Jobcenter
+# number of a Bedarfsgemeinschaft (12345BG0012345), a customer number of the employment
+# agency (123D456789).
+_FILE_NUMBER_SHAPES = re.compile(r"(?<![\d-])[0-9]{7,8}\s?-\s?[0-9]{3}(?![\d-])"
+                                 r"|\b[0-9]{5}BG[0-9]{7}\b|\b[0-9]{3}[A-Z][0-9]{6}\b")
 
-# Cheap test whether a text can hold anything of the above at all.
-_CANDIDATE = re.compile(
-    r"@|[0-9]{3}|\*|geb|born|dob|d\.o\.b|jahrgang|jg\.|herr|frau|hr\.|fr\.|mrs?\b|ms\b|klient|"
-    r"teilnehm|bewohn|schüler|jugendlich|geflüchtet|azubi|auszubild|\baz|\bgz|aktenz|"
-    r"zeichen|nummer|nr\.|bamf", re.IGNORECASE)
+# Cheap tests first: most texts of a repository are slugs, dates or short sentences without
+# any of these; the expensive patterns run only where a keyword or enough digits appear.
+_PLAIN_VALUE = re.compile(r"[a-z][a-z0-9-]*\Z|[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_DIGITS = re.compile(r"[0-9][0-9 /()-]{4,}[0-9]")
+_CAPITALISED = re.compile(r"[A-ZÄÖÜ][a-zäöüßéèç]+")
+
+
+def _words(*words: str) -> re.Pattern[str]:
+    """A quick test for any of the words in a lower-cased text."""
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+_BIRTH_WORDS = _words("geb", "born", "dob", "d.o.b", "jahrgang", "jg.", "*")
+_FILE_WORDS = _words("az", "gz", "zeichen", "nummer", "nr", "bamf", "file number",
+                     "case number", "steuer-id", "kennziffer")
+_PHONE_WORDS = _words("privat", "handy", "mobil", "cell", "whatsapp", "signal", "telegram")
+_PERSON_WORDS = _words("herr", "frau", "hr.", "fr.", "mr", "ms", "klient", "teilnehm",
+                       "bewohn", "schüler", "jugendlich", "geflüchtet", "azubi", "auszubild")
+
+
+def _has(lower: str, words: re.Pattern[str]) -> bool:
+    return words.search(lower) is not None
 
 
 def _strings(data: Any, path: Path = ()) -> Iterator[tuple[Path, str]]:
@@ -193,10 +211,11 @@ def _keep(code: str) -> str:
 def check(source: SourceFile, data: Any) -> Iterator[Problem]:
     file = source.rel
     for path, text in _strings(data):
-        if len(text) < 5:
+        if len(text) < 5 or _PLAIN_VALUE.match(text):
             continue
+        lower = text.lower()
         role = _role_key(path)
-        name = _name_in(text, role)
+        name = _name_in(text, lower, role) if lower != text else None
         if name is not None:
             yield Problem("GK505", file, path,
                           _("'{text}' looks like the name of a person.").format(text=name),
@@ -204,18 +223,39 @@ def check(source: SourceFile, data: Any) -> Iterator[Problem]:
                              "'Jobcenter, Team U25').") if role else
                            _("Write roles, not names (for example 'ein Teilnehmer', 'die "
                              "Fachkraft des Jobcenters').")) + " " + _keep("GK505"))
-        if _CANDIDATE.search(text):
-            yield from _scan(file, path, text)
+        yield from _scan(file, path, text, lower)
 
 
 def _is_first_name(word: str) -> bool:
     return word.split("-")[0].lower() in _FIRST_NAMES
 
 
-def _name_in(text: str, role: bool) -> str | None:
+def _name_in(text: str, lower: str, role: bool) -> str | None:
     """A person's name in the text, as written; None when there is none."""
-    if not any(c.isupper() for c in text):
-        return None
+    if _has(lower, _PERSON_WORDS):
+        found = _addressed_person(text)
+        if found is not None:
+            return found
+    if not _FIRST_NAMES.isdisjoint(w.lower() for w in _CAPITALISED.findall(text)):
+        for match in _NAME_PAIR.finditer(text):
+            first, last = match.group(1), match.group(2)
+            after = text[match.end(2):].split(None, 1)
+            if _is_first_name(first) and not _is_first_name(last) \
+                    and last.lower() not in _NOT_SURNAMES \
+                    and not (after and after[0].strip(".,;:()").lower() in _NOT_SURNAMES):
+                return text[match.start(1):match.end(2)]
+    if role:
+        reversed_name = _SURNAME_FIRST.match(text)
+        if reversed_name and _is_first_name(reversed_name.group(2)):
+            return reversed_name.group(0).strip()
+        initial = _INITIAL_NAME.match(text)
+        if initial and initial.group(1).lower() not in _ROLE_WORDS:
+            return initial.group(0).strip()
+    return None
+
+
+def _addressed_person(text: str) -> str | None:
+    """"Herr Yilmaz", "Frau Dr. Weber", "Klientin Mariam", "Teilnehmer A."."""
     for match in _HONORIFIC.finditer(text):
         if not _OFFICES.match(match.group(1)):
             return match.group(0)
@@ -227,20 +267,6 @@ def _name_in(text: str, role: bool) -> str | None:
         # after "Teilnehmer" or "Schüler" it is as often a noun ("Teilnehmer Sprachkurs").
         if match.group(1).startswith("Klient") and not word.lower().endswith(_NOUN_ENDINGS):
             return match.group(0)
-    for match in _NAME_PAIR.finditer(text):
-        first, last = match.group(1), match.group(2)
-        after = text[match.end(2):].split(None, 1)
-        if _is_first_name(first) and not _is_first_name(last) \
-                and last.lower() not in _NOT_SURNAMES \
-                and not (after and after[0].strip(".,;:()").lower() in _NOT_SURNAMES):
-            return text[match.start(1):match.end(2)]
-    if role:
-        reversed_name = _SURNAME_FIRST.match(text)
-        if reversed_name and _is_first_name(reversed_name.group(2)):
-            return reversed_name.group(0).strip()
-        initial = _INITIAL_NAME.match(text)
-        if initial and initial.group(1).lower() not in _ROLE_WORDS:
-            return initial.group(0).strip()
     return None
 
 
@@ -256,7 +282,7 @@ def _private_address(local: str, domain: str) -> bool:
     return False
 
 
-def _scan(file: str, path: Path, text: str) -> Iterator[Problem]:
+def _scan(file: str, path: Path, text: str, lower: str) -> Iterator[Problem]:
     if "@" in text:
         for match in _EMAIL.finditer(text):
             if _private_address(match.group(1), match.group(2)):
@@ -265,16 +291,17 @@ def _scan(file: str, path: Path, text: str) -> Iterator[Problem]:
                                   address=match.group(0)),
                               _("Use the address of the office (for example info@…).") + " "
                               + _keep("GK501"))
-    phone = _MOBILE.search(text)
+    digits = _DIGITS.search(text) is not None
+    phone = _MOBILE.search(text) if digits else None
     if phone is not None:
         yield Problem("GK502", file, path,
                       _("'{number}' looks like a private mobile number.").format(
                           number=phone.group(0).strip()),
                       _("Give the switchboard or office number instead.") + " " + _keep("GK502"))
-    else:
-        labelled = _LABELLED_PHONE.search(text)
+    elif digits:
+        labelled = _LABELLED_PHONE.search(text) if _has(lower, _PHONE_WORDS) else None
         number = labelled.group(1) if labelled else None
-        if number is None:
+        if number is None and "+" in text:
             foreign = _FOREIGN.search(text)
             number = foreign.group(0) if foreign else None
         if number is not None and sum(c.isdigit() for c in number) >= 7:
@@ -283,12 +310,12 @@ def _scan(file: str, path: Path, text: str) -> Iterator[Problem]:
                               number=number.strip()),
                           _("Give the switchboard or office number instead.") + " "
                           + _keep("GK502"))
-    if _BIRTH.search(text):
+    if _has(lower, _BIRTH_WORDS) and _BIRTH.search(text):
         yield Problem("GK503", file, path, _("The text contains a date of birth."),
                       _("Delete it: dates of birth of clients do not belong in the repository.")
                       + " " + _keep("GK503"))
-    if _FILE_NUMBER.search(text) or _FILE_NUMBER_SHAPES.search(text):
+    if (_has(lower, _FILE_WORDS) and _FILE_NUMBER.search(text)) \
+            or (digits and _FILE_NUMBER_SHAPES.search(text)):
         yield Problem("GK504", file, path, _("The text contains what looks like a file number "
                                               "(Aktenzeichen)."),
                       _("Delete it: case numbers identify people.") + " " + _keep("GK504"))
-
