@@ -6,6 +6,7 @@ import errno
 import os
 import stat
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from gk import findings as F
@@ -55,6 +56,11 @@ def _inside(root_real: str, path: str) -> bool:
     return real == root_real or real.startswith(root_real + os.sep)
 
 
+@lru_cache(maxsize=64)
+def _real(root: str) -> str:
+    return os.path.realpath(root)
+
+
 class UnsafeFile(OSError):
     """A path gk refuses to open: no regular file, or outside the repository."""
 
@@ -79,7 +85,7 @@ def read_data_file(root: str | os.PathLike[str], rel: str, limit: int) -> bytes:
     is opened, so nothing can block, read endlessly or show a file from elsewhere. A file
     larger than ``limit`` bytes raises ``FileTooLarge``; other problems raise ``OSError``.
     """
-    root_real = os.path.realpath(root)
+    root_real = _real(os.fspath(root))
     path = os.path.join(root_real, rel)
     if not _inside(root_real, path):
         raise UnsafeFile(errno.EXDEV, "outside the repository")
