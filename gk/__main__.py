@@ -1,5 +1,7 @@
 """``python -m gk``."""
 
+import sys
+
 from gk.cli import main
 
-main()
+sys.exit(main())

@@ -88,10 +88,26 @@ _UNKNOWN_KEY_CODES = {("items",): "GK304"}
 
 def process_file(root: str, source: SourceFile, custom: dict[str, dict[str, Any]],
                  lang: str) -> FileResult:
-    """Read, parse and validate one file; never raises for anything in the file."""
+    """Read, parse and validate one file; never raises for anything in the file.
+
+    A defect of gk itself while checking one file becomes a GK999 finding for that file, so
+    the other files are still checked (``GK_DEBUG=1`` lets it through instead)."""
     from gk.i18n import set_language
 
     set_language(lang)
+    try:
+        return _process_file(root, source, custom)
+    except Exception as exc:
+        if os.environ.get("GK_DEBUG"):
+            raise
+        return FileResult(source, None, [F.make(
+            "GK999", source.rel, 1, 1,
+            _("gk itself failed while checking this file ({kind}: {message}).").format(
+                kind=type(exc).__name__, message=str(exc)[:200]),
+            _("Please report this; run 'gk --debug check' to see the details."))])
+
+
+def _process_file(root: str, source: SourceFile, custom: dict[str, dict[str, Any]]) -> FileResult:
     path = os.path.join(root, source.rel)
     try:
         size = os.stat(path).st_size

@@ -186,14 +186,30 @@ class Repository:
     templates: dict[str, Template] = field(default_factory=dict)
     alliance_folders: set[str] = field(default_factory=set)
 
+    _by_alliance: dict[str, tuple[list[Service], list[Worksheet]]] | None = field(
+        default=None, repr=False, compare=False)
+
+    def _index(self) -> dict[str, tuple[list[Service], list[Worksheet]]]:
+        """Services and worksheets per alliance, built once (the model is not changed after
+        it is built)."""
+        if self._by_alliance is None:
+            index: dict[str, tuple[list[Service], list[Worksheet]]] = {}
+            for (alliance, _sid), service in self.services.items():
+                index.setdefault(alliance, ([], []))[0].append(service)
+            for (alliance, _wid), sheet in self.worksheets.items():
+                index.setdefault(alliance, ([], []))[1].append(sheet)
+            for _services, sheets in index.values():
+                sheets.sort(key=lambda w: (w.date, w.id))
+            self._by_alliance = index
+        return self._by_alliance
+
     def services_of(self, alliance: str) -> list[Service]:
-        return [s for (a, _), s in self.services.items() if a == alliance]
+        return list(self._index().get(alliance, ([], []))[0])
 
     def worksheets_of(self, alliance: str, template: str | None = None) -> list[Worksheet]:
         """Worksheets of an alliance, oldest first (by date, then id)."""
-        sheets = [w for (a, _), w in self.worksheets.items() if a == alliance
-                  and (template is None or w.template == template)]
-        return sorted(sheets, key=lambda w: (w.date, w.id))
+        sheets = self._index().get(alliance, ([], []))[1]
+        return [w for w in sheets if template is None or w.template == template]
 
     def current_worksheet(self, alliance: str, template: str) -> Worksheet | None:
         """The latest worksheet of a template (by date): the alliance's current one."""

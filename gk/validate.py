@@ -166,9 +166,12 @@ def _flatten(errors: Iterable[Any]) -> Iterator[Any]:
 
     for error in errors:
         if error.validator in ("anyOf", "oneOf") and error.context:
-            best = best_match(error.context)
-            # An alternative like 'whole number or "unknown"' reads better as one message.
-            if best is not None and best.validator not in ("type", "const", "enum"):
+            # A value of the right form that breaks a limit (e.g. a negative count) gets that
+            # limit's message; a value of no allowed form gets one message naming the forms
+            # ('a whole number or "unknown"').
+            specific = [e for e in error.context if e.validator not in ("type", "const", "enum")]
+            best = best_match(specific) if specific else None
+            if best is not None:
                 yield best
                 continue
         yield error
@@ -325,10 +328,39 @@ def _to_findings(error: Any, root: dict[str, Any], file: str, where: Located,
         yield F.make("GK106", file, line, column,
                      _("{key} lists the same entry twice.").format(key=about),
                      _("Delete the repeated entry."))
+    elif kind in ("anyOf", "oneOf"):
+        yield _alternatives(error, root, schema, about, value, file, line, column)
     else:
         yield F.make("GK108", file, line, column,
                      _("{key} does not match the schema ({detail}).").format(
                          key=about, detail=_short(error.message, 120)), "")
+
+
+def _alternatives(error: Any, root: dict[str, Any], schema: dict[str, Any], about: str,
+                  value: Any, file: str, line: int, column: int) -> F.Finding:
+    """A value that may take one of several forms, e.g. a whole number or 'unknown'."""
+    forms: list[str] = []
+    words: list[str] = []
+    for branch in error.validator_value or []:
+        branch = _resolve(branch, root)
+        if not isinstance(branch, dict):
+            continue
+        if "const" in branch:
+            words.append(str(branch["const"]))
+        elif "enum" in branch:
+            words.extend(str(v) for v in branch["enum"])
+        elif "type" in branch:
+            forms.append(_expected(branch["type"]))
+    forms.extend(quote(w) for w in words)
+    expected = _(" or ").join(forms) if forms else "?"
+    guess = suggest(str(value), words, schema.get("x-synonyms")) \
+        if isinstance(value, str) and words else None
+    hint = (_("Did you mean '{guess}'?").format(guess=guess) + " ") if guess else ""
+    hint += _("Enter {expected}.").format(expected=expected)
+    code = "GK102" if isinstance(value, str) else "GK104"
+    return F.make(code, file, line, column,
+                  _("{key} must be {expected}, but it is {actual}.").format(
+                      key=about, expected=expected, actual=_actual(value)), hint)
 
 
 def _type_hint(expected: Any, value: Any) -> str:

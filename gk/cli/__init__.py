@@ -95,6 +95,8 @@ def main(argv: list[str] | None = None) -> Any:
 
     _early_language()
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    if debug:
+        os.environ["GK_DEBUG"] = "1"  # lets per-file defects through too (gk.check)
     try:
         return cli.main(args=argv, prog_name="gk", standalone_mode=False)
     except click.exceptions.Abort:

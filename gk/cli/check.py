@@ -20,29 +20,26 @@ from gk.cli.common import (
 from gk.i18n import _
 
 
-@click.command(help="""Check the data repository, or only the named files, for problems.
-
-Checks YAML syntax, the schemas, the layout of folders, references between files,
-plausibility (dates, ages) and signs of personal data. References are always resolved
-against the whole repository, also when only some files are named.
-
-Exit status: 0 no errors, 1 errors found (or warnings with --strict), 2 usage or setup problem.
-
-\b
-Examples:
+@click.command(help=_(
+    "Check the data repository, or only the named files, for problems.\n\n"
+    "Checks YAML syntax, the schemas, the layout of folders, references between files, "
+    "plausibility (dates, ages) and signs of personal data. References are always resolved "
+    "against the whole repository, also when only some files are named.\n\n"
+    "Exit status: 0 no errors, 1 errors found (or warnings with --strict), 2 usage or "
+    "setup problem.") + "\n\n\b\n" + _("Examples:") + """
   gk check
   gk check services/meerbusch/sprachcafe.yaml
   gk -C ~/daten check --format json
 """)
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--strict", is_flag=True, help="Warnings also make the exit status 1.")
+@click.option("--strict", is_flag=True, help=_("Warnings also make the exit status 1."))
 @format_option(["text", "json", "github"])
 @output_option
 @click.option("--stale", "stale", metavar="DAYS", type=click.IntRange(min=0), default=None,
-              help="Warn about services not verified for more than DAYS days.")
-@click.option("--no-cache", is_flag=True, help="Do not use or update the cache of earlier runs.")
+              help=_("Warn about services not verified for more than DAYS days."))
+@click.option("--no-cache", is_flag=True, help=_("Do not use or update the cache of earlier runs."))
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes for large repositories (default: all cores).")
+              help=_("Worker processes for large repositories (default: all cores)."))
 @today_option
 @common_options
 @click.pass_context

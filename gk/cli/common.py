@@ -19,19 +19,19 @@ F = TypeVar("F", bound=Callable[..., Any])
 def output_option(func: F) -> F:
     return click.option("-o", "--output", "output", metavar="FILE",
                         type=click.Path(dir_okay=False, writable=True),
-                        help="Write to FILE instead of standard output.")(func)
+                        help=_("Write to FILE instead of standard output."))(func)
 
 
 def format_option(choices: list[str], default: str = "text") -> Callable[[F], F]:
     def decorate(func: F) -> F:
         return click.option("--format", "fmt", type=click.Choice(choices), default=None,
-                            help=f"Output format (default: {default}).")(func)
+                            help=_("Output format (default: {default}).").format(default=default))(func)
     return decorate
 
 
 def today_option(func: F) -> F:
     return click.option("--today", metavar="DATE", default=None, hidden=True,
-                        help="Pretend today is DATE (YYYY-MM-DD); also GK_TODAY.")(func)
+                        help=_("Pretend today is DATE (YYYY-MM-DD); also GK_TODAY."))(func)
 
 
 def resolve_today(value: str | None) -> dt.date:
@@ -91,9 +91,14 @@ def emit(text: str, output: str | None) -> None:
             sys.stdout.write("\n")
         sys.stdout.flush()
         return
+    from gk.repo import RepositoryError
     from gk.writing import write_atomic
 
-    write_atomic(Path(output), text if text.endswith("\n") else text + "\n")
+    try:
+        write_atomic(Path(output), text if text.endswith("\n") else text + "\n")
+    except OSError as exc:
+        raise RepositoryError(_("Cannot write '{path}': {error}").format(
+            path=output, error=exc.strerror or exc)) from exc
 
 
 def use_color(output: str | None) -> bool:
@@ -118,9 +123,9 @@ def common_options(func: F) -> F:
     """-C DIR and --lang on every sub-command too, so they work before or after its name."""
     func = click.option("--lang", type=click.Choice(["de", "en"]), default=None,
                         expose_value=False, is_eager=True, callback=_remember("lang"),
-                        help="Language of messages and reports.")(func)
+                        help=_("Language of messages and reports."))(func)
     func = click.option("-C", "directory", metavar="DIR", default=None, expose_value=False,
                         is_eager=True, type=click.Path(file_okay=False),
                         callback=_remember("directory"),
-                        help="Run as if gk was started in DIR.")(func)
+                        help=_("Run as if gk was started in DIR."))(func)
     return func

@@ -19,8 +19,12 @@ SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
 
 
 def slug_hint(name: str) -> str:
-    proposal = re.sub(r"[^a-z0-9]+", "-", name.lower().translate(
-        str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))).strip("-")[:64]
+    import unicodedata
+
+    folded = name.lower().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
+    # Other accents are dropped from their letters ('é' -> 'e'), not the letters themselves.
+    folded = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode("ascii")
+    proposal = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:64]
     return _("Ids use only lower-case letters a–z, digits and single hyphens (at most 64 "
              "characters); rename it, for example to '{proposal}'.").format(proposal=proposal or "x")
 
