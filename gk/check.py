@@ -19,9 +19,9 @@ from typing import Any
 from gk import __version__
 from gk import findings as F
 from gk.i18n import _, get_language
-from gk.loader import MAX_BYTES, load_bytes
+from gk.loader import MAX_BYTES, load_file
 from gk.model import Alliance, Repository, Service, Template, Worksheet
-from gk.repo import CONFIG_FILE, SourceFile, discover
+from gk.repo import CONFIG_FILE, SourceFile, discover, read_data_file
 from gk.rules import FILE_RULES, REPOSITORY_RULES, Context, Problem
 from gk.schemas import SHIPPED_TEMPLATES, Validator, validator, worksheet_schema_for_template
 from gk.validate import Located, validate
@@ -108,19 +108,7 @@ def process_file(root: str, source: SourceFile, custom: dict[str, dict[str, Any]
 
 
 def _process_file(root: str, source: SourceFile, custom: dict[str, dict[str, Any]]) -> FileResult:
-    path = os.path.join(root, source.rel)
-    try:
-        size = os.stat(path).st_size
-        if size > MAX_BYTES:
-            return FileResult(source, None, load_bytes(b" " * (MAX_BYTES + 1), source.rel).findings)
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        return FileResult(source, None, [F.make(
-            "GK010", source.rel, 1, 1,
-            _("The file cannot be read ({error}).").format(error=exc.strerror or exc),
-            _("Check that the file exists and that you may read it."))])
-    loaded = load_bytes(raw, source.rel)
+    loaded = load_file(root, source.rel)
     if loaded.data is None:
         return FileResult(source, None, loaded.findings)
     data = loaded.data
@@ -160,12 +148,14 @@ def build_repository(root: Path, results: Iterable[FileResult],
     services: dict[tuple[str, str], Service] = {}
     worksheets: dict[tuple[str, str], Worksheet] = {}
     folders: set[str] = set()
+    unloaded: set[str] = set()
     for result in results:
         src = result.source
         if src.alliance:
             folders.add(src.alliance)
         data = result.data
         if not isinstance(data, dict):
+            unloaded.add(src.rel)
             continue
         if src.kind == "config":
             config = data
@@ -180,7 +170,8 @@ def build_repository(root: Path, results: Iterable[FileResult],
     templates: dict[str, Template] = dict(shipped())
     for tid, data in custom.items():
         templates[tid] = Template.from_data(data, f"templates/{tid}.yaml")
-    return Repository(str(root), config, alliances, services, worksheets, templates, folders)
+    return Repository(str(root), config, alliances, services, worksheets, templates, folders,
+                      unloaded)
 
 
 _IGNORE = re.compile(r"#\s*gk:\s*ignore\b[ \t]*([A-Z0-9, \t]*)", re.IGNORECASE)
@@ -193,7 +184,7 @@ def _apply_ignores(root: Path, found: list[F.Finding]) -> list[F.Finding]:
     for finding in found:
         if finding.file not in lines_of:
             try:
-                text = (root / finding.file).read_text(encoding="utf-8")
+                text = read_data_file(root, finding.file, MAX_BYTES).decode("utf-8")
                 lines_of[finding.file] = text.splitlines() if "gk:" in text or "gk :" in text \
                     else None
             except (OSError, UnicodeDecodeError, ValueError):
@@ -252,7 +243,8 @@ def check_repository(root: Path, options: CheckOptions | None = None,
     discovered = discover(root)
     signature = stats = None
     if options.use_cache:
-        from gk.cache import Store, signature as make_signature, stat_of
+        from gk.cache import Store, stat_of
+        from gk.cache import signature as make_signature
 
         stats = [stat_of(root, s) for s in discovered[0]]
         signature = make_signature(
@@ -277,7 +269,7 @@ def check_repository(root: Path, options: CheckOptions | None = None,
             if where is None:
                 located = texts.get(problem.file)
                 if located is None:
-                    located = Located(_read_text(root / problem.file))
+                    located = Located(_read_text(root, problem.file))
                     texts[problem.file] = located
                 where = located.at(problem.path, key=problem.key)
                 if store is not None:
@@ -305,9 +297,9 @@ def _finish(root: Path, repository: Repository | None, found: list[F.Finding], f
     return CheckResult(root, repository, found, files)
 
 
-def _read_text(path: Path) -> str | None:
+def _read_text(root: Path, rel: str) -> str | None:
     try:
-        return path.read_text(encoding="utf-8-sig")
+        return read_data_file(root, rel, MAX_BYTES).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
 
@@ -332,11 +324,8 @@ def excerpts(root: Path, found: Sequence[F.Finding]) -> dict[tuple[str, int], st
         wanted.setdefault(finding.file, set()).add(finding.line)
     out: dict[tuple[str, int], str] = {}
     for file, numbers in wanted.items():
-        path = root / file
         try:
-            if path.stat().st_size > MAX_BYTES:
-                continue
-            raw = path.read_bytes()
+            raw = read_data_file(root, file, MAX_BYTES)
         except OSError:
             continue
         if b"\x00" in raw:

@@ -185,6 +185,9 @@ class Repository:
     worksheets: dict[tuple[str, str], Worksheet] = field(default_factory=dict)
     templates: dict[str, Template] = field(default_factory=dict)
     alliance_folders: set[str] = field(default_factory=set)
+    # Files that exist but did not load (they have findings of their own): references to
+    # them are not reported again as missing.
+    unloaded: set[str] = field(default_factory=set)
 
     _by_alliance: dict[str, tuple[list[Service], list[Worksheet]]] | None = field(
         default=None, repr=False, compare=False)

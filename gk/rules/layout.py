@@ -44,7 +44,8 @@ def check(repo: Repository, context: Context) -> Iterator[Problem]:
                           _("Make them equal: rename the file or correct the id."))
     reported: set[str] = set()
     for doc in [*repo.services.values(), *repo.worksheets.values()]:
-        if doc.alliance not in repo.alliances and doc.file not in reported:
+        if doc.alliance not in repo.alliances and doc.file not in reported \
+                and f"alliances/{doc.alliance}.yaml" not in repo.unloaded:
             reported.add(doc.file)
             folder = doc.file.split("/")[0]
             yield Problem("GK203", doc.file, (),

@@ -35,6 +35,9 @@ def check(repo: Repository, context: Context) -> Iterator[Problem]:
         for index, ref in enumerate(follow):
             if not isinstance(ref, str) or repo.resolve_service(service.alliance, ref):
                 continue
+            other, _sep, sid = ref.rpartition("/")
+            if f"services/{other or service.alliance}/{sid}.yaml" in repo.unloaded:
+                continue  # the service exists but does not load: its own finding says why
             if "/" in ref:
                 other, _sep, sid = ref.partition("/")
                 if other not in repo.alliances:
@@ -55,6 +58,8 @@ def check(repo: Repository, context: Context) -> Iterator[Problem]:
         if not isinstance(district, str):
             continue
         target = repo.alliances.get(district)
+        if target is None and f"alliances/{district}.yaml" in repo.unloaded:
+            continue
         if target is None:
             kreise = [a.id for a in repo.alliances.values() if a.type == "kreis"]
             yield Problem("GK302", alliance.file, ("district",),
