@@ -227,21 +227,26 @@ def process_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, di
         return [process_file(str(root), s, custom, lang) for s in sources]
     import multiprocessing
 
-    share = len(sources) * (workers - 1) // workers
-    # The worker takes the first part; this process works on the rest meanwhile.
-    theirs, mine = list(sources[:share]), list(sources[share:])
-    size = max(200, len(theirs) // (workers - 1) + 1)
-    chunks = [theirs[i:i + size] for i in range(0, len(theirs), size)]
+    # Blocks of files are dealt out in turn (kinds of files differ in cost, so a plain split
+    # would leave one process waiting); this process keeps every workers-th block.
+    block = 64
+    indexed = list(enumerate(sources))
+    blocks = [indexed[i:i + block] for i in range(0, len(indexed), block)]
+    mine = [item for n, chunk in enumerate(blocks) if n % workers == 0 for item in chunk]
+    theirs = [chunk for n, chunk in enumerate(blocks) if n % workers != 0]
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    slots: list[FileResult | None] = [None] * len(sources)
     with context.Pool(workers - 1) as pool:
-        pending = pool.map_async(_process_chunk, [(str(root), c, custom, lang) for c in chunks])
-        own = [process_file(str(root), s, custom, lang) for s in mine]
+        pending = pool.map_async(
+            _process_chunk, [(str(root), [s for _i, s in chunk], custom, lang) for chunk in theirs],
+            chunksize=max(1, len(theirs) // (4 * (workers - 1))))
+        for index, source in mine:
+            slots[index] = process_file(str(root), source, custom, lang)
         parts = pending.get()
-    results = []
-    for chunk, blob in zip(chunks, parts, strict=True):
-        for source, (data, found) in zip(chunk, marshal.loads(blob), strict=True):
-            results.append(FileResult(source, data, [F.from_tuple(t) for t in found]))
-    results.extend(own)
+    for chunk, blob in zip(theirs, parts, strict=True):
+        for (index, source), (data, found) in zip(chunk, marshal.loads(blob), strict=True):
+            slots[index] = FileResult(source, data, [F.from_tuple(t) for t in found])
+    results = [r for r in slots if r is not None]
     return results
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from gk.i18n import _
 from gk.loader import Path
@@ -116,10 +116,18 @@ _OFFICES = re.compile(
     r"Leiter|Minister|Staatssekretär|Präsident|Vorsitzende|Kolleg|Amtsleiter|Pfarrer|Pastor|"
     r"Abgeordnete|Stadtdirektor|Kreisdirektor|Sozialarbeiter|Koordinator|Beauftragte)",
     re.IGNORECASE)
+_CLIENT_WORDS = ("Klient(?:in)?", "Teilnehmer(?:in)?", "Bewohner(?:in)?", "Schüler(?:in)?",
+                 "Jugendliche[rn]?", "Geflüchtete[rn]?", "Azubi", "Auszubildende[rn]?", "Herr",
+                 "Frau")
 _CLIENT = re.compile(
-    rf"\b(Klient|Klientin|Teilnehmer|Teilnehmerin|Bewohner|Bewohnerin|Schüler|Schülerin|"
-    rf"Jugendliche[rn]?|Geflüchtete[rn]?|Azubi|Auszubildende[rn]?|Herr|Frau)\s+({_NAME_WORD}"
-    rf"|[A-ZÄÖÜ]\.(?:\s?[A-ZÄÖÜ]\.)?)")
+    rf"\b({'|'.join(_CLIENT_WORDS)})\s+({_NAME_WORD}|[A-ZÄÖÜ]\.(?:\s?[A-ZÄÖÜ]\.)?)")
+# The same, one pattern per word: a pattern that starts with a fixed word is searched for
+# much faster than an alternation, and only the words present in a text need a search.
+_CLIENT_EACH = tuple(
+    (re.sub(r"[\[(].*", "", word), re.compile(
+        rf"({word})\s+({_NAME_WORD}|[A-ZÄÖÜ]\.(?:\s?[A-ZÄÖÜ]\.)?)"))
+    for word in _CLIENT_WORDS)  # no leading \b: it would cost the fast search for the word
+_HONORIFIC_STARTS = ("Herr", "Frau", "Hr.", "Fr.", "Mr", "Ms")
 
 _NOUN_ENDINGS = ("ung", "heit", "keit", "schaft", "ion", "tät", "kurs", "gruppe", "angebot",
                  "programm", "projekt", "maßnahme", "nis", "ment", "amt", "stelle", "zentrum",
@@ -168,24 +176,43 @@ _FILE_NUMBER_SHAPES = re.compile(r"(?<![\d-])[0-9]{7,8}\s?-\s?[0-9]{3}(?![\d-])"
 # any of these; the expensive patterns run only where a keyword or enough digits appear.
 _PLAIN_VALUE = re.compile(r"[a-z][a-z0-9-]*\Z|[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _DIGITS = re.compile(r"[0-9][0-9 /()-]{4,}[0-9]")
+_ANY_DIGIT = re.compile(r"[0-9]")
 _CAPITALISED = re.compile(r"[A-ZÄÖÜ][a-zäöüßéèç]+")
 
 
-def _words(*words: str) -> re.Pattern[str]:
-    """A quick test for any of the words in a lower-cased text."""
-    return re.compile("|".join(re.escape(w) for w in words))
+class _Gate(NamedTuple):
+    """A quick test whether a lower-cased text can hold a match: each word is found with
+    ``str.find`` (fast); a word marked with '<' must start a word, with '>' end one, because
+    as bare substrings some are everywhere ('geb' in 'Angebot', 'nr' in 'Anrede')."""
+
+    words: tuple[str, ...]
 
 
-_BIRTH_WORDS = _words("geb", "born", "dob", "d.o.b", "jahrgang", "jg.", "*")
-_FILE_WORDS = _words("az", "gz", "zeichen", "nummer", "nr", "bamf", "file number",
+def _words(*words: str) -> _Gate:
+    return _Gate(words)
+
+
+_BIRTH_WORDS = _words("<geb.", "geboren", "geburt", "date of birth", "d.o.b", "<dob>", "<born>",
+                      "*", "jahrgang", "<jg.")
+_FILE_WORDS = _words("<az>", "<gz>", "zeichen", "nummer", "<nr>", "bamf", "file number",
                      "case number", "steuer-id", "kennziffer")
 _PHONE_WORDS = _words("privat", "handy", "mobil", "cell", "whatsapp", "signal", "telegram")
 _PERSON_WORDS = _words("herr", "frau", "hr.", "fr.", "mr", "ms", "klient", "teilnehm",
                        "bewohn", "schüler", "jugendlich", "geflüchtet", "azubi", "auszubild")
 
 
-def _has(lower: str, words: re.Pattern[str]) -> bool:
-    return words.search(lower) is not None
+def _has(lower: str, gate: _Gate) -> bool:
+    for entry in gate.words:
+        left, right = entry.startswith("<"), entry.endswith(">")
+        word = entry.strip("<>")
+        at = lower.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if (not left or at == 0 or not lower[at - 1].isalnum()) and \
+                    (not right or end == len(lower) or not lower[end].isalpha()):
+                return True
+            at = lower.find(word, at + 1)
+    return False
 
 
 def _strings(data: Any, path: Path = ()) -> Iterator[tuple[Path, str]]:
@@ -210,12 +237,30 @@ def _keep(code: str) -> str:
 
 def check(source: SourceFile, data: Any) -> Iterator[Problem]:
     file = source.rel
-    for path, text in _strings(data):
-        if len(text) < 5 or _PLAIN_VALUE.match(text):
+    strings = [(path, text) for path, text in _strings(data)
+               if len(text) >= 5 and not _PLAIN_VALUE.match(text)]
+    if not strings:
+        return
+    # One look at all texts of the file together decides which checks can find anything at
+    # all; most files need none. Every pattern finds in the joined texts at least what it
+    # finds in each text alone, so nothing is missed.
+    blob = "\n".join(text for _path, text in strings)
+    lower_blob = blob.lower()
+    digits = _DIGITS.search(blob) is not None
+    # Dates of birth and file numbers always contain a digit; keywords alone ('geb' is in
+    # 'Angebot') are no reason to look closer.
+    any_digit = digits or _ANY_DIGIT.search(blob) is not None
+    scan = ("@" in blob and _EMAIL.search(blob) is not None) or digits or (any_digit and (
+        (_has(lower_blob, _BIRTH_WORDS) and _BIRTH.search(blob) is not None)
+        or (_has(lower_blob, _FILE_WORDS) and _FILE_NUMBER.search(blob) is not None)))
+    names = (_has(lower_blob, _PERSON_WORDS) and _addressed_person(blob) is not None) \
+        or not _FIRST_NAMES.isdisjoint(w.lower() for w in _CAPITALISED.findall(blob))
+    for path, text in strings:
+        role = _role_key(path)
+        if not (scan or names or role):
             continue
         lower = text.lower()
-        role = _role_key(path)
-        name = _name_in(text, lower, role) if lower != text else None
+        name = _name_in(text, lower, role) if lower != text and (names or role) else None
         if name is not None:
             yield Problem("GK505", file, path,
                           _("'{text}' looks like the name of a person.").format(text=name),
@@ -223,7 +268,8 @@ def check(source: SourceFile, data: Any) -> Iterator[Problem]:
                              "'Jobcenter, Team U25').") if role else
                            _("Write roles, not names (for example 'ein Teilnehmer', 'die "
                              "Fachkraft des Jobcenters').")) + " " + _keep("GK505"))
-        yield from _scan(file, path, text, lower)
+        if scan:
+            yield from _scan(file, path, text, lower)
 
 
 def _is_first_name(word: str) -> bool:
@@ -256,10 +302,15 @@ def _name_in(text: str, lower: str, role: bool) -> str | None:
 
 def _addressed_person(text: str) -> str | None:
     """"Herr Yilmaz", "Frau Dr. Weber", "Klientin Mariam", "Teilnehmer A."."""
-    for match in _HONORIFIC.finditer(text):
-        if not _OFFICES.match(match.group(1)):
-            return match.group(0)
-    for match in _CLIENT.finditer(text):
+    if any(start in text for start in _HONORIFIC_STARTS):
+        for match in _HONORIFIC.finditer(text):
+            if not _OFFICES.match(match.group(1)):
+                return match.group(0)
+    matches = sorted((m for literal, pattern in _CLIENT_EACH if literal in text
+                      for m in pattern.finditer(text)
+                      if m.start() == 0 or not text[m.start() - 1].isalnum()),
+                     key=lambda m: m.start())
+    for match in matches:
         word = match.group(2)
         if word.endswith(".") or _is_first_name(word):
             return match.group(0)
