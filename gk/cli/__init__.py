@@ -87,6 +87,10 @@ def cli(ctx: click.Context, directory: str | None, lang: str | None, debug: bool
     ctx.obj["directory"] = directory
     ctx.obj["lang"] = lang
     ctx.obj["debug"] = debug
+    if lang is not None:
+        from gk.i18n import set_language
+
+        set_language(lang)
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -15,6 +15,7 @@ from gk.cli.common import (
     repository_root,
     use_color,
 )
+from gk.completion import complete_alliance
 from gk.i18n import _
 from gk.model import Repository
 
@@ -50,7 +51,7 @@ Exit status: 0 shown, 1 the alliance has no such worksheet, 2 unknown alliance o
   gk checklist meerbusch
   gk checklist meerbusch --worksheet prozessmanagement-2020 --format markdown -o stand.md
 """)
-@click.argument("alliance")
+@click.argument("alliance", shell_complete=complete_alliance)
 @click.option("--worksheet", "worksheet_id", metavar="ID",
               help=_("Show this worksheet instead of the latest one."))
 @format_option(["text", "markdown", "json"])

@@ -15,6 +15,7 @@ from gk.cli.common import (
     repository_root,
     use_color,
 )
+from gk.completion import complete_alliance
 from gk.i18n import _
 
 
@@ -50,7 +51,7 @@ alliance or its district), and the broken follow-up chains.""") + "\n\n\b\n" + _
   gk gaps
   gk gaps meerbusch --format markdown -o luecken.md
   gk gaps --format json""")
-@click.argument("alliance", required=False)
+@click.argument("alliance", required=False, shell_complete=complete_alliance)
 @format_option(["text", "markdown", "json", "csv"])
 @output_option
 @common_options

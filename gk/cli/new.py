@@ -11,6 +11,7 @@ import click
 
 from gk.cli.checklist import did_you_mean, fail
 from gk.cli.common import apply_language, common_options, repository_root, resolve_today
+from gk.completion import complete_alliance, complete_template
 from gk.i18n import _, label
 
 
@@ -232,7 +233,7 @@ def new_alliance(ctx: click.Context, alliance_id: str, name: str | None, kind: s
   gk new service musterstadt sprachcafe --title "Sprachcafé" --provider JMD \\
       --field language --open-to duldung --open-to gestattung --status active
 """)
-@click.argument("alliance")
+@click.argument("alliance", shell_complete=complete_alliance)
 @click.argument("service_id", metavar="ID")
 @click.option("--title", help=_("Name of the service."))
 @click.option("--provider", help=_("Organisation that runs it."))
@@ -284,8 +285,8 @@ TEMPLATE-DATE. A 'prozessmanagement' sheet lists every item as open, with its te
   gk new worksheet musterstadt prozessmanagement
   gk new worksheet musterstadt begleitprotokoll --date 2026-11-20 --author Prozessbegleitung
 """)
-@click.argument("alliance")
-@click.argument("template_id", metavar="TEMPLATE")
+@click.argument("alliance", shell_complete=complete_alliance)
+@click.argument("template_id", metavar="TEMPLATE", shell_complete=complete_template)
 @click.option("--id", "sheet_id", metavar="ID",
               help=_("Id of the worksheet (default: TEMPLATE-DATE)."))
 @click.option("--date", type=DATE, metavar="DATE",

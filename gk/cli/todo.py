@@ -20,6 +20,7 @@ from gk.cli.common import (
     today_option,
     use_color,
 )
+from gk.completion import complete_todo_ref, complete_worksheet_ref
 from gk.i18n import _
 
 
@@ -170,7 +171,7 @@ the change is shown as a diff and nothing is written.""")
   gk todo done meerbusch/prozessmanagement-2020/rollen-kreis-klaeren
   gk todo done meerbusch/prozessmanagement-2020/rollen-kreis-klaeren --dry-run
 """)
-@click.argument("ref", metavar="ALLIANCE/WORKSHEET/TODO")
+@click.argument("ref", metavar="ALLIANCE/WORKSHEET/TODO", shell_complete=complete_todo_ref)
 @click.option("--dry-run", is_flag=True, help=_("Show the change as a diff; write nothing."))
 @common_options
 @click.pass_context
@@ -216,7 +217,7 @@ as it is. With --dry-run the change is shown as a diff and nothing is written.""
       --owner GfS --due 2026-12-15
   gk todo add koeln/begleitprotokoll-2025-03-11 --title "Protokoll verschicken" --item documentation
 """)
-@click.argument("ref", metavar="ALLIANCE/WORKSHEET")
+@click.argument("ref", metavar="ALLIANCE/WORKSHEET", shell_complete=complete_worksheet_ref)
 @click.option("--title", required=True, help=_("What is to be done, in one sentence."))
 @click.option("--owner", help=_("Who takes it on: a role or body, not a person's name."))
 @click.option("--due", metavar="DATE", help=_("By when (YYYY-MM-DD)."))
