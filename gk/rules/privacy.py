@@ -182,14 +182,18 @@ _CAPITALISED = re.compile(r"[A-ZÄÖÜ][a-zäöüßéèç]+")
 
 class _Gate(NamedTuple):
     """A quick test whether a lower-cased text can hold a match: each word is found with
-    ``str.find`` (fast); a word marked with '<' must start a word, with '>' end one, because
+    ``str.find`` (fast); a word written with '<' must start a word, with '>' end one, because
     as bare substrings some are everywhere ('geb' in 'Angebot', 'nr' in 'Anrede')."""
 
-    words: tuple[str, ...]
+    plain: tuple[str, ...]  # words that count wherever they stand
+    bounded: tuple[tuple[str, bool, bool], ...]  # (word, must start a word, must end one)
 
 
 def _words(*words: str) -> _Gate:
-    return _Gate(words)
+    plain = tuple(w for w in words if not w.startswith("<") and not w.endswith(">"))
+    bounded = tuple((w.strip("<>"), w.startswith("<"), w.endswith(">"))
+                    for w in words if w.startswith("<") or w.endswith(">"))
+    return _Gate(plain, bounded)
 
 
 _BIRTH_WORDS = _words("<geb.", "geboren", "geburt", "date of birth", "d.o.b", "<dob>", "<born>",
@@ -202,9 +206,10 @@ _PERSON_WORDS = _words("herr", "frau", "hr.", "fr.", "mr", "ms", "klient", "teil
 
 
 def _has(lower: str, gate: _Gate) -> bool:
-    for entry in gate.words:
-        left, right = entry.startswith("<"), entry.endswith(">")
-        word = entry.strip("<>")
+    for word in gate.plain:
+        if word in lower:
+            return True
+    for word, left, right in gate.bounded:
         at = lower.find(word)
         while at >= 0:
             end = at + len(word)
@@ -215,15 +220,21 @@ def _has(lower: str, gate: _Gate) -> bool:
     return False
 
 
-def _strings(data: Any, path: Path = ()) -> Iterator[tuple[Path, str]]:
-    if isinstance(data, str):
-        yield path, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, (*path, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _strings(value, (*path, index))
+def _texts(data: Any) -> list[tuple[Path, str, bool]]:
+    """The texts worth a look, in document order: (path, text, inside a role field)."""
+    out: list[tuple[Path, str, bool]] = []
+    stack: list[tuple[Path, Any, bool]] = [((), data, False)]
+    while stack:
+        path, value, role = stack.pop()
+        if type(value) is str:
+            if len(value) >= 5 and not _PLAIN_VALUE.match(value):
+                out.append((path, value, role))
+        elif type(value) is dict:
+            stack.extend(((*path, k), v, role or k in _ROLE_KEYS)
+                         for k, v in reversed(value.items()))
+        elif type(value) is list:
+            stack.extend(((*path, i), v, role) for i, v in reversed(list(enumerate(value))))
+    return out
 
 
 def _role_key(path: Path) -> bool:
@@ -237,14 +248,13 @@ def _keep(code: str) -> str:
 
 def check(source: SourceFile, data: Any) -> Iterator[Problem]:
     file = source.rel
-    strings = [(path, text) for path, text in _strings(data)
-               if len(text) >= 5 and not _PLAIN_VALUE.match(text)]
+    strings = _texts(data)
     if not strings:
         return
     # One look at all texts of the file together decides which checks can find anything at
     # all; most files need none. Every pattern finds in the joined texts at least what it
     # finds in each text alone, so nothing is missed.
-    blob = "\n".join(text for _path, text in strings)
+    blob = "\n".join(text for _path, text, _role in strings)
     lower_blob = blob.lower()
     digits = _DIGITS.search(blob) is not None
     # Dates of birth and file numbers always contain a digit; keywords alone ('geb' is in
@@ -254,11 +264,10 @@ def check(source: SourceFile, data: Any) -> Iterator[Problem]:
         (_has(lower_blob, _BIRTH_WORDS) and _BIRTH.search(blob) is not None)
         or (_has(lower_blob, _FILE_WORDS) and _FILE_NUMBER.search(blob) is not None)))
     names = (_has(lower_blob, _PERSON_WORDS) and _addressed_person(blob) is not None) \
-        or not _FIRST_NAMES.isdisjoint(w.lower() for w in _CAPITALISED.findall(blob))
-    for path, text in strings:
-        role = _role_key(path)
-        if not (scan or names or role):
-            continue
+        or not _FIRST_NAMES.isdisjoint(map(str.lower, _CAPITALISED.findall(blob)))
+    if not (scan or names):
+        strings = [entry for entry in strings if entry[2]]  # only role fields need a look
+    for path, text, role in strings:
         lower = text.lower()
         name = _name_in(text, lower, role) if lower != text and (names or role) else None
         if name is not None:
@@ -282,7 +291,7 @@ def _name_in(text: str, lower: str, role: bool) -> str | None:
         found = _addressed_person(text)
         if found is not None:
             return found
-    if not _FIRST_NAMES.isdisjoint(w.lower() for w in _CAPITALISED.findall(text)):
+    if not _FIRST_NAMES.isdisjoint(map(str.lower, _CAPITALISED.findall(text))):
         for match in _NAME_PAIR.finditer(text):
             first, last = match.group(1), match.group(2)
             after = text[match.end(2):].split(None, 1)
