@@ -352,8 +352,36 @@ class _Builder:
         stack: list[list[Any]] = []
         root: Any = None
         no_key = object()
+        get_event = loader.get_event
+        scalar_event = _event_class("ScalarEvent")
         while True:
-            event = loader.get_event()
+            event = get_event()
+            if type(event) is scalar_event and positions is None and event.tag is None \
+                    and not event.anchor and self.nodes < MAX_NODES and stack:
+                # The common case, kept short: a plain or quoted scalar as key or value.
+                self.nodes += 1
+                top = stack[-1]
+                container = top[0]
+                if type(container) is dict:
+                    if top[2] is no_key:
+                        key = event.value
+                        if key in container:
+                            raise self.refuse(
+                                "GK002", event.start_mark,
+                                _("The key '{key}' appears twice in the same mapping.").format(
+                                    key=key),
+                                _("Delete one of the two entries or merge them; YAML keeps only "
+                                  "one."),
+                            )
+                        top[2] = key
+                        continue
+                    value = event.value
+                    container[top[2]] = value if event.style else resolve_plain(value)
+                    top[2] = no_key
+                else:
+                    value = event.value
+                    container.append(value if event.style else resolve_plain(value))
+                continue
             kind = type(event).__name__
             if kind in ("ScalarEvent", "AliasEvent", "MappingStartEvent", "SequenceStartEvent"):
                 self.nodes += 1
@@ -482,6 +510,13 @@ class _Builder:
             top[2] = no_key
         else:
             top[0].append(value)
+
+
+def _event_class(name: str) -> type:
+    from ruamel.yaml import events
+
+    cls: type = getattr(events, name)
+    return cls
 
 
 def _parser(text: str) -> Any:
