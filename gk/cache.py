@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 POOL_THRESHOLD = 1500  # files to process before a second process pays for its start-up
 SHARDS = 16
-_FORMAT = 2
+_FORMAT = 3
 
 Stat = tuple[int, int]
 
@@ -100,11 +100,13 @@ class Store:
         self.folder = cache_dir()
         self._shards: dict[int, dict[str, Any]] = {}
         self._full: dict[int, dict[str, Any]] = {}
-        self._blobs: dict[int, bytes] = {}
         self._dirty: set[int] = set()
 
     def _shard_path(self, index: int) -> Path:
         return self.folder / f"{self.base}-{self.key}-{index:02d}.marshal"
+
+    def _full_path(self, index: int) -> Path:
+        return self.folder / f"{self.base}-{self.key}-{index:02d}-full.marshal"
 
     def _final_path(self) -> Path:
         return self.folder / f"{self.base}-{self.key}.marshal"
@@ -113,23 +115,17 @@ class Store:
         found = self._shards.get(index)
         if found is None:
             body = _read(self._shard_path(index))
-            ok = isinstance(body, tuple) and len(body) == 2 and isinstance(body[0], dict) \
-                and isinstance(body[1], bytes)
-            found = body[0] if ok else {}
-            self._blobs[index] = body[1] if ok else b""
+            found = body if isinstance(body, dict) else {}
             self._shards[index] = found
         return found
 
     def full(self, index: int) -> dict[str, Any]:
+        """The complete documents of a shard, kept in a file of their own: ``gk check``
+        never needs to read them."""
         found = self._full.get(index)
         if found is None:
-            self.shard(index)
-            try:
-                found = marshal.loads(self._blobs.get(index) or marshal.dumps({}))
-            except (EOFError, ValueError, TypeError):
-                found = None
-            if not isinstance(found, dict):
-                found = {}
+            body = _read(self._full_path(index))
+            found = body if isinstance(body, dict) else {}
             self._full[index] = found
         return found
 
@@ -143,10 +139,12 @@ class Store:
             return None
         if not complete:
             return entry[3], entry[4]
-        full = self.full(index)
-        if rel not in full:
+        # The complete documents live in another file, written after the shard: each entry
+        # carries its own stat so that a half-finished save is never taken for current.
+        complete_entry = self.full(index).get(rel)
+        if complete_entry is None or complete_entry[0] != stat[0] or complete_entry[1] != stat[1]:
             return None
-        return full[rel], entry[4]
+        return complete_entry[2], entry[4]
 
     def put(self, rel: str, stat: Stat, kind: str, data: Any, found: list[F.Finding]) -> None:
         from gk.rules import project
@@ -154,7 +152,7 @@ class Store:
         index = _shard(rel)
         self.shard(index)[rel] = (stat[0], stat[1], kind, project(kind, data),
                                   [F.to_tuple(f) for f in found], {})
-        self.full(index)[rel] = data
+        self.full(index)[rel] = (stat[0], stat[1], data)
         self._dirty.add(index)
 
     def drop_missing(self, present: set[str]) -> None:
@@ -184,7 +182,9 @@ class Store:
 
     def save(self) -> None:
         for index in sorted(self._dirty):
-            _write(self._shard_path(index), (self._shards[index], marshal.dumps(self.full(index))))
+            _write(self._shard_path(index), self._shards[index])
+            if index in self._full:
+                _write(self._full_path(index), self._full[index])
         self._dirty.clear()
 
     def final(self, signature: str) -> Any:

@@ -37,8 +37,7 @@ class Context:
 RULE_KEYS: dict[str, frozenset[str]] = {
     "config": frozenset({"gk", "name", "language", "period", "privacy", "consulting_days"}),
     "alliance": frozenset({"id", "name", "type", "district", "region"}),
-    "service": frozenset({"id", "title", "status", "start", "end", "age", "verified",
-                          "follow_up", "fields", "open_to"}),
+    "service": frozenset({"id", "status", "start", "end", "age", "verified", "follow_up"}),
     "worksheet": frozenset({"id", "template", "date", "items", "todos"}),
 }
 _TODO_KEYS = frozenset({"id", "title", "status", "due", "item"})
