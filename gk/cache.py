@@ -22,7 +22,7 @@ import marshal
 import os
 import tempfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -285,3 +285,28 @@ def run_cached(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict
                 result.data = project(result.source.kind, result.data)
     store.drop_missing({s.rel for s in sources})
     return [r for r in results if r is not None]
+
+
+def remembered(roots: Sequence[Path], name: str, key: str, compute: Callable[[], str]) -> str:
+    """The output of an analysis (``gk gaps``, ``gk summarize``), answered from the cache while
+    no file of the repositories has changed. ``key`` names everything else the output
+    depends on (options, format, date); an analysis that fails is not remembered."""
+    from gk import __version__
+    from gk.i18n import get_language
+    from gk.repo import discover
+    from gk.schemas import fingerprint
+
+    parts = []
+    for root in roots:
+        sources, layout = discover(root)
+        parts.append(signature([(s.rel, stat_of(root, s)) for s in sources],
+                               f"{root.resolve()}|{len(layout)}"))
+    digest = signature([], "|".join([__version__, fingerprint(), get_language(), name, key,
+                                     *parts]))
+    store = Store(roots[0], "report-" + name)
+    answer = store.final(digest)
+    if isinstance(answer, str):
+        return answer
+    text = compute()
+    store.save_final(digest, text)
+    return text

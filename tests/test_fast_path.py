@@ -90,3 +90,26 @@ def test_broken_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         path.write_bytes(b"\x00garbage" * 10)
     second = check_repository(repo, CheckOptions(today=TODAY))
     assert second.findings == first.findings
+
+
+def test_reports_are_remembered_until_a_file_changes(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import run_gk
+
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, repo)
+    monkeypatch.setenv("GK_CACHE_DIR", str(tmp_path / "cache"))
+    first = run_gk("-C", str(repo), "gaps", "--format", "json").output
+    again = run_gk("-C", str(repo), "gaps", "--format", "json").output
+    assert again == first
+    assert any((tmp_path / "cache").glob("*report-gaps*"))
+    # Close a gap: Meerbusch's district gets an active housing service open to both statuses.
+    service = repo / "services" / "rhein-kreis-neuss" / "wohnraum-test.yaml"
+    service.write_text("title: Wohnraumhilfe\nprovider: Träger (erfunden)\nfields: [housing]\n"
+                       "open_to: [duldung, gestattung]\nstatus: active\n", encoding="utf-8")
+    changed = run_gk("-C", str(repo), "gaps", "--format", "json").output
+    monkeypatch.setenv("GK_CACHE_DIR", str(tmp_path / "fresh"))
+    fresh = run_gk("-C", str(repo), "gaps", "--format", "json").output
+    assert changed == fresh != first
+    summary = run_gk("-C", str(repo), "summarize", "--format", "json").output
+    assert run_gk("-C", str(repo), "summarize", "--format", "json").output == summary

@@ -66,16 +66,22 @@ def gaps(ctx: click.Context, alliance: str | None, fmt: str | None, output: str 
 
 
 def _gaps(ctx: click.Context, alliance: str | None, fmt: str | None, output: str | None) -> None:
+    from gk.cache import remembered
     from gk.check import CheckOptions, load_repository
     from gk.gaps import analyse_gaps
     from gk.render.reports import GAPS_RENDERERS
 
     root = repository_root(ctx)
     apply_language(ctx, root)
-    repository = load_repository(root, CheckOptions())
-    if alliance is not None and alliance not in repository.alliances:
-        raise unknown_alliance(alliance, sorted(repository.alliances))
-    report = analyse_gaps(repository, [alliance] if alliance else None)
-    title = repository.config.get("name")
-    emit(GAPS_RENDERERS[fmt or "text"](report, title if isinstance(title, str) else root.name,
-                                       use_color(output)), output)
+    color = use_color(output)
+
+    def render() -> str:
+        repository = load_repository(root, CheckOptions())
+        if alliance is not None and alliance not in repository.alliances:
+            raise unknown_alliance(alliance, sorted(repository.alliances))
+        report = analyse_gaps(repository, [alliance] if alliance else None)
+        title = repository.config.get("name")
+        return GAPS_RENDERERS[fmt or "text"](
+            report, title if isinstance(title, str) else root.name, color)
+
+    emit(remembered([root], "gaps", repr((alliance, fmt, color)), render), output)

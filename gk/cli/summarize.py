@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -80,20 +81,8 @@ def _summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, en
                regions: tuple[str, ...], alliances: tuple[str, ...], since: str | None,
                sources: bool, notes: bool, fmt: str | None, output: str | None,
                today: str | None) -> None:
-    from gk.check import CheckOptions, load_repository
-    from gk.render.reports import SUMMARY_RENDERERS
+    from gk.check import CheckOptions
     from gk.repo import find_root
-    from gk.summary import (
-        DuplicateAlliance,
-        Period,
-        Source,
-        SummaryOptions,
-        config_period,
-        unknown_alliances,
-    )
-    from gk.summary import (
-        summarize as build_summary,
-    )
 
     start, end = _date(start, "--from"), _date(end, "--to")
     if start and end and start > end:
@@ -106,9 +95,43 @@ def _summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, en
         roots = [repository_root(ctx)]
     apply_language(ctx, roots[0])
     options = CheckOptions(today=resolve_today(today))
-    labels = [str(r) for r in roots] if len(roots) > 1 else [""]
     if len(set(r.resolve() for r in roots)) != len(roots):
         raise ReportError(_("The same data repository is named twice."))
+    color = use_color(output)
+
+    def render() -> str:
+        return _render(roots, options, start, end, regions, alliances, since, sources, notes,
+                       fmt, color)
+
+    if since is None:  # a comparison with git history is not remembered
+        from gk.cache import remembered
+
+        key = repr((start, end, regions, alliances, sources, notes, fmt, color,
+                    options.today.isoformat()))
+        text = remembered(roots, "summarize", key, render)
+    else:
+        text = render()
+    emit(text, output)
+
+
+def _render(roots: list[Path], options: Any, start: str | None, end: str | None,
+            regions: tuple[str, ...], alliances: tuple[str, ...], since: str | None,
+            sources: bool, notes: bool, fmt: str | None, color: bool) -> str:
+    from gk.check import load_repository
+    from gk.render.reports import SUMMARY_RENDERERS
+    from gk.summary import (
+        DuplicateAlliance,
+        Period,
+        Source,
+        SummaryOptions,
+        config_period,
+        unknown_alliances,
+    )
+    from gk.summary import (
+        summarize as build_summary,
+    )
+
+    labels = [str(r) for r in roots] if len(roots) > 1 else [""]
     loaded = [Source(label, load_repository(root, options)) for label, root in zip(
         labels, roots, strict=True)]
     for alliance in alliances:
@@ -143,4 +166,4 @@ def _summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, en
         summary.payload["changes"] = {"since": since, "commits": commits, **changes.payload()}
         if "sources" in summary.payload:  # keep sources last, as documented
             summary.payload["sources"] = summary.payload.pop("sources")
-    emit(SUMMARY_RENDERERS[fmt or "text"](summary, use_color(output)), output)
+    return SUMMARY_RENDERERS[fmt or "text"](summary, color)
