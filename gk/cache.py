@@ -101,6 +101,7 @@ class Store:
         self._shards: dict[int, dict[str, Any]] = {}
         self._full: dict[int, dict[str, Any]] = {}
         self._dirty: set[int] = set()
+        self._full_dirty: set[int] = set()
 
     def _shard_path(self, index: int) -> Path:
         return self.folder / f"{self.base}-{self.key}-{index:02d}.marshal"
@@ -146,14 +147,22 @@ class Store:
             return None
         return complete_entry[2], entry[4]
 
-    def put(self, rel: str, stat: Stat, kind: str, data: Any, found: list[F.Finding]) -> None:
+    def put(self, rel: str, stat: Stat, kind: str, data: Any, found: list[F.Finding],
+            complete: bool) -> Any:
+        """Remember a processed file; returns the slim document the rules read. The complete
+        document is kept only when an analysis asked for it (``gk check`` never does, and
+        an out-of-date complete entry is recognised by its own stat)."""
         from gk.rules import project
 
         index = _shard(rel)
-        self.shard(index)[rel] = (stat[0], stat[1], kind, project(kind, data),
-                                  [F.to_tuple(f) for f in found], {})
-        self.full(index)[rel] = (stat[0], stat[1], data)
+        slim = project(kind, data)
+        self.shard(index)[rel] = (stat[0], stat[1], kind, slim, [F.to_tuple(f) for f in found],
+                                  {})
         self._dirty.add(index)
+        if complete:
+            self.full(index)[rel] = (stat[0], stat[1], data)
+            self._full_dirty.add(index)
+        return slim
 
     def drop_missing(self, present: set[str]) -> None:
         for index in range(SHARDS):
@@ -161,7 +170,6 @@ class Store:
             gone = [rel for rel in shard if rel not in present]
             for rel in gone:
                 del shard[rel]
-                self.full(index).pop(rel, None)
             if gone:
                 self._dirty.add(index)
 
@@ -183,9 +191,12 @@ class Store:
     def save(self) -> None:
         for index in sorted(self._dirty):
             _write(self._shard_path(index), self._shards[index])
-            if index in self._full:
-                _write(self._full_path(index), self._full[index])
+        for index in sorted(self._full_dirty):
+            present = self._shards.get(index, {})
+            full = {rel: entry for rel, entry in self._full[index].items() if rel in present}
+            _write(self._full_path(index), full)
         self._dirty.clear()
+        self._full_dirty.clear()
 
     def final(self, signature: str) -> Any:
         body = _read(self._final_path())
@@ -277,9 +288,11 @@ def run_cached(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict
             results[index] = result
             stat = stats[index]
             if stat is not None:
-                store.put(result.source.rel, stat, result.source.kind, result.data,
-                          result.findings)
-            if not complete:
+                slim = store.put(result.source.rel, stat, result.source.kind, result.data,
+                                 result.findings, complete)
+                if not complete:
+                    result.data = slim
+            elif not complete:
                 from gk.rules import project
 
                 result.data = project(result.source.kind, result.data)
