@@ -83,7 +83,7 @@ def _validator_for(source: SourceFile, data: dict[str, Any],
 
 
 # Unknown keys directly under a worksheet's ``items`` are unknown checklist items (GK304).
-_UNKNOWN_KEY_CODES = {("items",): "GK304"}
+_UNKNOWN_KEY_CODES: dict[tuple[str | int, ...], str] = {("items",): "GK304"}
 
 
 def process_file(root: str, source: SourceFile, custom: dict[str, dict[str, Any]],

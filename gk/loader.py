@@ -355,15 +355,15 @@ class _Builder:
         get_event = loader.get_event
         scalar_event = _event_class("ScalarEvent")
         while True:
-            event = get_event()
+            event: Any = get_event()
             if type(event) is scalar_event and positions is None and event.tag is None \
                     and not event.anchor and self.nodes < MAX_NODES and stack:
                 # The common case, kept short: a plain or quoted scalar as key or value.
                 self.nodes += 1
-                top = stack[-1]
-                container = top[0]
+                frame = stack[-1]
+                container: Any = frame[0]
                 if type(container) is dict:
-                    if top[2] is no_key:
+                    if frame[2] is no_key:
                         key = event.value
                         if key in container:
                             raise self.refuse(
@@ -373,11 +373,11 @@ class _Builder:
                                 _("Delete one of the two entries or merge them; YAML keeps only "
                                   "one."),
                             )
-                        top[2] = key
+                        frame[2] = key
                         continue
                     value = event.value
-                    container[top[2]] = value if event.style else resolve_plain(value)
-                    top[2] = no_key
+                    container[frame[2]] = value if event.style else resolve_plain(value)
+                    frame[2] = no_key
                 else:
                     value = event.value
                     container.append(value if event.style else resolve_plain(value))
@@ -472,7 +472,7 @@ class _Builder:
                             _("The data is nested more than {n} levels deep.").format(n=MAX_DEPTH),
                             _("gk files need only a few levels; check the indentation."),
                         )
-                    container: Any = {} if kind == "MappingStartEvent" else []
+                    container = {} if kind == "MappingStartEvent" else []
                     if event.anchor:
                         self.open_anchors.add(event.anchor)
                     flow = bool(event.flow_style)
@@ -512,11 +512,10 @@ class _Builder:
             top[0].append(value)
 
 
-def _event_class(name: str) -> type:
+def _event_class(name: str) -> Any:
     from ruamel.yaml import events
 
-    cls: type = getattr(events, name)
-    return cls
+    return getattr(events, name)
 
 
 def _parser(text: str) -> Any:

@@ -26,6 +26,13 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _texts(value: Any) -> dict[str, str]:
+    """A ``{de: ..., en: ...}`` mapping of texts; anything else counts as none."""
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): v for k, v in value.items() if isinstance(v, str)}
+
+
 @dataclass(slots=True)
 class Alliance:
     id: str
@@ -158,22 +165,17 @@ class Template:
 
     @classmethod
     def from_data(cls, data: dict[str, Any], file: str | None = None) -> Template:
-        default = data.get("answer") if isinstance(data.get("answer"), str) else "status"
+        default = _str(data.get("answer")) or "status"
         sections = tuple(
-            (s["id"], s.get("title") if isinstance(s.get("title"), dict) else {})
+            (str(s["id"]), _texts(s.get("title")))
             for s in _list(data.get("sections")) if isinstance(s, dict) and isinstance(s.get("id"), str)
         )
         items = tuple(
-            TemplateItem(
-                i["id"],
-                _str(i.get("section")),
-                i.get("text") if isinstance(i.get("text"), dict) else {},
-                _str(i.get("answer")) or default,
-            )
+            TemplateItem(str(i["id"]), _str(i.get("section")), _texts(i.get("text")),
+                         _str(i.get("answer")) or default)
             for i in _list(data.get("items")) if isinstance(i, dict) and isinstance(i.get("id"), str)
         )
-        title = data.get("title") if isinstance(data.get("title"), dict) else {}
-        return cls(str(data.get("id", "")), title, default, sections, items, file)
+        return cls(str(data.get("id", "")), _texts(data.get("title")), default, sections, items, file)
 
 
 @dataclass(slots=True)

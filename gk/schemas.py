@@ -155,10 +155,10 @@ def fingerprint() -> str:
     import gk
 
     base = os.path.dirname(gk.__file__)
-    for folder, _dirs, files in sorted(os.walk(base)):
+    for code_folder, _dirs, files in sorted(os.walk(base)):
         for name in sorted(files):
             if name.endswith(".py"):
-                st = os.stat(os.path.join(folder, name))
+                st = os.stat(os.path.join(code_folder, name))
                 digest.update(f"{name}:{st.st_size}:{st.st_mtime_ns}".encode())
     return digest.hexdigest()[:16]
 

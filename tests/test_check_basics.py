@@ -42,7 +42,7 @@ def test_german_word_for_slug_is_recognised(make_repo) -> None:
     service = VALID_SERVICE.replace("open_to: [duldung, gestattung]", "open_to: [Duldung]")
     root = make_repo({"alliances/musterstadt.yaml": VALID_ALLIANCE,
                       "services/musterstadt/sprachcafe.yaml": service})
-    code, report = check_json(root, "--lang", "en")
+    _code, report = check_json(root, "--lang", "en")
     [finding] = report["findings"]
     assert (finding["line"], finding["column"], finding["code"]) == (4, 11, "GK102")
     assert "Did you mean 'duldung'?" in finding["message"]

@@ -7,6 +7,7 @@ Sub-commands live in one module each and are imported only when used, so ``gk --
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sys
 from typing import Any

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from gk.cli.common import (
-    apply_language, common_options,
+    apply_language,
+    common_options,
     emit,
     format_option,
     output_option,

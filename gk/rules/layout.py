@@ -11,17 +11,18 @@ import re
 from collections.abc import Iterator
 
 from gk.i18n import _
-from gk.model import Repository
+from gk.model import Alliance, Repository, Service, Worksheet
 from gk.rules import Context, Problem
 
 CODES = ("GK202", "GK203", "GK204")
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
 
 
 def slug_hint(name: str) -> str:
     import unicodedata
 
-    folded = name.lower().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
+    folded = name.lower().translate(_UMLAUTS)
     # Other accents are dropped from their letters ('é' -> 'e'), not the letters themselves.
     folded = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode("ascii")
     proposal = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:64]
@@ -30,7 +31,8 @@ def slug_hint(name: str) -> str:
 
 
 def check(repo: Repository, context: Context) -> Iterator[Problem]:
-    documents = [*repo.alliances.values(), *repo.services.values(), *repo.worksheets.values()]
+    placed: list[Service | Worksheet] = [*repo.services.values(), *repo.worksheets.values()]
+    documents: list[Alliance | Service | Worksheet] = [*repo.alliances.values(), *placed]
     for doc in documents:
         if not SLUG.match(doc.id) or len(doc.id) > 64:
             yield Problem("GK204", doc.file, (),
@@ -43,7 +45,7 @@ def check(repo: Repository, context: Context) -> Iterator[Problem]:
                           .format(declared=declared, name=doc.id),
                           _("Make them equal: rename the file or correct the id."))
     reported: set[str] = set()
-    for doc in [*repo.services.values(), *repo.worksheets.values()]:
+    for doc in placed:
         if doc.alliance not in repo.alliances and doc.file not in reported \
                 and f"alliances/{doc.alliance}.yaml" not in repo.unloaded:
             reported.add(doc.file)
@@ -55,7 +57,7 @@ def check(repo: Repository, context: Context) -> Iterator[Problem]:
                           _suggest_alliance(repo, doc.alliance))
     for folder in sorted(repo.alliance_folders):
         if not SLUG.match(folder):
-            for doc in [*repo.services.values(), *repo.worksheets.values()]:
+            for doc in placed:
                 if doc.alliance == folder and doc.file not in reported:
                     reported.add(doc.file)
                     yield Problem("GK204", doc.file, (),

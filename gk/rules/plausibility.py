@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from gk.i18n import _
-from gk.model import Repository
+from gk.model import Repository, Worksheet
 from gk.rules import Context, Problem
 
 CODES = ("GK401", "GK402", "GK403", "GK404", "GK405", "GK406", "GK407", "GK408")
@@ -68,7 +68,7 @@ def check(repo: Repository, context: Context) -> Iterator[Problem]:
                           _("Only a 'kreisangehoerige-kommune' belongs to a district; this "
                             "alliance is of type '{type}'.").format(type=alliance.type),
                           _("Delete 'district' or correct 'type'."))
-    current_pm = {}
+    current_pm: dict[str, Worksheet] = {}
     for sheet in repo.worksheets.values():
         date = as_date(sheet.data.get("date"))
         if date and date > today:
