@@ -48,7 +48,8 @@ def cache_dir() -> Path:
     return base / "gk"
 
 
-def _read(path: Path) -> Any:
+def read_marshal(path: Path) -> Any:
+    """Plain data written by ``write_marshal``; None when missing, broken or of another format."""
     try:
         with open(path, "rb") as handle:
             content = marshal.load(handle)
@@ -59,7 +60,8 @@ def _read(path: Path) -> Any:
     return content.get("body")
 
 
-def _write(path: Path, body: Any) -> None:
+def write_marshal(path: Path, body: Any) -> None:
+    """Write plain data atomically (temporary file, rename); failures only cost time."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".gk-", dir=path.parent)
@@ -115,7 +117,7 @@ class Store:
     def shard(self, index: int) -> dict[str, Any]:
         found = self._shards.get(index)
         if found is None:
-            body = _read(self._shard_path(index))
+            body = read_marshal(self._shard_path(index))
             found = body if isinstance(body, dict) else {}
             self._shards[index] = found
         return found
@@ -125,7 +127,7 @@ class Store:
         never needs to read them."""
         found = self._full.get(index)
         if found is None:
-            body = _read(self._full_path(index))
+            body = read_marshal(self._full_path(index))
             found = body if isinstance(body, dict) else {}
             self._full[index] = found
         return found
@@ -190,22 +192,22 @@ class Store:
 
     def save(self) -> None:
         for index in sorted(self._dirty):
-            _write(self._shard_path(index), self._shards[index])
+            write_marshal(self._shard_path(index), self._shards[index])
         for index in sorted(self._full_dirty):
             present = self._shards.get(index, {})
             full = {rel: entry for rel, entry in self._full[index].items() if rel in present}
-            _write(self._full_path(index), full)
+            write_marshal(self._full_path(index), full)
         self._dirty.clear()
         self._full_dirty.clear()
 
     def final(self, signature: str) -> Any:
-        body = _read(self._final_path())
+        body = read_marshal(self._final_path())
         if isinstance(body, dict) and body.get("signature") == signature:
             return body.get("result")
         return None
 
     def save_final(self, signature: str, result: Any) -> None:
-        _write(self._final_path(), {"signature": signature, "result": result})
+        write_marshal(self._final_path(), {"signature": signature, "result": result})
 
 
 def signature(stats: Sequence[tuple[str, Stat | None]], extra: str) -> str:

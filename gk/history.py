@@ -12,11 +12,8 @@ A date (``YYYY-MM-DD``) as revision means the last commit before that day began.
 from __future__ import annotations
 
 import hashlib
-import marshal
-import os
 import re
 import subprocess
-import tempfile
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -174,27 +171,16 @@ def _cache_file(top: Path) -> Path:
 
 
 def _read_cache(path: Path) -> dict[str, Any]:
-    try:
-        with open(path, "rb") as handle:
-            content = marshal.load(handle)
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
+    from gk.cache import read_marshal
+
+    content = read_marshal(path)
     return content if isinstance(content, dict) else {}
 
 
 def _write_cache(path: Path, content: dict[str, Any]) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".gk-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                marshal.dump(content, handle)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except (OSError, ValueError):
-        pass  # a cache that cannot be written only costs time
+    from gk.cache import write_marshal
+
+    write_marshal(path, content)
 
 
 def _parsed(top: Path, wanted: list[tuple[SourceFile, str]]) -> list[Any]:

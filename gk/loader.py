@@ -657,19 +657,3 @@ def unreadable(file: str, exc: OSError) -> F.Finding:
         "GK010", file, 1, 1,
         _("The file cannot be read ({error}).").format(error=reason),
         _("Check that the file exists and that you may read it."))
-
-
-def locate(text: str, path: Path, key: bool = False) -> tuple[int, int]:
-    """Line and column (1-based) of the value at ``path`` (or of its key).
-
-    A missing value is shown at its nearest parent."""
-    positions: Positions = {}
-    load_text(text, "", positions)
-    probe = tuple(path)
-    while probe:
-        found = positions.get(probe)
-        if found is not None:
-            return (found[2], found[3]) if key else (found[0], found[1])
-        probe = probe[:-1]
-        key = True  # the parent of a missing value: point at its key
-    return (1, 1)

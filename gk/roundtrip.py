@@ -25,6 +25,7 @@ from typing import Any
 
 from gk.i18n import _
 from gk.loader import Positions, load_bytes, load_text
+from gk.writing import default_mode, write_bytes_atomic
 
 BOM = b"\xef\xbb\xbf"
 # libyaml counts these as line breaks; positions from the loader follow them.
@@ -543,25 +544,7 @@ def create_new(path: Path, payload: bytes) -> None:
     _sync_folder(path.parent)
 
 
-def default_mode() -> int:
-    """The permissions a newly created file gets under the current umask (mkstemp uses 0600)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
 def write_file(path: Path, payload: bytes) -> None:
     """Create or replace a generated file atomically (temporary file, fsync, rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else default_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        _remove(tmp)
-        raise
+    write_bytes_atomic(path, payload)
