@@ -16,6 +16,11 @@ def _severity_word(severity: str) -> str:
 
 
 def summary_line(result: CheckResult) -> str:
+    if result.files == 1:
+        if not result.findings:
+            return _("No problems found in 1 file.")
+        return _("{errors} error(s), {warnings} warning(s) in 1 file.").format(
+            errors=result.errors, warnings=result.warnings)
     if not result.findings:
         return _("No problems found in {n} files.").format(n=result.files)
     return _("{errors} error(s), {warnings} warning(s) in {n} files.").format(
