@@ -218,26 +218,39 @@ def signature(stats: Sequence[tuple[str, Stat | None]], extra: str) -> str:
     return digest.hexdigest()
 
 
-def _process_chunk(args: tuple[str, list[SourceFile], dict[str, dict[str, Any]], str]) -> bytes:
+def _process(root: str, source: SourceFile, custom: dict[str, dict[str, Any]], lang: str,
+             slim: bool) -> FileResult:
+    """One file processed; with ``slim`` only the part the repository rules read is kept,
+    so that large trees need memory for that part only."""
     from gk.check import process_file
 
-    root, sources, custom, lang = args
+    result = process_file(root, source, custom, lang)
+    if slim and result.data is not None:
+        from gk.rules import project
+
+        result.data = project(source.kind, result.data)
+    return result
+
+
+def _process_chunk(args: tuple[str, list[SourceFile], dict[str, dict[str, Any]], str, bool]
+                   ) -> bytes:
+    root, sources, custom, lang, slim = args
     out = []
     for source in sources:
-        result = process_file(root, source, custom, lang)
+        result = _process(root, source, custom, lang, slim)
         out.append((result.data, [F.to_tuple(f) for f in result.findings]))
     return marshal.dumps(out)
 
 
 def process_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict[str, Any]],
-                 lang: str, jobs: int | None) -> list[FileResult]:
+                 lang: str, jobs: int | None, slim: bool = False) -> list[FileResult]:
     """Process files in order; on large trees a worker process takes a share while this
     process works through its own (results come back in order, identical to one process)."""
-    from gk.check import FileResult, process_file
+    from gk.check import FileResult
 
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(sources) < POOL_THRESHOLD:
-        return [process_file(str(root), s, custom, lang) for s in sources]
+        return [_process(str(root), s, custom, lang, slim) for s in sources]
     import multiprocessing
 
     # Blocks of files are dealt out in turn (kinds of files differ in cost, so a plain split
@@ -251,10 +264,11 @@ def process_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, di
     slots: list[FileResult | None] = [None] * len(sources)
     with context.Pool(workers - 1) as pool:
         pending = pool.map_async(
-            _process_chunk, [(str(root), [s for _i, s in chunk], custom, lang) for chunk in theirs],
+            _process_chunk,
+            [(str(root), [s for _i, s in chunk], custom, lang, slim) for chunk in theirs],
             chunksize=max(1, len(theirs) // (4 * (workers - 1))))
         for index, source in mine:
-            slots[index] = process_file(str(root), source, custom, lang)
+            slots[index] = _process(str(root), source, custom, lang, slim)
         parts = pending.get()
     for chunk, blob in zip(theirs, parts, strict=True):
         for (index, source), (data, found) in zip(chunk, marshal.loads(blob), strict=True):
@@ -272,7 +286,7 @@ def run_cached(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict
     from gk.check import FileResult
 
     if store is None:
-        return process_many(root, sources, custom, lang, options.jobs)
+        return process_many(root, sources, custom, lang, options.jobs, slim=not complete)
     if stats is None:
         stats = [stat_of(root, s) for s in sources]
     results: list[FileResult | None] = []
@@ -285,19 +299,14 @@ def run_cached(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict
             results.append(None)
             todo.append(index)
     if todo:
-        fresh = process_many(root, [sources[i] for i in todo], custom, lang, options.jobs)
+        fresh = process_many(root, [sources[i] for i in todo], custom, lang, options.jobs,
+                             slim=not complete)
         for index, result in zip(todo, fresh, strict=True):
             results[index] = result
             stat = stats[index]
-            if stat is not None:
-                slim = store.put(result.source.rel, stat, result.source.kind, result.data,
-                                 result.findings, complete)
-                if not complete:
-                    result.data = slim
-            elif not complete:
-                from gk.rules import project
-
-                result.data = project(result.source.kind, result.data)
+            if stat is not None:  # (documents are already slim unless ``complete``)
+                store.put(result.source.rel, stat, result.source.kind, result.data,
+                          result.findings, complete)
     store.drop_missing({s.rel for s in sources})
     return [r for r in results if r is not None]
 
