@@ -112,9 +112,9 @@ def _process_file(root: str, source: SourceFile, custom: dict[str, dict[str, Any
     if loaded.data is None:
         return FileResult(source, None, loaded.findings)
     data = loaded.data
+    located = Located(loaded.text)  # parses again with positions only if a finding needs them
     problems = validate(data, _validator_for(source, data, custom), source.rel, loaded.text,
-                        _UNKNOWN_KEY_CODES if source.kind == "worksheet" else None)
-    located = Located(loaded.text)
+                        _UNKNOWN_KEY_CODES if source.kind == "worksheet" else None, located)
     for rule in FILE_RULES:
         for problem in rule.check(source, data):
             problems.append(_stamp(problem, located))
