@@ -6,9 +6,11 @@ version, the shipped schemas and templates, the repository's own templates, the 
 it keeps:
 
 * shards of per-file entries, keyed by path and checked against size and modification time:
-  the parsed data, the file's own findings and the positions found for cross-file findings;
+  the part of the document the cross-file rules read, the file's own findings and the
+  positions found for cross-file findings;
 * the final findings of the last run, keyed by the signature of every file and the options,
-  so that an unchanged repository is answered without loading anything.
+  so that an unchanged repository is answered without loading anything;
+* the output of ``gk gaps`` and ``gk summarize`` while no file has changed (``remembered``).
 
 Everything is written with ``marshal`` (plain data only, nothing that could run code) to a
 temporary file that is then renamed, so concurrent runs never see half a file; a file that
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
 
 POOL_THRESHOLD = 1500  # files to process before a second process pays for its start-up
 SHARDS = 16
-_FORMAT = 3
+_FORMAT = 4
 
 Stat = tuple[int, int]
 
@@ -92,8 +94,9 @@ class Store:
     """The cache of one repository under one cache key.
 
     A shard holds, per file, the stat it was made from, the slim document the repository
-    rules read (``gk.rules.project``), the file's findings and remembered positions; and,
-    as one marshalled blob, the complete documents, unpacked only for analyses."""
+    rules read (``gk.rules.project``), the file's findings and the positions found for
+    cross-file findings. Complete documents are not cached: analyses read the files (and
+    remember their output while nothing changes, see ``remembered``)."""
 
     def __init__(self, root: Path, key: str) -> None:
         self.root = root
@@ -101,15 +104,10 @@ class Store:
         self.key = key
         self.folder = cache_dir()
         self._shards: dict[int, dict[str, Any]] = {}
-        self._full: dict[int, dict[str, Any]] = {}
         self._dirty: set[int] = set()
-        self._full_dirty: set[int] = set()
 
     def _shard_path(self, index: int) -> Path:
         return self.folder / f"{self.base}-{self.key}-{index:02d}.marshal"
-
-    def _full_path(self, index: int) -> Path:
-        return self.folder / f"{self.base}-{self.key}-{index:02d}-full.marshal"
 
     def _final_path(self) -> Path:
         return self.folder / f"{self.base}-{self.key}.marshal"
@@ -122,49 +120,23 @@ class Store:
             self._shards[index] = found
         return found
 
-    def full(self, index: int) -> dict[str, Any]:
-        """The complete documents of a shard, kept in a file of their own: ``gk check``
-        never needs to read them."""
-        found = self._full.get(index)
-        if found is None:
-            body = read_marshal(self._full_path(index))
-            found = body if isinstance(body, dict) else {}
-            self._full[index] = found
-        return found
-
-    def get(self, rel: str, stat: Stat | None, kind: str, complete: bool) -> Any:
-        """(data, findings) of an unchanged file, else None."""
+    def get(self, rel: str, stat: Stat | None, kind: str) -> Any:
+        """(slim document, findings) of an unchanged file, else None."""
         if stat is None:
             return None
-        index = _shard(rel)
-        entry = self.shard(index).get(rel)
+        entry = self.shard(_shard(rel)).get(rel)
         if entry is None or entry[0] != stat[0] or entry[1] != stat[1] or entry[2] != kind:
             return None
-        if not complete:
-            return entry[3], entry[4]
-        # The complete documents live in another file, written after the shard: each entry
-        # carries its own stat so that a half-finished save is never taken for current.
-        complete_entry = self.full(index).get(rel)
-        if complete_entry is None or complete_entry[0] != stat[0] or complete_entry[1] != stat[1]:
-            return None
-        return complete_entry[2], entry[4]
+        return entry[3], entry[4]
 
-    def put(self, rel: str, stat: Stat, kind: str, data: Any, found: list[F.Finding],
-            complete: bool) -> Any:
-        """Remember a processed file; returns the slim document the rules read. The complete
-        document is kept only when an analysis asked for it (``gk check`` never does, and
-        an out-of-date complete entry is recognised by its own stat)."""
+    def put(self, rel: str, stat: Stat, kind: str, data: Any, found: list[F.Finding]) -> None:
+        """Remember a processed file (its document is projected to what the rules read)."""
         from gk.rules import project
 
         index = _shard(rel)
-        slim = project(kind, data)
-        self.shard(index)[rel] = (stat[0], stat[1], kind, slim, [F.to_tuple(f) for f in found],
-                                  {})
+        self.shard(index)[rel] = (stat[0], stat[1], kind, project(kind, data),
+                                  [F.to_tuple(f) for f in found], {})
         self._dirty.add(index)
-        if complete:
-            self.full(index)[rel] = (stat[0], stat[1], data)
-            self._full_dirty.add(index)
-        return slim
 
     def drop_missing(self, present: set[str]) -> None:
         for index in range(SHARDS):
@@ -193,12 +165,7 @@ class Store:
     def save(self) -> None:
         for index in sorted(self._dirty):
             write_marshal(self._shard_path(index), self._shards[index])
-        for index in sorted(self._full_dirty):
-            present = self._shards.get(index, {})
-            full = {rel: entry for rel, entry in self._full[index].items() if rel in present}
-            write_marshal(self._full_path(index), full)
         self._dirty.clear()
-        self._full_dirty.clear()
 
     def final(self, signature: str) -> Any:
         body = read_marshal(self._final_path())
@@ -279,20 +246,21 @@ def process_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, di
 
 def run_cached(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict[str, Any]],
                lang: str, options: CheckOptions, store: Store | None,
-               stats: Sequence[Stat | None] | None = None,
-               complete: bool = True) -> list[FileResult]:
-    """Results of every file, from the cache where unchanged. With ``complete=False`` the
-    documents are the slim projections the repository rules read."""
+               stats: Sequence[Stat | None] | None = None, slim: bool = True
+               ) -> list[FileResult]:
+    """Results of every file; with ``slim`` the documents are the projections the
+    repository rules read (what ``gk check`` needs). With a store, unchanged files come from
+    the cache (which holds slim documents only); without one every file is read."""
     from gk.check import FileResult
 
-    if store is None:
-        return process_many(root, sources, custom, lang, options.jobs, slim=not complete)
+    if store is None or not slim:  # the cache holds slim documents only
+        return process_many(root, sources, custom, lang, options.jobs, slim=slim)
     if stats is None:
         stats = [stat_of(root, s) for s in sources]
     results: list[FileResult | None] = []
     todo: list[int] = []
     for index, (source, stat) in enumerate(zip(sources, stats, strict=True)):
-        entry = store.get(source.rel, stat, source.kind, complete)
+        entry = store.get(source.rel, stat, source.kind)
         if entry is not None:
             results.append(FileResult(source, entry[0], [F.from_tuple(t) for t in entry[1]]))
         else:
@@ -300,13 +268,13 @@ def run_cached(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict
             todo.append(index)
     if todo:
         fresh = process_many(root, [sources[i] for i in todo], custom, lang, options.jobs,
-                             slim=not complete)
+                             slim=True)
         for index, result in zip(todo, fresh, strict=True):
             results[index] = result
             stat = stats[index]
-            if stat is not None:  # (documents are already slim unless ``complete``)
+            if stat is not None:
                 store.put(result.source.rel, stat, result.source.kind, result.data,
-                          result.findings, complete)
+                          result.findings)
     store.drop_missing({s.rel for s in sources})
     return [r for r in results if r is not None]
 

@@ -221,10 +221,11 @@ def _store(root: Path, custom: dict[str, dict[str, Any]], options: CheckOptions)
 def load_results(root: Path, options: CheckOptions,
                  discovered: tuple[list[SourceFile], list[F.Finding]] | None = None,
                  stats: Sequence[Any] | None = None, complete: bool = True) -> Loading:
-    """Every file of the repository processed (through the cache when allowed)."""
+    """Every file of the repository processed. ``complete`` documents (for analyses) are
+    always read from the files; slim ones (for ``gk check``) come through the cache."""
     sources, layout = discovered or discover(root)
     custom, template_results = custom_templates(root, sources)
-    store = _store(root, custom, options)
+    store = None if complete else _store(root, custom, options)
     others = [s for s in sources if s.kind != "template"]
     other_stats = None
     if stats is not None:
@@ -232,7 +233,7 @@ def load_results(root: Path, options: CheckOptions,
     from gk.cache import run_cached
 
     results = run_cached(root, others, custom, get_language(), options, store, other_stats,
-                         complete)
+                         slim=not complete)
     return Loading([*results, *template_results], custom, layout, store)
 
 
@@ -340,10 +341,9 @@ def excerpts(root: Path, found: Sequence[F.Finding]) -> dict[tuple[str, int], st
 def load_repository(root: Path, options: CheckOptions | None = None) -> Repository:
     """The model of a repository for analyses (checklist, to-dos, gaps, summaries).
 
-    Goes through the same loading (and cache) as ``gk check``; files that do not load are
-    left out, files with schema errors are kept as far as their values have usable types."""
+    Goes through the same loading as ``gk check`` (but reads every file: the cache holds
+    only what the rules need); files that do not load are left out, files with schema
+    errors are kept as far as their values have usable types."""
     options = options or CheckOptions()
     loading = load_results(root, options)
-    if loading.store is not None:
-        loading.store.save()
     return build_repository(root, loading.results, loading.custom)
