@@ -34,7 +34,8 @@ from gk.repo import SourceFile
 if TYPE_CHECKING:
     from gk.check import CheckOptions, FileResult
 
-POOL_THRESHOLD = 1500  # files to process before a second process pays for its start-up
+POOL_THRESHOLD = 1500
+_PROGRESS_STEP = 64  # files to process before a second process pays for its start-up
 SHARDS = 16
 _FORMAT = 4
 
@@ -210,14 +211,21 @@ def _process_chunk(args: tuple[str, list[SourceFile], dict[str, dict[str, Any]],
 
 
 def process_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict[str, Any]],
-                 lang: str, jobs: int | None, slim: bool = False) -> list[FileResult]:
+                 lang: str, jobs: int | None, slim: bool = False,
+                 progress: Callable[[int, int], None] | None = None) -> list[FileResult]:
     """Process files in order; on large trees a worker process takes a share while this
     process works through its own (results come back in order, identical to one process)."""
     from gk.check import FileResult
 
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(sources) < POOL_THRESHOLD:
-        return [_process(str(root), s, custom, lang, slim) for s in sources]
+    total = len(sources)
+    if workers <= 1 or total < POOL_THRESHOLD:
+        out = []
+        for done, source in enumerate(sources, 1):
+            out.append(_process(str(root), source, custom, lang, slim))
+            if progress is not None and (done % _PROGRESS_STEP == 0 or done == total):
+                progress(done, total)
+        return out
     import multiprocessing
 
     # Blocks of files are dealt out in turn (kinds of files differ in cost, so a plain split
@@ -234,14 +242,18 @@ def process_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, di
             _process_chunk,
             [(str(root), [s for _i, s in chunk], custom, lang, slim) for chunk in theirs],
             chunksize=max(1, len(theirs) // (4 * (workers - 1))))
-        for index, source in mine:
+        for done, (index, source) in enumerate(mine, 1):
             slots[index] = _process(str(root), source, custom, lang, slim)
+            if progress is not None and done % _PROGRESS_STEP == 0:
+                # The worker is assumed to keep pace: this process does one share in workers.
+                progress(min(done * workers, total - 1), total)
         parts = pending.get()
     for chunk, blob in zip(theirs, parts, strict=True):
         for (index, source), (data, found) in zip(chunk, marshal.loads(blob), strict=True):
             slots[index] = FileResult(source, data, [F.from_tuple(t) for t in found])
-    results = [r for r in slots if r is not None]
-    return results
+    if progress is not None:
+        progress(total, total)
+    return [r for r in slots if r is not None]
 
 
 def run_cached(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict[str, Any]],
@@ -254,7 +266,8 @@ def run_cached(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict
     from gk.check import FileResult
 
     if store is None or not slim:  # the cache holds slim documents only
-        return process_many(root, sources, custom, lang, options.jobs, slim=slim)
+        return process_many(root, sources, custom, lang, options.jobs, slim=slim,
+                            progress=options.progress)
     if stats is None:
         stats = [stat_of(root, s) for s in sources]
     results: list[FileResult | None] = []
@@ -268,7 +281,7 @@ def run_cached(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict
             todo.append(index)
     if todo:
         fresh = process_many(root, [sources[i] for i in todo], custom, lang, options.jobs,
-                             slim=True)
+                             slim=True, progress=options.progress)
         for index, result in zip(todo, fresh, strict=True):
             results[index] = result
             stat = stats[index]

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,9 @@ class CheckOptions:
     stale_days: int | None = None
     use_cache: bool = True
     jobs: int | None = None
+    # Called now and then with (files processed, files to process) while files are read;
+    # the command line shows a progress bar with it. Never called for cached files.
+    progress: Callable[[int, int], None] | None = None
 
 
 @dataclass(slots=True)

@@ -113,3 +113,29 @@ def test_reports_are_remembered_until_a_file_changes(tmp_path: Path,
     assert changed == fresh != first
     summary = run_gk("-C", str(repo), "summarize", "--format", "json").output
     assert run_gk("-C", str(repo), "summarize", "--format", "json").output == summary
+
+
+def test_progress_is_reported_in_order_up_to_the_total(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(tree),
+                    "--alliances", "8", "--seed", "5"], check=True, capture_output=True)
+    for jobs in (1, 2):
+        seen: list[tuple[int, int]] = []
+        import gk.cache
+
+        threshold = gk.cache.POOL_THRESHOLD
+        gk.cache.POOL_THRESHOLD = 10
+        try:
+            check_repository(tree, CheckOptions(today=TODAY, use_cache=False, jobs=jobs,
+                                                progress=lambda d, t, s=seen: s.append((d, t))))
+        finally:
+            gk.cache.POOL_THRESHOLD = threshold
+        total = seen[-1][1]
+        assert total > 64
+        assert seen[-1] == (total, total)
+        assert [d for d, _t in seen] == sorted(d for d, _t in seen)
+    # Nothing is read from files the cache answers for: no progress at all.
+    check_repository(tree, CheckOptions(today=TODAY))
+    quiet: list[tuple[int, int]] = []
+    check_repository(tree, CheckOptions(today=TODAY, progress=lambda d, t: quiet.append((d, t))))
+    assert quiet == []

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from gk.cli.common import (
+    ProgressBar,
     apply_language,
     common_options,
     emit,
@@ -67,9 +68,13 @@ def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | N
             if not candidate.exists():
                 raise RepositoryError(_("'{path}' does not exist.").format(path=raw))
             only.append(rel)
+    bar = ProgressBar(_("Checking files"))
     options = CheckOptions(today=resolve_today(today), stale_days=stale, use_cache=not no_cache,
-                           jobs=jobs)
-    result = check_repository(root, options)
+                           jobs=jobs, progress=bar.update if bar.enabled else None)
+    try:
+        result = check_repository(root, options)
+    finally:
+        bar.close()
     if only is not None:
         result.findings = [f for f in result.findings
                            if any(f.file == p or p == "." or f.file.startswith(p.rstrip("/") + "/")

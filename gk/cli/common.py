@@ -129,3 +129,40 @@ def common_options(func: F) -> F:
                         callback=_remember("directory"),
                         help=_("Run as if gk was started in DIR."))(func)
     return func
+
+
+class ProgressBar:
+    """A progress bar on standard error for long runs: only on a terminal, and only once a
+    run has taken more than a second (short runs stay quiet)."""
+
+    DELAY = 1.0
+
+    def __init__(self, label: str) -> None:
+        import time
+
+        self.label = label
+        self.enabled = sys.stderr.isatty() and not os.environ.get("GK_NO_PROGRESS")
+        self.started = time.monotonic()
+        self._bar: Any = None
+        self._task: Any = None
+
+    def update(self, done: int, total: int) -> None:
+        import time
+
+        if self._bar is None:
+            if time.monotonic() - self.started < self.DELAY or done >= total:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            console = Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")))
+            self._bar = Progress(TextColumn("{task.description}"), BarColumn(),
+                                 MofNCompleteColumn(), console=console, transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task(self.label, total=total)
+        self._bar.update(self._task, completed=done, total=total)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
