@@ -19,7 +19,7 @@ import pytest
 
 import gk
 from gk import i18n
-from gk.cli import COMMANDS
+from gk.cli import CLICK_MESSAGES, COMMANDS
 from gk.findings import CODES
 from gk.loader import _SYNTAX_HELP
 
@@ -57,6 +57,8 @@ def table_msgids() -> dict[str, tuple[str, ...]]:
     found: dict[str, list[str]] = {}
     for code in CODES.values():
         found.setdefault(code.title, []).append(f"gk/findings.py CODES[{code.code}]")
+    for message in CLICK_MESSAGES:
+        found.setdefault(message, []).append("gk/cli/__init__.py CLICK_MESSAGES")
     for name, (_module, _attr, help_text) in COMMANDS.items():
         found.setdefault(help_text, []).append(f"gk/cli/__init__.py COMMANDS[{name}]")
     for needle, what, fix in _SYNTAX_HELP:

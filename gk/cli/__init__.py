@@ -56,6 +56,31 @@ class LazyGroup(click.Group):
                 formatter.write_dl(rows)
 
 
+# click's own words (usage line, headings, its error messages), which click looks up through
+# gettext: gk answers them from its catalogue, so that they follow --lang too.
+CLICK_MESSAGES = (
+    "Usage:", "Options", "Show this message and exit.", "Show the version and exit.",
+    "Error: {message}", "Try '{command} {option}' for help.", "No such option {name!r}.",
+    "No such command {name!r}.", "Missing argument", "Missing option", "Missing command.",
+    "Invalid value for {param_hint}: {message}", "Invalid value: {message}", "Aborted!",
+    "default: {default}", "env var: {var}",
+)
+
+
+def _translate_click() -> None:
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.types
+
+    for module in (click.core, click.decorators, click.exceptions, click.formatting,
+                   click.parser, click.types):
+        if hasattr(module, "_"):
+            module._ = _  # type: ignore[attr-defined]
+
+
 def _early_language() -> None:
     """Pick the help language before click renders anything: --lang, GK_LANG, else German."""
     from gk.i18n import language_from_env, set_language
@@ -71,6 +96,7 @@ def _early_language() -> None:
 
 
 _early_language()
+_translate_click()
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
