@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import textwrap
@@ -13,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from gk.cli import cli
+from gk.cli import main as gk_main
 
 TODAY = "2026-11-21"
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "nrw"
@@ -71,6 +74,18 @@ def run_gk(*args: str, env: dict[str, str] | None = None) -> Any:
     """Run the CLI in-process through click's CliRunner; returns the click Result."""
     runner = CliRunner()
     return runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+def run_main(*args: str) -> tuple[int, str]:
+    """Run gk's real entry point in-process (setup errors become one line and exit 2)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        try:
+            gk_main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+    return code, out.getvalue()
 
 
 def check_json(root: Path, *extra: str) -> tuple[int, dict[str, Any]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
@@ -11,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, VALID_ALLIANCE, run_gk
+from conftest import EXAMPLE, VALID_ALLIANCE, run_gk, run_main
 
-from gk.cli import main
 from gk.export import neutralise
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://gk.invalid/hsds")
@@ -76,17 +74,6 @@ def sid(ref: str) -> str:
 
 def oid(provider: str) -> str:
     return str(uuid.uuid5(NAMESPACE, f"organization:{provider}"))
-
-
-def run_main(*args: str) -> tuple[int, str]:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-    return code, out.getvalue()
 
 
 # --- CSV -----------------------------------------------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import shutil
 import subprocess
@@ -13,10 +11,10 @@ from typing import Any
 import click
 import pytest
 from click.shell_completion import CompletionItem
-from conftest import EXAMPLE, VALID_ALLIANCE, VALID_SERVICE, run_gk
+from conftest import EXAMPLE, VALID_ALLIANCE, VALID_SERVICE, run_gk, run_main
 
 from gk import completion, editors
-from gk.cli import cli, main
+from gk.cli import cli
 from gk.schemas import KINDS
 
 CHECK_JSONSCHEMA = shutil.which("check-jsonschema") or (
@@ -32,18 +30,6 @@ sections:
 items:
   - {id: themen, section: ablauf, text: {de: "Welche Themen kamen vor?"}}
 """
-
-
-def run_main(*args: str) -> tuple[int, str]:
-    """Run gk's real entry point in-process (setup errors become one line and exit 2)."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-    return code, out.getvalue()
 
 
 def _refs(node: Any) -> list[str]:
