@@ -188,11 +188,12 @@ def signature(stats: Sequence[tuple[str, Stat | None]], extra: str) -> str:
 
 def _process(root: str, source: SourceFile, custom: dict[str, dict[str, Any]], lang: str,
              slim: bool) -> FileResult:
-    """One file processed; with ``slim`` only the part the repository rules read is kept,
-    so that large trees need memory for that part only."""
+    """One file processed. ``slim`` is for ``gk check``: the file is validated and only the
+    part of its document the repository rules read is kept, so that large trees need memory
+    for that part only. Otherwise (analyses) the complete document is loaded, not checked."""
     from gk.check import process_file
 
-    result = process_file(root, source, custom, lang)
+    result = process_file(root, source, custom, lang, check=slim)
     if slim and result.data is not None:
         from gk.rules import project
 

@@ -90,8 +90,11 @@ _UNKNOWN_KEY_CODES: dict[tuple[str | int, ...], str] = {("items",): "GK304"}
 
 
 def process_file(root: str, source: SourceFile, custom: dict[str, dict[str, Any]],
-                 lang: str) -> FileResult:
+                 lang: str, check: bool = True) -> FileResult:
     """Read, parse and validate one file; never raises for anything in the file.
+
+    Without ``check`` (analyses, which report no findings) the file is only loaded: the
+    schema and the file rules are skipped, and only findings that keep it from loading remain.
 
     A defect of gk itself while checking one file becomes a GK999 finding for that file, so
     the other files are still checked (``GK_DEBUG=1`` lets it through instead)."""
@@ -99,7 +102,7 @@ def process_file(root: str, source: SourceFile, custom: dict[str, dict[str, Any]
 
     set_language(lang)
     try:
-        return _process_file(root, source, custom)
+        return _process_file(root, source, custom, check)
     except Exception as exc:
         if os.environ.get("GK_DEBUG"):
             raise
@@ -110,10 +113,11 @@ def process_file(root: str, source: SourceFile, custom: dict[str, dict[str, Any]
             _("Please report this; run 'gk --debug check' to see the details."))])
 
 
-def _process_file(root: str, source: SourceFile, custom: dict[str, dict[str, Any]]) -> FileResult:
+def _process_file(root: str, source: SourceFile, custom: dict[str, dict[str, Any]],
+                  check: bool = True) -> FileResult:
     loaded = load_file(root, source.rel)
-    if loaded.data is None:
-        return FileResult(source, None, loaded.findings)
+    if loaded.data is None or not check:
+        return FileResult(source, loaded.data, loaded.findings)
     data = loaded.data
     located = Located(loaded.text)  # parses again with positions only if a finding needs them
     problems = validate(data, _validator_for(source, data, custom), source.rel, loaded.text,
@@ -344,9 +348,9 @@ def excerpts(root: Path, found: Sequence[F.Finding]) -> dict[tuple[str, int], st
 def load_repository(root: Path, options: CheckOptions | None = None) -> Repository:
     """The model of a repository for analyses (checklist, to-dos, gaps, summaries).
 
-    Goes through the same loading as ``gk check`` (but reads every file: the cache holds
-    only what the rules need); files that do not load are left out, files with schema
-    errors are kept as far as their values have usable types."""
+    Reads every file (the cache holds only what the rules need) but checks none: files
+    that do not load are left out, files with schema errors are kept as far as their values
+    have usable types (their errors are ``gk check``'s business)."""
     options = options or CheckOptions()
     loading = load_results(root, options)
     return build_repository(root, loading.results, loading.custom)
