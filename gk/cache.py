@@ -139,6 +139,12 @@ class Store:
                                   [F.to_tuple(f) for f in found], {})
         self._dirty.add(index)
 
+    def drop(self, gone: Sequence[str]) -> None:
+        for rel in gone:
+            index = _shard(rel)
+            if self.shard(index).pop(rel, None) is not None:
+                self._dirty.add(index)
+
     def drop_missing(self, present: set[str]) -> None:
         for index in range(SHARDS):
             shard = self.shard(index)
@@ -167,6 +173,13 @@ class Store:
         for index in sorted(self._dirty):
             write_marshal(self._shard_path(index), self._shards[index])
         self._dirty.clear()
+
+    def state(self) -> Any:
+        """What the last ``gk check`` left for the next one (see ``gk.check._State``)."""
+        return read_marshal(self.folder / f"{self.base}-{self.key}-state.marshal")
+
+    def save_state(self, body: Any) -> None:
+        write_marshal(self.folder / f"{self.base}-{self.key}-state.marshal", body)
 
     def final(self, signature: str) -> Any:
         body = read_marshal(self._final_path())
@@ -263,11 +276,12 @@ def process_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, di
 
 def run_cached(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict[str, Any]],
                lang: str, options: CheckOptions, store: Store | None,
-               stats: Sequence[Stat | None] | None = None, slim: bool = True
-               ) -> list[FileResult]:
-    """Results of every file; with ``slim`` the documents are the projections the
+               stats: Sequence[Stat | None] | None = None, slim: bool = True,
+               prune: bool = True) -> list[FileResult]:
+    """Results of the files; with ``slim`` the documents are the projections the
     repository rules read (what ``gk check`` needs). With a store, unchanged files come from
-    the cache (which holds slim documents only); without one every file is read."""
+    the cache (which holds slim documents only); without one every file is read. ``prune``
+    (when ``sources`` are all files of the repository) drops the entries of files gone."""
     from gk.check import FileResult
 
     if store is None or not slim:  # the cache holds slim documents only
@@ -293,7 +307,8 @@ def run_cached(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict
             if stat is not None:
                 store.put(result.source.rel, stat, result.source.kind, result.data,
                           result.findings)
-    store.drop_missing({s.rel for s in sources})
+    if prune:
+        store.drop_missing({s.rel for s in sources})
     return [r for r in results if r is not None]
 
 

@@ -227,12 +227,14 @@ def _store(root: Path, custom: dict[str, dict[str, Any]], options: CheckOptions)
 
 def load_results(root: Path, options: CheckOptions,
                  discovered: tuple[list[SourceFile], list[F.Finding]] | None = None,
-                 stats: Sequence[Any] | None = None, complete: bool = True) -> Loading:
+                 stats: Sequence[Any] | None = None, complete: bool = True,
+                 store: Any = None) -> Loading:
     """Every file of the repository processed. ``complete`` documents (for analyses) are
     always read from the files; slim ones (for ``gk check``) come through the cache."""
     sources, layout = discovered or discover(root)
     custom, template_results = custom_templates(root, sources)
-    store = None if complete else _store(root, custom, options)
+    if store is None and not complete:
+        store = _store(root, custom, options)
     others = [s for s in sources if s.kind != "template"]
     other_stats = None
     if stats is not None:
@@ -246,33 +248,68 @@ def load_results(root: Path, options: CheckOptions,
 
 def check_repository(root: Path, options: CheckOptions | None = None,
                      only: Sequence[str] | None = None) -> CheckResult:
-    """Check the whole repository; ``only`` limits the reported findings to those files."""
+    """Check the whole repository; ``only`` limits the reported findings to those files.
+
+    With the cache, an unchanged repository is answered from the last run's findings, and
+    after a few changed files only those are checked again (see ``_check_changed``)."""
     options = options or CheckOptions()
     discovered = discover(root)
-    signature = stats = None
-    if options.use_cache:
-        from gk.cache import Store, stat_of
-        from gk.cache import signature as make_signature
+    if not options.use_cache:
+        repository, found = _check_all(root, options, discovered, None)
+        return _finish(root, repository, found, len(discovered[0]), only)
+    from gk.cache import Store, stat_of
+    from gk.cache import signature as make_signature
 
-        stats = [stat_of(root, s) for s in discovered[0]]
-        signature = make_signature(
-            list(zip([s.rel for s in discovered[0]], stats, strict=True)),
-            f"{__version__}|{get_language()}|{options.today}|{options.stale_days}|"
-            + "|".join(f"{f.file}:{f.code}:{f.message}" for f in discovered[1]))
-        answer = Store(root, "final-" + cache_key_parts({}, get_language())).final(signature)
-        if answer is not None:
-            found = [F.from_tuple(t) for t in answer[0]]
-            return _finish(root, None, found, answer[1], only)
-    loading = load_results(root, options, discovered, stats, complete=False)
-    found = list(loading.layout)
+    stats = [stat_of(root, s) for s in discovered[0]]
+    signature = make_signature(
+        list(zip([s.rel for s in discovered[0]], stats, strict=True)),
+        f"{__version__}|{get_language()}|{options.today}|{options.stale_days}|"
+        + "|".join(f"{f.file}:{f.code}:{f.message}" for f in discovered[1]))
+    final = Store(root, "final-" + cache_key_parts({}, get_language()))
+    answer = final.final(signature)
+    if answer is not None:
+        found = [F.from_tuple(t) for t in answer[0]]
+        return _finish(root, None, found, answer[1], only)
+    repository, found = _check_changed(root, options, discovered, stats)
+    final.save_final(signature, ([F.to_tuple(f) for f in found], len(discovered[0])))
+    return _finish(root, repository, found, len(discovered[0]), only)
+
+
+def _context_key(options: CheckOptions) -> str:
+    return f"{options.today}|{options.stale_days}"
+
+
+def _check_all(root: Path, options: CheckOptions,
+               discovered: tuple[list[SourceFile], list[F.Finding]],
+               stats: Sequence[Any] | None, store: Any = None) -> tuple[Repository, list[F.Finding]]:
+    """Every file checked, the repository rules run over all of them."""
+    loading = load_results(root, options, discovered, stats, complete=False, store=store)
+    store = loading.store
+    found: list[F.Finding] = []
     for result in loading.results:
         found.extend(result.findings)
     repository = build_repository(root, loading.results, loading.custom)
+    found.extend(_repository_findings(root, repository, options, store, None))
+    found = _apply_ignores(root, found)
+    if store is not None and stats is not None:
+        store.save()
+        store.save_state(_State.of(discovered[0], stats, loading.results, found, options).body())
+    found.extend(_apply_ignores(root, loading.layout))
+    found.sort(key=F.Finding.sort_key)
+    return repository, found
+
+
+def _repository_findings(root: Path, repository: Repository, options: CheckOptions, store: Any,
+                         files: set[str] | None) -> list[F.Finding]:
+    """The findings of the repository rules (on ``files`` only, when named), located in the
+    files (positions found earlier come from the cache)."""
     context = Context(today=options.today, stale_days=options.stale_days)
     texts: dict[str, Located] = {}
-    store = loading.store
+    found = []
     for rule in REPOSITORY_RULES:
         for problem in rule.check(repository, context):
+            if files is not None and problem.file not in files:
+                continue
             where = store.position(problem.file, problem.path, problem.key) if store else None
             if where is None:
                 located = texts.get(problem.file)
@@ -284,17 +321,161 @@ def check_repository(root: Path, options: CheckOptions | None = None,
                     store.remember_position(problem.file, problem.path, problem.key, where)
             found.append(F.make(problem.code, problem.file, where[0], where[1],
                                 problem.message, problem.hint))
-    found = _apply_ignores(root, found)
-    found.sort(key=F.Finding.sort_key)
-    files = len(loading.results)
-    if store is not None:
-        store.save()
-        if signature is not None:
-            from gk.cache import Store
+    return found
 
-            Store(root, "final-" + cache_key_parts({}, get_language())).save_final(
-                signature, ([F.to_tuple(f) for f in found], files))
-    return _finish(root, repository, found, files, only)
+
+_PM = "prozessmanagement"
+
+
+@dataclass(slots=True)
+class _State:
+    """What the last cached run of ``gk check`` leaves for the next one (as plain data).
+
+    ``facts`` is a digest of everything a repository rule reads about *other* files:
+    which alliances exist and of which type, which services exist, which files did not
+    load. While it stays the same, a file's repository findings change only when the file
+    itself changes - with one exception: the open checklist items (GK406) are reported
+    on the latest ``prozessmanagement`` sheet of an alliance, so a change to one such sheet
+    concerns all of that alliance's sheets (``pm``)."""
+
+    context: str
+    files: dict[str, Any]  # path -> (size, mtime) as the files were read
+    findings: list[Any]  # finding tuples, '# gk: ignore' applied, discovery's own left out
+    alliances: dict[str, Any]  # path -> slim document of each alliance that loaded
+    unloaded: list[str]  # data files (not templates) that did not load
+    pm: dict[str, str]  # path -> alliance folder of each prozessmanagement sheet
+    facts: str = ""
+
+    @staticmethod
+    def of(sources: Sequence[SourceFile], stats: Sequence[Any], results: Sequence[FileResult],
+           found: Sequence[F.Finding], options: CheckOptions) -> _State:
+        alliances: dict[str, Any] = {}
+        unloaded: list[str] = []
+        pm: dict[str, str] = {}
+        for result in results:
+            src, data = result.source, result.data
+            if src.kind == "template":
+                continue
+            if not isinstance(data, dict):
+                unloaded.append(src.rel)
+            elif src.kind == "alliance":
+                alliances[src.rel] = data
+            elif src.kind == "worksheet" and src.alliance and data.get("template") == _PM:
+                pm[src.rel] = src.alliance
+        files = {s.rel: st for s, st in zip(sources, stats, strict=True) if st is not None}
+        state = _State(_context_key(options), files, [F.to_tuple(f) for f in found],
+                       alliances, sorted(unloaded), pm)
+        state.facts = state.digest(sources)
+        return state
+
+    def digest(self, sources: Sequence[SourceFile]) -> str:
+        unloaded = set(self.unloaded)
+        digest = hashlib.sha256()
+        for src in sources:
+            if src.rel in unloaded or src.kind not in ("alliance", "service"):
+                continue
+            if src.kind == "alliance":
+                kind = self.alliances.get(src.rel, {}).get("type")
+                digest.update(f"a|{src.stem}|{kind if isinstance(kind, str) else ''}\n".encode())
+            elif src.alliance:
+                digest.update(f"s|{src.alliance}|{src.stem}\n".encode())
+        for rel in self.unloaded:
+            digest.update(f"u|{rel}\n".encode())
+        return digest.hexdigest()
+
+    def body(self) -> dict[str, Any]:
+        return {"context": self.context, "files": self.files, "findings": self.findings,
+                "alliances": self.alliances, "unloaded": self.unloaded, "pm": self.pm,
+                "facts": self.facts}
+
+    @staticmethod
+    def load(body: Any) -> _State | None:
+        try:
+            return _State(body["context"], body["files"], body["findings"], body["alliances"],
+                          body["unloaded"], body["pm"], body["facts"])
+        except (KeyError, TypeError):
+            return None
+
+
+# Above this share of changed files, checking everything again is as quick.
+_CHANGED_SHARE = 0.05
+
+
+def _check_changed(root: Path, options: CheckOptions,
+                   discovered: tuple[list[SourceFile], list[F.Finding]],
+                   stats: Sequence[Any]) -> tuple[Repository, list[F.Finding]]:
+    """Check only the files changed since the last cached run, when that gives the same
+    findings as checking everything: the other files keep their findings of the last run
+    as long as nothing they depend on changed (``_State.facts``). Otherwise, or without a
+    usable last run, everything is checked (``_check_all``)."""
+    sources, layout = discovered
+    custom, template_results = custom_templates(root, sources)
+    store = _store(root, custom, options)
+    state = _State.load(store.state())
+    if state is None or state.context != _context_key(options):
+        return _check_all(root, options, discovered, stats, store)
+    current = {s.rel: st for s, st in zip(sources, stats, strict=True)}
+    changed = [(s, st) for s, st in zip(sources, stats, strict=True)
+               if s.kind != "template" and (st is None or state.files.get(s.rel) != st)]
+    deleted = [rel for rel in state.files if rel not in current]
+    if len(changed) + len(deleted) > max(16, _CHANGED_SHARE * len(sources)):
+        return _check_all(root, options, discovered, stats, store)
+    from gk.cache import run_cached
+
+    fresh = run_cached(root, [s for s, _st in changed], custom, get_language(), options, store,
+                       [st for _s, st in changed], prune=False)
+    # What the other files see of the repository now.
+    gone = {*deleted, *(s.rel for s, _st in changed)}
+    alliances = {rel: data for rel, data in state.alliances.items() if rel not in gone}
+    unloaded = {rel for rel in state.unloaded if rel not in gone}
+    pm = {rel: folder for rel, folder in state.pm.items() if rel not in gone}
+    affected = {folder for rel, folder in state.pm.items() if rel in gone}
+    for result in fresh:
+        src, data = result.source, result.data
+        if not isinstance(data, dict):
+            unloaded.add(src.rel)
+        elif src.kind == "alliance":
+            alliances[src.rel] = data
+        elif src.kind == "worksheet" and src.alliance and data.get("template") == _PM:
+            pm[src.rel] = src.alliance
+            affected.add(src.alliance)
+    now = _State(state.context, {}, [], alliances, sorted(unloaded), pm)
+    now.facts = now.digest(sources)
+    if now.facts != state.facts:
+        return _check_all(root, options, discovered, stats, store)
+    # The files checked again: the changed ones, the prozessmanagement sheets of alliances
+    # where one of them changed (GK406 moves to the latest), and the templates.
+    sheets: list[FileResult] = []
+    by_rel = {s.rel: s for s in sources}
+    done = {r.source.rel for r in fresh}
+    for rel, folder in pm.items():
+        if folder in affected and rel not in done:
+            entry = store.get(rel, current.get(rel), "worksheet")
+            if entry is None:
+                return _check_all(root, options, discovered, stats, store)
+            sheets.append(FileResult(by_rel[rel], entry[0], [F.from_tuple(t) for t in entry[1]]))
+    checked = [*fresh, *sheets, *template_results]
+    repository = build_repository(root, checked, custom)
+    repository.alliances = {
+        s.stem: Alliance(s.stem, s.rel, alliances[s.rel]) for s in sources
+        if s.kind == "alliance" and s.rel in alliances}
+    repository.unloaded = unloaded | {r.source.rel for r in template_results
+                                      if not isinstance(r.data, dict)}
+    repository.known_services = [(s.alliance, s.stem) for s in sources
+                                 if s.kind == "service" and s.alliance and s.rel not in unloaded]
+    names = {r.source.rel for r in checked}
+    found = [f for r in checked for f in r.findings]
+    found.extend(_repository_findings(root, repository, options, store, names))
+    found = _apply_ignores(root, found)
+    found.extend(F.from_tuple(t) for t in state.findings if t[0] not in names and t[0] not in gone)
+    store.drop(deleted)
+    now.files = {rel: st for rel, st in current.items() if st is not None}
+    now.findings = [F.to_tuple(f) for f in found]
+    store.save()
+    store.save_state(now.body())
+    found.extend(_apply_ignores(root, layout))
+    found.sort(key=F.Finding.sort_key)
+    return repository, found
 
 
 def _finish(root: Path, repository: Repository | None, found: list[F.Finding], files: int,

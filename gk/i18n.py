@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from contextvars import ContextVar
 from functools import cache
-from importlib import resources
 
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"
@@ -86,12 +85,16 @@ def catalogue(lang: str) -> dict[str, str]:
     merged: dict[str, str] = {}
     if lang == "en":
         return merged
-    folder = resources.files("gk") / "locale" / lang
-    if not folder.is_dir():
+    # The catalogues are plain files of the installed package (importlib.resources would
+    # cost more start-up than reading them).
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "locale", lang)
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".po"))
+    except OSError:
         return merged
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".po"):
-            merged.update(parse_po(entry.read_text(encoding="utf-8")))
+    for name in names:
+        with open(os.path.join(folder, name), encoding="utf-8") as handle:
+            merged.update(parse_po(handle.read()))
     return merged
 
 

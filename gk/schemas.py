@@ -10,8 +10,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 from functools import cache
-from importlib import resources
 from typing import Any
 
 DEFS_FILE = "defs.json"
@@ -26,8 +26,17 @@ KINDS = (
 
 
 @cache
+def schema_folder() -> str:
+    """The folder of the shipped schemas (package ``gk.schema_files``)."""
+    import gk.schema_files
+
+    return os.path.dirname(os.path.abspath(gk.schema_files.__file__))
+
+
+@cache
 def _source(name: str) -> dict[str, Any]:
-    text = (resources.files("gk.schema_files") / f"{name}.json").read_text(encoding="utf-8")
+    with open(os.path.join(schema_folder(), f"{name}.json"), encoding="utf-8") as handle:
+        text = handle.read()
     data: dict[str, Any] = json.loads(text)
     return data
 
@@ -136,26 +145,20 @@ def worksheet_schema_for_template(template: dict[str, Any]) -> dict[str, Any]:
 def fingerprint() -> str:
     """A hash of every shipped schema, template and catalogue and of the code: the cache key."""
     digest = hashlib.sha256()
-    folder = resources.files("gk.schema_files")
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".json"):
-            digest.update(entry.name.encode())
-            digest.update(entry.read_bytes())
-    package = resources.files("gk")
-    for folder in (package / "templates", *(package / "locale").iterdir()):
-        if not folder.is_dir():
+    package = os.path.dirname(os.path.abspath(__file__))
+    locale = os.path.join(package, "locale")
+    folders = [schema_folder(), os.path.join(package, "templates"),
+               *(os.path.join(locale, lang) for lang in sorted(os.listdir(locale)))]
+    for folder in folders:
+        if not os.path.isdir(folder):
             continue
-        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-            if entry.name.endswith((".yaml", ".po")):
-                digest.update(entry.name.encode())
-                digest.update(entry.read_bytes())
+        for name in sorted(os.listdir(folder)):
+            if name.endswith((".json", ".yaml", ".po")):
+                digest.update(name.encode())
+                with open(os.path.join(folder, name), "rb") as handle:
+                    digest.update(handle.read())
     # The code itself: a changed installation must not answer from an older one's cache.
-    import os
-
-    import gk
-
-    base = os.path.dirname(gk.__file__)
-    for code_folder, _dirs, files in sorted(os.walk(base)):
+    for code_folder, _dirs, files in sorted(os.walk(package)):
         for name in sorted(files):
             if name.endswith(".py"):
                 st = os.stat(os.path.join(code_folder, name))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
-from importlib import resources
 
 from gk.loader import load_text
 from gk.model import Template
@@ -14,9 +14,10 @@ from gk.schemas import SHIPPED_TEMPLATES
 def shipped() -> dict[str, Template]:
     """The templates shipped inside the package, by id."""
     out: dict[str, Template] = {}
-    folder = resources.files("gk") / "templates"
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
     for name in SHIPPED_TEMPLATES:
-        text = (folder / f"{name}.yaml").read_text(encoding="utf-8")
+        with open(os.path.join(folder, f"{name}.yaml"), encoding="utf-8") as handle:
+            text = handle.read()
         loaded = load_text(text, f"{name}.yaml")
         if loaded.data is None:  # a broken package, not a user problem
             raise RuntimeError(f"shipped template {name} does not load: {loaded.findings}")

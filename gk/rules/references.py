@@ -33,7 +33,7 @@ def check(repo: Repository, context: Context) -> Iterator[Problem]:
         if not isinstance(follow, list):
             continue
         for index, ref in enumerate(follow):
-            if not isinstance(ref, str) or repo.resolve_service(service.alliance, ref):
+            if not isinstance(ref, str) or repo.has_service(service.alliance, ref):
                 continue
             other, _sep, sid = ref.rpartition("/")
             if f"services/{other or service.alliance}/{sid}.yaml" in repo.unloaded:
@@ -44,10 +44,10 @@ def check(repo: Repository, context: Context) -> Iterator[Problem]:
                     guess = suggest(other, repo.alliances)
                     hint = _did_you_mean(f"{guess}/{sid}" if guess else None)
                 else:
-                    guess = suggest(sid, [s.id for s in repo.services_of(other)])
+                    guess = suggest(sid, repo.service_ids(other))
                     hint = _did_you_mean(f"{other}/{guess}" if guess else None)
             else:
-                guess = suggest(ref, [s.id for s in repo.services_of(service.alliance)])
+                guess = suggest(ref, repo.service_ids(service.alliance))
                 hint = _did_you_mean(guess)
             hint += _("Name a service of the same alliance by its id, one of another alliance "
                       "as 'alliance/id'.")
