@@ -139,3 +139,111 @@ def test_progress_is_reported_in_order_up_to_the_total(tmp_path: Path) -> None:
     quiet: list[tuple[int, int]] = []
     check_repository(tree, CheckOptions(today=TODAY, progress=lambda d, t: quiet.append((d, t))))
     assert quiet == []
+
+
+def test_after_changes_only_changed_files_are_checked_again_same_findings(tmp_path: Path) -> None:
+    """The cached run after a few changes checks only the changed files and keeps the other
+    files' findings while nothing they depend on changed; otherwise it checks everything.
+    Either way it finds exactly what a run without the cache finds."""
+    import os
+    import re
+
+    tree = tmp_path / "tree"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(tree),
+                    "--alliances", "12", "--seed", "7", "--defects", "25"],
+                   check=True, capture_output=True)
+    clock = [os.stat(tree / "gk.yaml").st_mtime_ns]
+
+    def write(path: Path, text: str) -> None:
+        path.write_text(text, encoding="utf-8")
+        clock[0] += 1_000_000_000  # a distinct time for every write, as an editor gives
+        os.utime(path, ns=(clock[0], clock[0]))
+
+    def run(partial: bool, today: dt.date = TODAY, stale: int | None = None) -> list:
+        cached = check_repository(tree, CheckOptions(today=today, stale_days=stale))
+        fresh = check_repository(tree, CheckOptions(today=today, stale_days=stale,
+                                                    use_cache=False))
+        assert cached.findings == fresh.findings
+        assert cached.repository is not None
+        assert (cached.repository.known_services is not None) == partial
+        return cached.findings
+
+    def codes(found: list, rel: str) -> list[str]:
+        return [f.code for f in found if f.file == rel]
+
+    first = run(partial=False)  # the first run checks everything and leaves its state
+    services = sorted((tree / "services").glob("*/*.yaml"))
+    service = services[0]
+    rel = service.relative_to(tree).as_posix()
+    text = service.read_text(encoding="utf-8")
+    write(service, text + "# nur ein Kommentar\n")
+    run(partial=True)
+    write(service, re.sub(r"(?m)^end: .*$", "end: 2020-01-01", text) + "bogus_key: 1\n")
+    found = run(partial=True)
+    assert "GK101" in codes(found, rel)
+    write(service, re.sub(r"(?m)^follow_up:\n(  - .*\n)+", "follow_up:\n  - gibt-es-nicht\n",
+                          text))
+    assert "GK301" in codes(run(partial=True), rel)
+
+    # A newer prozessmanagement sheet takes over the open checklist items (GK406) from the
+    # alliance's current one; an older one does not.
+    folder = sorted((tree / "worksheets").iterdir())[0]
+    sheet = sorted(folder.glob("*-prozessmanagement.yaml"))[-1]  # the current one
+    srel = sheet.relative_to(tree).as_posix()
+    assert "GK406" not in codes(first, srel)
+    write(sheet, re.sub(r"(?m)^  core-group:\n(    .*\n)*", "",
+                        sheet.read_text(encoding="utf-8")))
+    assert "GK406" in codes(run(partial=True), srel)
+    for date, takes_over in (("2026-11-20", True), ("2001-01-01", False)):
+        added = sheet.with_name(f"{date}-prozessmanagement.yaml")
+        arel = added.relative_to(tree).as_posix()
+        write(added, f"template: prozessmanagement\ndate: {date}\nitems:\n"
+                     "  core-group:\n    status: done\n")
+        found = run(partial=True)
+        assert ("GK406" in codes(found, arel)) == takes_over
+        assert ("GK406" in codes(found, srel)) == (not takes_over)
+        added.unlink()
+        assert "GK406" in codes(run(partial=True), srel)
+
+    # An overdue to-do, then silenced on its line.
+    protocol = next(iter(sorted((tree / "worksheets").glob("*/*-begleitprotokoll.yaml"))))
+    lines = protocol.read_text(encoding="utf-8").splitlines(keepends=True)
+    due = next(i for i, line in enumerate(lines) if line.strip().startswith("due:"))
+    status = next(i for i in range(due, len(lines)) if lines[i].strip().startswith("status:"))
+    lines[due] = re.sub(r"due: .*", "due: 2020-01-01", lines[due])
+    lines[status] = re.sub(r"status: .*", "status: open", lines[status])
+    write(protocol, "".join(lines))
+    prel = protocol.relative_to(tree).as_posix()
+    assert "GK405" in codes(run(partial=True), prel)
+    lines[due] = lines[due].rstrip("\n") + "  # gk: ignore GK405\n"
+    write(protocol, "".join(lines))
+    before = codes(run(partial=True), prel).count("GK405")
+    lines[due] = lines[due].replace("  # gk: ignore GK405", "")
+    write(protocol, "".join(lines))
+    assert codes(run(partial=True), prel).count("GK405") == before + 1
+
+    # Changes other files depend on: everything is checked again.
+    def targets(path: Path) -> list[Path]:
+        return [path.parent / f"{m}.yaml" for m in re.findall(
+            r"(?m)^  - ([a-z0-9-]+)$", path.read_text(encoding="utf-8"))]
+
+    referring, gone = next((p, t) for p in services[1:] for t in targets(p)
+                           if t.exists() and t != service)
+    gone.unlink()
+    assert "GK301" in codes(run(partial=False), referring.relative_to(tree).as_posix())
+    alliance = next(p for p in sorted((tree / "alliances").glob("*.yaml"))
+                    if "type: kreisangehoerige-kommune" in p.read_text(encoding="utf-8"))
+    original = alliance.read_text(encoding="utf-8")
+    write(alliance, original.replace("type: kreisangehoerige-kommune", "type: kreisfreie-stadt"))
+    assert "GK408" in codes(run(partial=False), alliance.relative_to(tree).as_posix())
+    write(alliance, original)
+    run(partial=False)
+    write(protocol, "".join(lines) + "items: [\n")  # a syntax error: the file does not load
+    assert codes(run(partial=False), prel) == ["GK001"]
+    write(protocol, "".join(lines))
+    run(partial=False)
+    # Another day or other options: everything again.
+    run(partial=False, today=TODAY + dt.timedelta(days=1))
+    run(partial=False, today=TODAY + dt.timedelta(days=1), stale=30)
+    write(service, text)
+    run(partial=True, today=TODAY + dt.timedelta(days=1), stale=30)
