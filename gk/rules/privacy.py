@@ -21,7 +21,7 @@ codes separated by commas).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 from gk.i18n import _
@@ -128,6 +128,11 @@ _CLIENT_EACH = tuple(
         rf"({word})\s+({_NAME_WORD}|[A-ZÄÖÜ]\.(?:\s?[A-ZÄÖÜ]\.)?)"))
     for word in _CLIENT_WORDS)  # no leading \b: it would cost the fast search for the word
 _HONORIFIC_STARTS = ("Herr", "Frau", "Hr.", "Fr.", "Mr", "Ms")
+# What every match of _HONORIFIC and _CLIENT starts with: one of their words, space and a
+# capital letter. Words like "Jugendliche" or "Teilnehmer" are in most texts of the domain;
+# this one search tells the few texts where they stand before a name-like word.
+_PERSON_GATE = re.compile(
+    rf"(?:{'|'.join(_CLIENT_WORDS)}|Herrn|Hr\.|Fr\.|Mrs?\.?|Ms\.?)\s+[A-ZÄÖÜ]")
 
 _NOUN_ENDINGS = ("ung", "heit", "keit", "schaft", "ion", "tät", "kurs", "gruppe", "angebot",
                  "programm", "projekt", "maßnahme", "nis", "ment", "amt", "stelle", "zentrum",
@@ -176,7 +181,6 @@ _FILE_NUMBER_SHAPES = re.compile(r"(?<![\d-])[0-9]{7,8}\s?-\s?[0-9]{3}(?![\d-])"
 # any of these; the expensive patterns run only where a keyword or enough digits appear.
 _PLAIN_VALUE = re.compile(r"[a-z][a-z0-9-]*\Z|[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _DIGITS = re.compile(r"[0-9][0-9 /()-]{4,}[0-9]")
-_ANY_DIGIT = re.compile(r"[0-9]")
 _CAPITALISED = re.compile(r"[A-ZÄÖÜ][a-zäöüßéèç]+")
 
 
@@ -201,9 +205,6 @@ _BIRTH_WORDS = _words("<geb.", "geboren", "geburt", "date of birth", "d.o.b", "<
 _FILE_WORDS = _words("<az>", "<gz>", "zeichen", "nummer", "<nr>", "bamf", "file number",
                      "case number", "steuer-id", "kennziffer")
 _PHONE_WORDS = _words("privat", "handy", "mobil", "cell", "whatsapp", "signal", "telegram")
-_PERSON_WORDS = _words("herr", "frau", "hr.", "fr.", "mr", "ms", "klient", "teilnehm",
-                       "bewohn", "schüler", "jugendlich", "geflüchtet", "azubi", "auszubild")
-
 
 def _has(lower: str, gate: _Gate) -> bool:
     for word in gate.plain:
@@ -221,19 +222,31 @@ def _has(lower: str, gate: _Gate) -> bool:
 
 
 def _texts(data: Any) -> list[tuple[Path, str, bool]]:
-    """The texts worth a look, in document order: (path, text, inside a role field)."""
+    """The texts worth a look, in document order: (path, text, inside a role field).
+
+    Paths are made only for the texts kept (most values are short, dates or numbers); the
+    depth is bounded by the loader."""
     out: list[tuple[Path, str, bool]] = []
-    stack: list[tuple[Path, Any, bool]] = [((), data, False)]
-    while stack:
-        path, value, role = stack.pop()
-        if type(value) is str:
-            if len(value) >= 5 and not _PLAIN_VALUE.match(value):
-                out.append((path, value, role))
-        elif type(value) is dict:
-            stack.extend(((*path, k), v, role or k in _ROLE_KEYS)
-                         for k, v in reversed(value.items()))
-        elif type(value) is list:
-            stack.extend(((*path, i), v, role) for i, v in reversed(list(enumerate(value))))
+    append = out.append
+    plain = _PLAIN_VALUE.match
+
+    def walk(path: Path, items: Iterable[tuple[Any, Any]], role: bool, keys: bool) -> None:
+        for key, value in items:
+            kind = type(value)
+            if kind is str:
+                if len(value) >= 5 and not plain(value):
+                    append(((*path, key), value, role or (keys and key in _ROLE_KEYS)))
+            elif kind is dict:
+                walk((*path, key), value.items(), role or (keys and key in _ROLE_KEYS), True)
+            elif kind is list:
+                walk((*path, key), enumerate(value), role or (keys and key in _ROLE_KEYS), False)
+
+    if type(data) is dict:
+        walk((), data.items(), False, True)
+    elif type(data) is list:
+        walk((), enumerate(data), False, False)
+    elif type(data) is str and len(data) >= 5 and not plain(data):
+        append(((), data, False))
     return out
 
 
@@ -256,20 +269,24 @@ def check(source: SourceFile, data: Any) -> Iterator[Problem]:
     # finds in each text alone, so nothing is missed.
     blob = "\n".join(text for _path, text, _role in strings)
     lower_blob = blob.lower()
-    digits = _DIGITS.search(blob) is not None
     # Dates of birth and file numbers always contain a digit; keywords alone ('geb' is in
     # 'Angebot') are no reason to look closer.
-    any_digit = digits or _ANY_DIGIT.search(blob) is not None
+    any_digit = any(digit in blob for digit in "0123456789")
+    digits = any_digit and _DIGITS.search(blob) is not None
     scan = ("@" in blob and _EMAIL.search(blob) is not None) or digits or (any_digit and (
         (_has(lower_blob, _BIRTH_WORDS) and _BIRTH.search(blob) is not None)
         or (_has(lower_blob, _FILE_WORDS) and _FILE_NUMBER.search(blob) is not None)))
-    names = (_has(lower_blob, _PERSON_WORDS) and _addressed_person(blob) is not None) \
-        or not _FIRST_NAMES.isdisjoint(map(str.lower, _CAPITALISED.findall(blob)))
+    # What a single text holds, the joined texts hold too: when these find nothing there,
+    # no text needs them.
+    person = _PERSON_GATE.search(blob) is not None
+    first = not _FIRST_NAMES.isdisjoint(map(str.lower, _CAPITALISED.findall(blob)))
+    names = (person and _addressed_person(blob) is not None) or first
     if not (scan or names):
         strings = [entry for entry in strings if entry[2]]  # only role fields need a look
     for path, text, role in strings:
         lower = text.lower()
-        name = _name_in(text, lower, role) if lower != text and (names or role) else None
+        name = _name_in(text, role, person, first) \
+            if lower != text and (names or role) else None
         if name is not None:
             yield Problem("GK505", file, path,
                           _("'{text}' looks like the name of a person.").format(text=name),
@@ -285,13 +302,16 @@ def _is_first_name(word: str) -> bool:
     return word.split("-")[0].lower() in _FIRST_NAMES
 
 
-def _name_in(text: str, lower: str, role: bool) -> str | None:
-    """A person's name in the text, as written; None when there is none."""
-    if _has(lower, _PERSON_WORDS):
+def _name_in(text: str, role: bool, addressed: bool = True, first_names: bool = True
+             ) -> str | None:
+    """A person's name in the text, as written; None when there is none. ``addressed`` and
+    ``first_names`` False tell that the text has no word like "Herr" before a capital, and
+    no first name (they were looked for in all texts of the file at once)."""
+    if addressed and _PERSON_GATE.search(text) is not None:
         found = _addressed_person(text)
         if found is not None:
             return found
-    if not _FIRST_NAMES.isdisjoint(map(str.lower, _CAPITALISED.findall(text))):
+    if first_names and not _FIRST_NAMES.isdisjoint(map(str.lower, _CAPITALISED.findall(text))):
         for match in _NAME_PAIR.finditer(text):
             first, last = match.group(1), match.group(2)
             after = text[match.end(2):].split(None, 1)
@@ -300,7 +320,7 @@ def _name_in(text: str, lower: str, role: bool) -> str | None:
                     and not (after and after[0].strip(".,;:()").lower() in _NOT_SURNAMES):
                 return text[match.start(1):match.end(2)]
     if role:
-        reversed_name = _SURNAME_FIRST.match(text)
+        reversed_name = _SURNAME_FIRST.match(text) if first_names else None
         if reversed_name and _is_first_name(reversed_name.group(2)):
             return reversed_name.group(0).strip()
         initial = _INITIAL_NAME.match(text)
