@@ -34,8 +34,8 @@ from gk.repo import SourceFile
 if TYPE_CHECKING:
     from gk.check import CheckOptions, FileResult
 
-POOL_THRESHOLD = 1500
-_PROGRESS_STEP = 64  # files to process before a second process pays for its start-up
+POOL_THRESHOLD = 1500  # files; below, a second process does not pay for its start-up
+_PROGRESS_STEP = 64
 SHARDS = 16
 _FORMAT = 4
 
@@ -214,64 +214,144 @@ def _process(root: str, source: SourceFile, custom: dict[str, dict[str, Any]], l
     return result
 
 
-def _process_chunk(args: tuple[str, list[SourceFile], dict[str, dict[str, Any]], str, bool]
-                   ) -> bytes:
-    root, sources, custom, lang, slim = args
-    out = []
-    for source in sources:
-        result = _process(root, source, custom, lang, slim)
-        out.append((result.data, [F.to_tuple(f) for f in result.findings]))
-    return marshal.dumps(out)
+_BLOCK = 64  # files per block: what one process claims at a time
+
+
+class _Blocks:
+    """Blocks of files claimed from both ends: this process takes them from the front,
+    workers from the back, until they meet. Shared through ``fork``, so every process
+    keeps busy however fast the others are (a machine's cores are seldom equally free)."""
+
+    def __init__(self, context: Any, count: int) -> None:
+        self.ends = context.RawArray("i", [0, count])  # [next from the front, end of the back]
+        self.lock = context.Lock()
+
+    def front(self) -> int | None:
+        with self.lock:
+            first, end = self.ends
+            if first >= end:
+                return None
+            self.ends[0] = first + 1
+            return int(first)
+
+    def back(self) -> int | None:
+        with self.lock:
+            first, end = self.ends
+            if first >= end:
+                return None
+            self.ends[1] = end - 1
+            return int(end - 1)
+
+
+def _worker(conn: Any, blocks: _Blocks, chunks: Sequence[Sequence[Any]],
+            remote: Callable[[Sequence[Any]], Any]) -> None:
+    """Do blocks from the back and send each back as soon as it is done."""
+    try:
+        while (number := blocks.back()) is not None:
+            conn.send_bytes(marshal.dumps((number, remote(chunks[number]))))
+    except (KeyboardInterrupt, OSError):
+        pass  # interrupted, or the main process stopped listening: it does the rest itself
+    finally:
+        conn.close()
+
+
+def spread(chunks: Sequence[Sequence[Any]], workers: int,
+           local: Callable[[Sequence[Any]], list[Any]],
+           remote: Callable[[Sequence[Any]], Any],
+           restore: Callable[[Sequence[Any], Any], list[Any]],
+           progress: Callable[[int], None] | None = None) -> list[Any]:
+    """``local`` over every chunk, the results in order, with ``workers - 1`` forked
+    processes helping: they run ``remote`` (plain data for ``marshal``), which ``restore``
+    turns into what ``local`` gives. A chunk a worker does not deliver (it died) is done
+    here; the output is the same however the work was shared. ``progress`` is called with
+    the number of chunks done so far."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    blocks = _Blocks(context, len(chunks))
+    slots: list[list[Any] | None] = [None] * len(chunks)
+    pipes = []
+    for _n in range(workers - 1):
+        ours, theirs = context.Pipe(duplex=False)
+        process = context.Process(target=_worker, daemon=True,
+                                  args=(theirs, blocks, chunks, remote))
+        process.start()
+        theirs.close()
+        pipes.append((process, ours))
+    open_pipes = [conn for _proc, conn in pipes]
+
+    def receive(conn: Any) -> None:
+        """One chunk from a worker; at the end of its pipe the worker is done."""
+        try:
+            number, data = marshal.loads(conn.recv_bytes())
+        except (EOFError, OSError, ValueError):
+            open_pipes.remove(conn)
+            return
+        slots[number] = restore(chunks[number], data)
+
+    def report() -> None:
+        if progress is not None:
+            progress(sum(1 for slot in slots if slot is not None))
+
+    try:
+        while (number := blocks.front()) is not None:
+            slots[number] = local(chunks[number])
+            for conn in list(open_pipes):
+                while conn in open_pipes and conn.poll():
+                    receive(conn)
+            report()
+        while open_pipes:
+            receive(open_pipes[0])
+            report()
+        for process, _conn in pipes:
+            process.join()
+    finally:
+        for process, conn in pipes:
+            conn.close()
+            if process.is_alive():
+                process.kill()
+                process.join()
+    out: list[Any] = []
+    for number, slot in enumerate(slots):
+        out.extend(slot if slot is not None else local(chunks[number]))
+    return out
 
 
 def process_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict[str, Any]],
                  lang: str, jobs: int | None, slim: bool = False,
                  progress: Callable[[int, int], None] | None = None) -> list[FileResult]:
-    """Process files in order; on large trees a worker process takes a share while this
-    process works through its own (results come back in order, identical to one process)."""
+    """Process files in order; on large trees worker processes take blocks of files while
+    this process works through others (results in order, identical to one process)."""
     from gk.check import FileResult
 
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     total = len(sources)
-    if workers <= 1 or total < POOL_THRESHOLD:
+    if workers <= 1 or total < POOL_THRESHOLD or os.name != "posix":
         out = []
         for done, source in enumerate(sources, 1):
             out.append(_process(str(root), source, custom, lang, slim))
             if progress is not None and (done % _PROGRESS_STEP == 0 or done == total):
                 progress(done, total)
         return out
-    import multiprocessing
+    folder = str(root)
 
-    # Blocks of files are dealt out in turn (kinds of files differ in cost, so a plain split
-    # would leave one process waiting).
-    block = 64
-    indexed = list(enumerate(sources))
-    blocks = [indexed[i:i + block] for i in range(0, len(indexed), block)]
-    # Complete documents take time to come back through the pipe, while this process is busy
-    # with its own share: then it keeps a little more than its equal share.
-    share = 1 / workers + (0 if slim else 0.06)
-    ours = [int((n + 1) * share) > int(n * share) for n in range(len(blocks))]
-    mine = [item for n, chunk in enumerate(blocks) if ours[n] for item in chunk]
-    theirs = [chunk for n, chunk in enumerate(blocks) if not ours[n]]
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    slots: list[FileResult | None] = [None] * len(sources)
-    with context.Pool(workers - 1) as pool:
-        pending = pool.map_async(
-            _process_chunk,
-            [(str(root), [s for _i, s in chunk], custom, lang, slim) for chunk in theirs],
-            chunksize=max(1, len(theirs) // (4 * (workers - 1))))
-        for done, (index, source) in enumerate(mine, 1):
-            slots[index] = _process(str(root), source, custom, lang, slim)
-            if progress is not None and done % _PROGRESS_STEP == 0:
-                # The worker is assumed to keep pace: this process does one share in workers.
-                progress(min(done * workers, total - 1), total)
-        parts = pending.get()
-    for chunk, blob in zip(theirs, parts, strict=True):
-        for (index, source), (data, found) in zip(chunk, marshal.loads(blob), strict=True):
-            slots[index] = FileResult(source, data, [F.from_tuple(t) for t in found])
+    def local(chunk: Sequence[SourceFile]) -> list[FileResult]:
+        return [_process(folder, source, custom, lang, slim) for source in chunk]
+
+    def remote(chunk: Sequence[SourceFile]) -> Any:
+        return [(r.data, [F.to_tuple(f) for f in r.findings]) for r in local(chunk)]
+
+    def restore(chunk: Sequence[SourceFile], data: Any) -> list[FileResult]:
+        return [FileResult(source, doc, [F.from_tuple(t) for t in found])
+                for source, (doc, found) in zip(chunk, data, strict=True)]
+
+    chunks = [sources[i:i + _BLOCK] for i in range(0, total, _BLOCK)]
+    results: list[FileResult] = spread(
+        chunks, workers, local, remote, restore,
+        None if progress is None else lambda n: progress(min(n * _BLOCK, total - 1), total))
     if progress is not None:
         progress(total, total)
-    return [r for r in slots if r is not None]
+    return results
 
 
 def run_cached(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict[str, Any]],

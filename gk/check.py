@@ -304,24 +304,61 @@ def _repository_findings(root: Path, repository: Repository, options: CheckOptio
     """The findings of the repository rules (on ``files`` only, when named), located in the
     files (positions found earlier come from the cache)."""
     context = Context(today=options.today, stale_days=options.stale_days)
-    texts: dict[str, Located] = {}
+    problems = [problem for rule in REPOSITORY_RULES for problem in rule.check(repository, context)
+                if files is None or problem.file in files]
+    places: list[tuple[int, int] | None] = [
+        store.position(p.file, p.path, p.key) if store is not None else None for p in problems]
+    wanted: dict[str, list[tuple[Any, bool]]] = {}
+    for problem, where in zip(problems, places, strict=True):
+        if where is None:
+            wanted.setdefault(problem.file, []).append((problem.path, problem.key))
+    located = locate_many(root, list(wanted.items()), options.jobs)
     found = []
-    for rule in REPOSITORY_RULES:
-        for problem in rule.check(repository, context):
-            if files is not None and problem.file not in files:
-                continue
-            where = store.position(problem.file, problem.path, problem.key) if store else None
-            if where is None:
-                located = texts.get(problem.file)
-                if located is None:
-                    located = Located(_read_text(root, problem.file))
-                    texts[problem.file] = located
-                where = located.at(problem.path, key=problem.key)
-                if store is not None:
-                    store.remember_position(problem.file, problem.path, problem.key, where)
-            found.append(F.make(problem.code, problem.file, where[0], where[1],
-                                problem.message, problem.hint))
+    for problem, where in zip(problems, places, strict=True):
+        if where is None:
+            where = located[(problem.file, problem.path, problem.key)]
+            if store is not None:
+                store.remember_position(problem.file, problem.path, problem.key, where)
+        found.append(F.make(problem.code, problem.file, where[0], where[1],
+                            problem.message, problem.hint))
     return found
+
+
+# Files to parse again for positions above which worker processes help.
+_LOCATE_THRESHOLD = 200
+
+
+def _locate_chunk(root: Path, chunk: Sequence[tuple[str, list[tuple[Any, bool]]]]
+                  ) -> list[list[tuple[int, int]]]:
+    out = []
+    for rel, paths in chunk:
+        located = Located(_read_text(root, rel))
+        out.append([located.at(path, key=key) for path, key in paths])
+    return out
+
+
+def locate_many(root: Path, wanted: Sequence[tuple[str, list[tuple[Any, bool]]]],
+                jobs: int | None) -> dict[tuple[str, Any, bool], tuple[int, int]]:
+    """Line and column of each (file, [(path, at the key)...]): every file is parsed once
+    more with positions on (by worker processes too when there are many)."""
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers > 1 and len(wanted) >= _LOCATE_THRESHOLD and os.name == "posix":
+        from gk.cache import spread
+
+        block = 16
+        chunks = [wanted[i:i + block] for i in range(0, len(wanted), block)]
+
+        def local(chunk: Sequence[tuple[str, list[tuple[Any, bool]]]]) -> list[Any]:
+            return _locate_chunk(root, chunk)
+
+        results = spread(chunks, workers, local, local, lambda _chunk, data: list(data))
+    else:
+        results = _locate_chunk(root, wanted)
+    out: dict[tuple[str, Any, bool], tuple[int, int]] = {}
+    for (rel, paths), places in zip(wanted, results, strict=True):
+        for (path, key), where in zip(paths, places, strict=True):
+            out[(rel, path, key)] = (where[0], where[1])
+    return out
 
 
 _PM = "prozessmanagement"

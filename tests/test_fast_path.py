@@ -55,16 +55,20 @@ def test_generated_tree_with_defects_same_findings_cached_and_parallel(tmp_path:
     assert reference.errors > 0
     single = check_repository(tree, CheckOptions(today=TODAY, use_cache=False, jobs=1))
     assert _key(single) == _key(reference)
-    # Force the worker process even on a small tree: identical output, ordering included.
+    # Force the worker processes even on a small tree (for reading the files and for finding
+    # the positions of cross-file findings): identical output, ordering included.
     import gk.cache
+    import gk.check
 
-    threshold = gk.cache.POOL_THRESHOLD
-    gk.cache.POOL_THRESHOLD = 10
+    threshold, locate = gk.cache.POOL_THRESHOLD, gk.check._LOCATE_THRESHOLD
+    gk.cache.POOL_THRESHOLD = gk.check._LOCATE_THRESHOLD = 10
     try:
         parallel = check_repository(tree, CheckOptions(today=TODAY, use_cache=False, jobs=2))
+        three = check_repository(tree, CheckOptions(today=TODAY, use_cache=False, jobs=3))
     finally:
-        gk.cache.POOL_THRESHOLD = threshold
-    assert parallel.findings == single.findings
+        gk.cache.POOL_THRESHOLD, gk.check._LOCATE_THRESHOLD = threshold, locate
+    assert parallel.findings == single.findings == three.findings
+    assert len({f.file for f in single.findings if f.code == "GK405"}) > 10
     cold = check_repository(tree, CheckOptions(today=TODAY))
     warm = check_repository(tree, CheckOptions(today=TODAY))
     assert cold.findings == single.findings == warm.findings
@@ -247,3 +251,36 @@ def test_after_changes_only_changed_files_are_checked_again_same_findings(tmp_pa
     run(partial=False, today=TODAY + dt.timedelta(days=1), stale=30)
     write(service, text)
     run(partial=True, today=TODAY + dt.timedelta(days=1), stale=30)
+
+
+def test_work_spread_over_processes_comes_back_in_order_even_when_a_worker_dies() -> None:
+    import os
+    import time
+
+    from gk.cache import spread
+
+    chunks = [[n * 10 + i for i in range(10)] for n in range(40)]
+    expected = [x * x for chunk in chunks for x in chunk]
+
+    def local(chunk):
+        return [x * x for x in chunk]
+
+    assert spread(chunks, 3, local, local, lambda _c, data: data) == expected
+    here = os.getpid()
+    done_here: list[int] = []
+
+    def counted(chunk):
+        if os.getpid() == here:
+            done_here.append(chunk[0])
+            time.sleep(0.02)  # this process is slow: the worker gets to take chunks
+        return local(chunk)
+
+    def dying(chunk):
+        if chunk[0] < 300:
+            os._exit(3)  # a worker that dies halfway, holding the chunk it claimed
+        return counted(chunk)
+
+    assert spread(chunks, 2, counted, dying, lambda _c, data: data) == expected
+    assert 300 not in done_here  # the worker did the last chunks before it died ...
+    assert 290 in done_here  # ... and the one it held when it died was done here
+
