@@ -187,6 +187,11 @@ class Store:
             return body.get("result")
         return None
 
+    def last(self) -> Any:
+        """The result ``save_final`` saved last, whatever its signature."""
+        body = read_marshal(self._final_path())
+        return body.get("result") if isinstance(body, dict) else None
+
     def save_final(self, signature: str, result: Any) -> None:
         write_marshal(self._final_path(), {"signature": signature, "result": result})
 
@@ -398,13 +403,13 @@ def remembered(roots: Sequence[Path], name: str, key: str, compute: Callable[[],
     depends on (options, format, date); an analysis that fails is not remembered."""
     from gk import __version__
     from gk.i18n import get_language
-    from gk.repo import discover
+    from gk.repo import discover_stat
     from gk.schemas import fingerprint
 
     parts = []
     for root in roots:
-        sources, layout = discover(root)
-        parts.append(signature([(s.rel, stat_of(root, s)) for s in sources],
+        sources, layout, stats = discover_stat(root)
+        parts.append(signature([(s.rel, st) for s, st in zip(sources, stats, strict=True)],
                                f"{root.resolve()}|{len(layout)}"))
     digest = signature([], "|".join([__version__, fingerprint(), get_language(), name, key,
                                      *parts]))

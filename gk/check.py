@@ -14,17 +14,18 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gk import __version__
 from gk import findings as F
 from gk.i18n import _, get_language
-from gk.loader import MAX_BYTES, load_file
-from gk.model import Alliance, Repository, Service, Template, Worksheet
-from gk.repo import CONFIG_FILE, SourceFile, discover, read_data_file
-from gk.rules import FILE_RULES, REPOSITORY_RULES, Context, Problem
-from gk.schemas import SHIPPED_TEMPLATES, Validator, validator, worksheet_schema_for_template
-from gk.validate import Located, validate
+from gk.repo import CONFIG_FILE, MAX_BYTES, SourceFile, discover, read_data_file
+
+if TYPE_CHECKING:  # the rest is imported where used: an unchanged repository needs none of it
+    from gk.model import Repository
+    from gk.rules import Problem
+    from gk.schemas import Validator
+    from gk.validate import Located
 
 
 @dataclass(slots=True)
@@ -53,6 +54,8 @@ class CheckResult:
     repository: Repository | None  # None when the answer came whole from the cache
     findings: list[F.Finding]
     files: int
+    # The source lines the findings point at, when the cache already has them.
+    lines: dict[tuple[str, int], str] | None = None
 
     @property
     def errors(self) -> int:
@@ -68,6 +71,8 @@ _custom_validators: dict[str, Validator] = {}
 
 def _validator_for(source: SourceFile, data: dict[str, Any],
                    custom: dict[str, dict[str, Any]]) -> Validator:
+    from gk.schemas import SHIPPED_TEMPLATES, Validator, validator, worksheet_schema_for_template
+
     if source.kind == "config":
         return validator("gk")
     if source.kind != "worksheet":
@@ -115,6 +120,10 @@ def process_file(root: str, source: SourceFile, custom: dict[str, dict[str, Any]
 
 def _process_file(root: str, source: SourceFile, custom: dict[str, dict[str, Any]],
                   check: bool = True) -> FileResult:
+    from gk.loader import load_file
+    from gk.rules import FILE_RULES
+    from gk.validate import Located, validate
+
     loaded = load_file(root, source.rel)
     if loaded.data is None or not check:
         return FileResult(source, loaded.data, loaded.findings)
@@ -150,6 +159,8 @@ def custom_templates(root: Path, sources: Sequence[SourceFile]) -> tuple[
 
 def build_repository(root: Path, results: Iterable[FileResult],
                      custom: dict[str, dict[str, Any]]) -> Repository:
+    from gk.model import Alliance, Repository, Service, Template, Worksheet
+
     config: dict[str, Any] = {}
     alliances: dict[str, Alliance] = {}
     services: dict[tuple[str, str], Service] = {}
@@ -253,14 +264,16 @@ def check_repository(root: Path, options: CheckOptions | None = None,
     With the cache, an unchanged repository is answered from the last run's findings, and
     after a few changed files only those are checked again (see ``_check_changed``)."""
     options = options or CheckOptions()
-    discovered = discover(root)
     if not options.use_cache:
+        discovered = discover(root)
         repository, found = _check_all(root, options, discovered, None)
         return _finish(root, repository, found, len(discovered[0]), only)
-    from gk.cache import Store, stat_of
+    from gk.cache import Store
     from gk.cache import signature as make_signature
+    from gk.repo import discover_stat
 
-    stats = [stat_of(root, s) for s in discovered[0]]
+    sources, layout, stats = discover_stat(root)
+    discovered = (sources, layout)
     signature = make_signature(
         list(zip([s.rel for s in discovered[0]], stats, strict=True)),
         f"{__version__}|{get_language()}|{options.today}|{options.stale_days}|"
@@ -269,10 +282,15 @@ def check_repository(root: Path, options: CheckOptions | None = None,
     answer = final.final(signature)
     if answer is not None:
         found = [F.from_tuple(t) for t in answer[0]]
-        return _finish(root, None, found, answer[1], only)
+        return _finish(root, None, found, answer[1], only,
+                       excerpts(root, found, answer[2] if len(answer) > 2 else None))
     repository, found = _check_changed(root, options, discovered, stats)
-    final.save_final(signature, ([F.to_tuple(f) for f in found], len(discovered[0])))
-    return _finish(root, repository, found, len(discovered[0]), only)
+    # The lines to show with the findings are kept too (a warm run reads no file at all).
+    last = final.last()
+    lines = excerpts_of(root, found, {s.rel: st for s, st in zip(sources, stats, strict=True)},
+                        last[2] if isinstance(last, tuple | list) and len(last) > 2 else None)
+    final.save_final(signature, ([F.to_tuple(f) for f in found], len(sources), lines))
+    return _finish(root, repository, found, len(sources), only, excerpts(root, found, lines))
 
 
 def _context_key(options: CheckOptions) -> str:
@@ -303,6 +321,8 @@ def _repository_findings(root: Path, repository: Repository, options: CheckOptio
                          files: set[str] | None) -> list[F.Finding]:
     """The findings of the repository rules (on ``files`` only, when named), located in the
     files (positions found earlier come from the cache)."""
+    from gk.rules import REPOSITORY_RULES, Context
+
     context = Context(today=options.today, stale_days=options.stale_days)
     problems = [problem for rule in REPOSITORY_RULES for problem in rule.check(repository, context)
                 if files is None or problem.file in files]
@@ -330,6 +350,8 @@ _LOCATE_THRESHOLD = 200
 
 def _locate_chunk(root: Path, chunk: Sequence[tuple[str, list[tuple[Any, bool]]]]
                   ) -> list[list[tuple[int, int]]]:
+    from gk.validate import Located
+
     out = []
     for rel, paths in chunk:
         located = Located(_read_text(root, rel))
@@ -445,6 +467,8 @@ def _check_changed(root: Path, options: CheckOptions,
     findings as checking everything: the other files keep their findings of the last run
     as long as nothing they depend on changed (``_State.facts``). Otherwise, or without a
     usable last run, everything is checked (``_check_all``)."""
+    from gk.model import Alliance
+
     sources, layout = discovered
     custom, template_results = custom_templates(root, sources)
     store = _store(root, custom, options)
@@ -516,11 +540,12 @@ def _check_changed(root: Path, options: CheckOptions,
 
 
 def _finish(root: Path, repository: Repository | None, found: list[F.Finding], files: int,
-            only: Sequence[str] | None) -> CheckResult:
+            only: Sequence[str] | None,
+            lines: dict[tuple[str, int], str] | None = None) -> CheckResult:
     if only is not None:
         wanted = set(only)
         found = [f for f in found if f.file in wanted]
-    return CheckResult(root, repository, found, files)
+    return CheckResult(root, repository, found, files, lines)
 
 
 def _read_text(root: Path, rel: str) -> str | None:
@@ -543,23 +568,46 @@ __all__ = ["CONFIG_FILE", "CheckOptions", "CheckResult", "FileResult", "check_re
            "process_file"]
 
 
-def excerpts(root: Path, found: Sequence[F.Finding]) -> dict[tuple[str, int], str]:
-    """The source lines the findings point at, for showing them with a marker."""
+# Source lines of findings per file: (size, modification time, {line: text or None}).
+Excerpts = dict[str, tuple[int, int, dict[int, str | None]]]
+
+
+def excerpts(root: Path, found: Sequence[F.Finding],
+             remembered: Excerpts | None = None) -> dict[tuple[str, int], str]:
+    """The source lines the findings point at, for showing them with a marker (from
+    ``remembered`` when given, see ``excerpts_of``)."""
+    by_file = remembered if remembered is not None else excerpts_of(root, found, {}, None)
+    return {(file, number): text for file, (_size, _mtime, lines) in by_file.items()
+            for number, text in lines.items() if text is not None}
+
+
+def excerpts_of(root: Path, found: Sequence[F.Finding], stats: dict[str, Any],
+                previous: Excerpts | None) -> Excerpts:
+    """The lines the findings point at, per file; those of files unchanged since
+    ``previous`` (same size and modification time in ``stats``) are not read again."""
     wanted: dict[str, set[int]] = {}
     for finding in found:
         wanted.setdefault(finding.file, set()).add(finding.line)
-    out: dict[tuple[str, int], str] = {}
+    out: Excerpts = {}
     for file, numbers in wanted.items():
+        stat = stats.get(file)
+        old = previous.get(file) if previous else None
+        if stat is not None and old is not None and (old[0], old[1]) == tuple(stat) \
+                and numbers.issubset(old[2]):
+            out[file] = (stat[0], stat[1], {n: old[2][n] for n in numbers})
+            continue
+        lines: dict[int, str | None] = dict.fromkeys(numbers)
         try:
             raw = read_data_file(root, file, MAX_BYTES)
         except OSError:
-            continue
-        if b"\x00" in raw:
-            continue
-        lines = raw.decode("utf-8", "replace").lstrip("\ufeff").splitlines()
-        for number in numbers:
-            if 0 < number <= len(lines) and len(lines[number - 1]) <= 500:
-                out[(file, number)] = lines[number - 1]
+            raw = b"\x00"
+        if b"\x00" not in raw:
+            text = raw.decode("utf-8", "replace").lstrip("\ufeff").splitlines()
+            for number in numbers:
+                if 0 < number <= len(text) and len(text[number - 1]) <= 500:
+                    lines[number] = text[number - 1]
+        size, mtime = stat if stat is not None else (-1, -1)  # never taken as unchanged
+        out[file] = (size, mtime, lines)
     return out
 
 

@@ -17,9 +17,8 @@ from typing import Any
 
 from gk import findings as F
 from gk.i18n import _
-from gk.repo import FileTooLarge, UnsafeFile, read_data_file
+from gk.repo import MAX_BYTES, FileTooLarge, UnsafeFile, read_data_file
 
-MAX_BYTES = 5 * 1024 * 1024  # documented in docs/codes.md (GK009)
 MAX_DEPTH = 64  # documented (GK008); real files nest to depth 5
 MAX_NODES = 200_000  # expanded size limit, aliases included (GK007)
 

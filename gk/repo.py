@@ -13,6 +13,7 @@ from gk import findings as F
 from gk.i18n import _
 
 CONFIG_FILE = "gk.yaml"
+MAX_BYTES = 5 * 1024 * 1024  # largest data file read; documented in docs/codes.md (GK009)
 KIND_FOLDERS = {"alliances": "alliance", "services": "service", "worksheets": "worksheet",
                 "templates": "template"}
 _NESTED = {"services", "worksheets"}  # folders with one sub-folder per alliance
@@ -132,6 +133,7 @@ class _Discovery:
         self.root_real = os.path.realpath(root)
         self.files: list[SourceFile] = []
         self.problems: list[F.Finding] = []
+        self.found: dict[str, os.DirEntry[str]] = {}  # each data file's entry, by path
 
     def entries(self, path: str, rel: str) -> list[os.DirEntry[str]]:
         """The visible entries of a folder, sorted; an unreadable folder is reported."""
@@ -212,6 +214,7 @@ class _Discovery:
                 _("Rename it to '{name}'.").format(name=stem + ".yaml")))
         else:
             self.files.append(SourceFile(rel, kind, alliance, name[:-5]))
+            self.found[rel] = entry
 
     def walk(self, root: Path) -> None:
         try:
@@ -291,8 +294,32 @@ def discover(root: Path) -> tuple[list[SourceFile], list[F.Finding]]:
     Entries that must not be opened (links out of the repository or into nothing, pipes,
     devices) are left out of the list and reported as GK010 instead.
     """
+    files, problems, _walk = _discover(root)
+    return files, problems
+
+
+Stat = tuple[int, int]
+
+
+def discover_stat(root: Path) -> tuple[list[SourceFile], list[F.Finding], list[Stat | None]]:
+    """``discover``, plus each file's size and modification time (None when it is gone),
+    taken from the folder listing's entries (what the cache compares)."""
+    files, problems, walk = _discover(root)
+    stats: list[Stat | None] = []
+    for source in files:
+        entry = walk.found.get(source.rel)
+        try:
+            st = entry.stat() if entry is not None else os.stat(os.path.join(root, source.rel))
+        except OSError:
+            stats.append(None)
+        else:
+            stats.append((st.st_size, st.st_mtime_ns))
+    return files, problems, stats
+
+
+def _discover(root: Path) -> tuple[list[SourceFile], list[F.Finding], _Discovery]:
     walk = _Discovery(root)
     walk.walk(root)
     config = [f for f in walk.files if f.kind == "config"]
     others = sorted((f for f in walk.files if f.kind != "config"), key=lambda f: f.rel)
-    return [*config, *others], walk.problems
+    return [*config, *others], walk.problems, walk

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE
 
-from gk.check import CheckOptions, check_repository
+from gk.check import CheckOptions, check_repository, excerpts
 from gk.reference import check_reference
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +72,8 @@ def test_generated_tree_with_defects_same_findings_cached_and_parallel(tmp_path:
     cold = check_repository(tree, CheckOptions(today=TODAY))
     warm = check_repository(tree, CheckOptions(today=TODAY))
     assert cold.findings == single.findings == warm.findings
+    assert warm.lines == cold.lines == excerpts(tree, single.findings)
+    assert len(warm.lines) > 10
     assert warm.repository is None  # answered whole from the cache
     changed = next(iter(sorted((tree / "services").glob("*/*.yaml"))))
     changed.write_text(changed.read_text(encoding="utf-8") + "bogus_key: 1\n", encoding="utf-8")
@@ -168,6 +170,7 @@ def test_after_changes_only_changed_files_are_checked_again_same_findings(tmp_pa
         fresh = check_repository(tree, CheckOptions(today=today, stale_days=stale,
                                                     use_cache=False))
         assert cached.findings == fresh.findings
+        assert cached.lines == excerpts(tree, fresh.findings)  # kept lines are the files' own
         assert cached.repository is not None
         assert (cached.repository.known_services is not None) == partial
         return cached.findings
@@ -218,6 +221,9 @@ def test_after_changes_only_changed_files_are_checked_again_same_findings(tmp_pa
     lines[status] = re.sub(r"status: .*", "status: open", lines[status])
     write(protocol, "".join(lines))
     prel = protocol.relative_to(tree).as_posix()
+    assert "GK405" in codes(run(partial=True), prel)
+    lines[due] = lines[due].replace("2020-01-01", "2020-01-02")  # same place, other text
+    write(protocol, "".join(lines))
     assert "GK405" in codes(run(partial=True), prel)
     lines[due] = lines[due].rstrip("\n") + "  # gk: ignore GK405\n"
     write(protocol, "".join(lines))

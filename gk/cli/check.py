@@ -86,7 +86,8 @@ def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | N
     if fmt == "text":
         from gk.check import excerpts
 
-        text = render_text(result, excerpts(root, result.findings), use_color(output))
+        lines = result.lines if result.lines is not None else excerpts(root, result.findings)
+        text = render_text(result, lines, use_color(output))
     else:
         text = RENDERERS[fmt](result)
     emit(text, output)
