@@ -55,7 +55,8 @@ def read_marshal(path: Path) -> Any:
     """Plain data written by ``write_marshal``; None when missing, broken or of another format."""
     try:
         with open(path, "rb") as handle:
-            content = marshal.load(handle)
+            raw = handle.read()  # marshal.load on a file reads piece by piece: far slower
+        content = marshal.loads(raw)
     except (OSError, EOFError, ValueError, TypeError):
         return None
     if not isinstance(content, dict) or content.get("format") != _FORMAT:
@@ -106,6 +107,7 @@ class Store:
         self.folder = cache_dir()
         self._shards: dict[int, dict[str, Any]] = {}
         self._dirty: set[int] = set()
+        self._final: Any = None
 
     def _shard_path(self, index: int) -> Path:
         return self.folder / f"{self.base}-{self.key}-{index:02d}.marshal"
@@ -181,26 +183,31 @@ class Store:
     def save_state(self, body: Any) -> None:
         write_marshal(self.folder / f"{self.base}-{self.key}-state.marshal", body)
 
+    def _final_body(self) -> Any:
+        if self._final is None:
+            self._final = read_marshal(self._final_path())
+        return self._final
+
     def final(self, signature: str) -> Any:
-        body = read_marshal(self._final_path())
+        body = self._final_body()
         if isinstance(body, dict) and body.get("signature") == signature:
             return body.get("result")
         return None
 
     def last(self) -> Any:
         """The result ``save_final`` saved last, whatever its signature."""
-        body = read_marshal(self._final_path())
+        body = self._final_body()
         return body.get("result") if isinstance(body, dict) else None
 
     def save_final(self, signature: str, result: Any) -> None:
-        write_marshal(self._final_path(), {"signature": signature, "result": result})
+        self._final = {"signature": signature, "result": result}
+        write_marshal(self._final_path(), self._final)
 
 
 def signature(stats: Sequence[tuple[str, Stat | None]], extra: str) -> str:
     """A digest of every file's path, size and modification time, plus the run's options."""
     digest = hashlib.sha256(extra.encode())
-    for rel, stat in stats:
-        digest.update(f"{rel}\0{stat}\n".encode())
+    digest.update(marshal.dumps(list(stats), 2))  # version 2: no references, only values
     return digest.hexdigest()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import operator
 import os
 import stat
 from dataclasses import dataclass
@@ -49,7 +50,10 @@ def find_root(start: Path) -> Path:
 
 
 def _is_hidden(name: str) -> bool:
-    return name.startswith(".") or name.startswith("~$") or name.endswith("~")
+    return name.startswith((".", "~$")) or name.endswith("~")
+
+
+_entry_name = operator.attrgetter("name")
 
 
 def _inside(root_real: str, path: str) -> bool:
@@ -139,7 +143,7 @@ class _Discovery:
         """The visible entries of a folder, sorted; an unreadable folder is reported."""
         try:
             with os.scandir(path) as listing:
-                return sorted((e for e in listing if not _is_hidden(e.name)), key=lambda e: e.name)
+                return sorted((e for e in listing if not _is_hidden(e.name)), key=_entry_name)
         except OSError as exc:
             self.problems.append(F.make(
                 "GK010", rel, 1, 1,
@@ -253,7 +257,11 @@ class _Discovery:
                     continue
                 for sub in self.entries(entry.path, rel):
                     sub_rel = f"{rel}/{sub.name}"
-                    if sub.is_dir(follow_symlinks=False):
+                    if sub.name.endswith(".yaml") and sub.is_file(follow_symlinks=False):
+                        # The common case, decided from the listing alone: a plain file.
+                        self.files.append(SourceFile(sub_rel, kind, entry.name, sub.name[:-5]))
+                        self.found[sub_rel] = sub
+                    elif sub.is_dir(follow_symlinks=False):
                         self.stray(sub_rel, True, _("'{folder}/<alliance>/' holds files only, "
                                                     "no sub-folders.").format(folder=folder.name))
                     elif _is_linked_folder(sub):

@@ -52,7 +52,7 @@ def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | N
     from gk.repo import RepositoryError
 
     root = repository_root(ctx, paths[0] if paths else None)
-    apply_language(ctx, root)
+    apply_language(ctx, root, cache=not no_cache)
     only = None
     if paths:
         base = Path((ctx.find_root().obj or {}).get("directory") or ".")

@@ -61,26 +61,50 @@ def repository_root(ctx: click.Context, hint_path: str | None = None) -> Path:
     return find_root(base)
 
 
-def apply_language(ctx: click.Context, root: Path | None) -> str:
+def apply_language(ctx: click.Context, root: Path | None, cache: bool = True) -> str:
     """--lang, else GK_LANG, else gk.yaml's language, else German."""
     lang = (ctx.find_root().obj or {}).get("lang") or language_from_env()
     if lang is None and root is not None:
-        lang = config_language(root)
+        lang = config_language(root, cache)
     lang = lang or "de"
     set_language(lang)
     return lang
 
 
-def config_language(root: Path) -> str | None:
+def config_language(root: Path, cache: bool = False) -> str | None:
+    """The ``language`` of gk.yaml; with ``cache``, remembered while gk.yaml is unchanged
+    (reading YAML costs more start-up than a whole unchanged ``gk check``)."""
+    path = root / "gk.yaml"
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    key = f"{os.path.realpath(path)}|{st.st_size}|{st.st_mtime_ns}"
+    if cache:
+        from gk.cache import cache_dir, read_marshal
+
+        known = read_marshal(cache_dir() / "config-language.marshal")
+        if isinstance(known, dict) and key in known:
+            value = known[key]
+            return value if value in ("de", "en") else None
     from gk.loader import load_bytes
 
     try:
-        raw = (root / "gk.yaml").read_bytes()
+        raw = path.read_bytes()
     except OSError:
         return None
     data = load_bytes(raw, "gk.yaml").data
     value = data.get("language") if isinstance(data, dict) else None
-    return value if value in ("de", "en") else None
+    value = value if value in ("de", "en") else None
+    if cache:
+        from gk.cache import cache_dir, read_marshal, write_marshal
+
+        memo = cache_dir() / "config-language.marshal"
+        known = read_marshal(memo)
+        known = dict(known) if isinstance(known, dict) and len(known) < 64 else {}
+        known[key] = value
+        write_marshal(memo, known)
+    return value
 
 
 def emit(text: str, output: str | None) -> None:
