@@ -300,14 +300,18 @@ def spread(chunks: Sequence[Sequence[Any]], workers: int,
             open_pipes.remove(conn)
             return
         slots[number] = restore(chunks[number], data)
+        done[0] += 1
+
+    done = [0]
 
     def report() -> None:
         if progress is not None:
-            progress(sum(1 for slot in slots if slot is not None))
+            progress(done[0])
 
     try:
         while (number := blocks.front()) is not None:
             slots[number] = local(chunks[number])
+            done[0] += 1
             for conn in list(open_pipes):
                 while conn in open_pipes and conn.poll():
                     receive(conn)
