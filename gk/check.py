@@ -390,12 +390,17 @@ _PM = "prozessmanagement"
 class _State:
     """What the last cached run of ``gk check`` leaves for the next one (as plain data).
 
-    ``facts`` is a digest of everything a repository rule reads about *other* files:
-    which alliances exist and of which type, which services exist, which files did not
-    load. While it stays the same, a file's repository findings change only when the file
-    itself changes - with one exception: the open checklist items (GK406) are reported
-    on the latest ``prozessmanagement`` sheet of an alliance, so a change to one such sheet
-    concerns all of that alliance's sheets (``pm``)."""
+    ``facts`` is a digest of what a repository rule reads about *other* files: which
+    alliances exist and of which type, which files did not load. While it stays the same,
+    a file's repository findings change only when the file itself changes, with two
+    exceptions that are followed file by file:
+
+    * the open checklist items (GK406) are reported on the latest ``prozessmanagement``
+      sheet of an alliance, so a change to one such sheet concerns all of that alliance's
+      sheets (``pm``);
+    * a follow-up (GK301) names a service of some alliance (and its hint offers the
+      alliance's services), so a service added to or deleted from an alliance concerns
+      every service whose follow-ups point into that alliance (``follow``)."""
 
     context: str
     files: dict[str, Any]  # path -> (size, mtime) as the files were read
@@ -403,6 +408,7 @@ class _State:
     alliances: dict[str, Any]  # path -> slim document of each alliance that loaded
     unloaded: list[str]  # data files (not templates) that did not load
     pm: dict[str, str]  # path -> alliance folder of each prozessmanagement sheet
+    follow: dict[str, list[str]]  # path -> alliances a service's follow-ups point into
     facts: str = ""
 
     @staticmethod
@@ -411,33 +417,38 @@ class _State:
         alliances: dict[str, Any] = {}
         unloaded: list[str] = []
         pm: dict[str, str] = {}
+        follow: dict[str, list[str]] = {}
         for result in results:
-            src, data = result.source, result.data
-            if src.kind == "template":
-                continue
-            if not isinstance(data, dict):
-                unloaded.append(src.rel)
-            elif src.kind == "alliance":
-                alliances[src.rel] = data
-            elif src.kind == "worksheet" and src.alliance and data.get("template") == _PM:
-                pm[src.rel] = src.alliance
+            if result.source.kind != "template":
+                _State.note(result, alliances, unloaded, pm, follow)
         files = {s.rel: st for s, st in zip(sources, stats, strict=True) if st is not None}
         state = _State(_context_key(options), files, [F.to_tuple(f) for f in found],
-                       alliances, sorted(unloaded), pm)
+                       alliances, sorted(unloaded), pm, follow)
         state.facts = state.digest(sources)
         return state
+
+    @staticmethod
+    def note(result: FileResult, alliances: dict[str, Any], unloaded: list[str] | set[str],
+             pm: dict[str, str], follow: dict[str, list[str]]) -> None:
+        """Enter what other files depend on of one file's result."""
+        src, data = result.source, result.data
+        if not isinstance(data, dict):
+            unloaded.append(src.rel) if isinstance(unloaded, list) else unloaded.add(src.rel)
+        elif src.kind == "alliance":
+            alliances[src.rel] = data
+        elif src.kind == "worksheet" and src.alliance and data.get("template") == _PM:
+            pm[src.rel] = src.alliance
+        elif src.kind == "service" and src.alliance and isinstance(data.get("follow_up"), list):
+            follow[src.rel] = sorted({ref.partition("/")[0] if "/" in ref else src.alliance
+                                      for ref in data["follow_up"] if isinstance(ref, str)})
 
     def digest(self, sources: Sequence[SourceFile]) -> str:
         unloaded = set(self.unloaded)
         digest = hashlib.sha256()
         for src in sources:
-            if src.rel in unloaded or src.kind not in ("alliance", "service"):
-                continue
-            if src.kind == "alliance":
+            if src.kind == "alliance" and src.rel not in unloaded:
                 kind = self.alliances.get(src.rel, {}).get("type")
                 digest.update(f"a|{src.stem}|{kind if isinstance(kind, str) else ''}\n".encode())
-            elif src.alliance:
-                digest.update(f"s|{src.alliance}|{src.stem}\n".encode())
         for rel in self.unloaded:
             digest.update(f"u|{rel}\n".encode())
         return digest.hexdigest()
@@ -445,13 +456,13 @@ class _State:
     def body(self) -> dict[str, Any]:
         return {"context": self.context, "files": self.files, "findings": self.findings,
                 "alliances": self.alliances, "unloaded": self.unloaded, "pm": self.pm,
-                "facts": self.facts}
+                "follow": self.follow, "facts": self.facts}
 
     @staticmethod
     def load(body: Any) -> _State | None:
         try:
             return _State(body["context"], body["files"], body["findings"], body["alliances"],
-                          body["unloaded"], body["pm"], body["facts"])
+                          body["unloaded"], body["pm"], body["follow"], body["facts"])
         except (KeyError, TypeError):
             return None
 
@@ -490,32 +501,35 @@ def _check_changed(root: Path, options: CheckOptions,
     alliances = {rel: data for rel, data in state.alliances.items() if rel not in gone}
     unloaded = {rel for rel in state.unloaded if rel not in gone}
     pm = {rel: folder for rel, folder in state.pm.items() if rel not in gone}
-    affected = {folder for rel, folder in state.pm.items() if rel in gone}
+    follow = {rel: targets for rel, targets in state.follow.items() if rel not in gone}
     for result in fresh:
-        src, data = result.source, result.data
-        if not isinstance(data, dict):
-            unloaded.add(src.rel)
-        elif src.kind == "alliance":
-            alliances[src.rel] = data
-        elif src.kind == "worksheet" and src.alliance and data.get("template") == _PM:
-            pm[src.rel] = src.alliance
-            affected.add(src.alliance)
-    now = _State(state.context, {}, [], alliances, sorted(unloaded), pm)
+        _State.note(result, alliances, unloaded, pm, follow)
+    now = _State(state.context, {}, [], alliances, sorted(unloaded), pm, follow)
     now.facts = now.digest(sources)
     if now.facts != state.facts:
         return _check_all(root, options, discovered, stats, store)
     # The files checked again: the changed ones, the prozessmanagement sheets of alliances
-    # where one of them changed (GK406 moves to the latest), and the templates.
-    sheets: list[FileResult] = []
+    # where one of them changed (GK406 moves to the latest), the services that refer into
+    # an alliance that gained or lost a service, and the templates.
+    sheets = {folder for rel, folder in state.pm.items() if rel in gone}
+    sheets.update(folder for rel, folder in pm.items() if rel in gone)
     by_rel = {s.rel: s for s in sources}
+    moved = {by_rel[rel].alliance if rel in by_rel else rel.split("/")[1]
+             for rel in (*deleted, *(s.rel for s, _st in changed if s.rel not in state.files))
+             if rel.startswith("services/") and rel.count("/") == 2}
     done = {r.source.rel for r in fresh}
-    for rel, folder in pm.items():
-        if folder in affected and rel not in done:
-            entry = store.get(rel, current.get(rel), "worksheet")
-            if entry is None:
-                return _check_all(root, options, discovered, stats, store)
-            sheets.append(FileResult(by_rel[rel], entry[0], [F.from_tuple(t) for t in entry[1]]))
-    checked = [*fresh, *sheets, *template_results]
+    again = [(rel, "worksheet") for rel, folder in pm.items() if folder in sheets]
+    again += [(rel, "service") for rel, targets in follow.items() if moved.intersection(targets)]
+    extra: list[FileResult] = []
+    for rel, kind in again:
+        if rel in done:
+            continue
+        entry = store.get(rel, current.get(rel), kind)
+        if entry is None:
+            return _check_all(root, options, discovered, stats, store)
+        done.add(rel)
+        extra.append(FileResult(by_rel[rel], entry[0], [F.from_tuple(t) for t in entry[1]]))
+    checked = [*fresh, *extra, *template_results]
     repository = build_repository(root, checked, custom)
     repository.alliances = {
         s.stem: Alliance(s.stem, s.rel, alliances[s.rel]) for s in sources

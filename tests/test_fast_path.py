@@ -191,6 +191,18 @@ def test_after_changes_only_changed_files_are_checked_again_same_findings(tmp_pa
     write(service, re.sub(r"(?m)^follow_up:\n(  - .*\n)+", "follow_up:\n  - gibt-es-nicht\n",
                           text))
     assert "GK301" in codes(run(partial=True), rel)
+    # Services added to and deleted from the alliance the follow-up points into: the hint
+    # offers the new one, then the follow-up resolves, then it is dangling again.
+    other = next(p for p in sorted(service.parent.glob("*.yaml")) if p != service)
+    close = service.with_name("gibt-es-nichts.yaml")
+    write(close, other.read_text(encoding="utf-8"))
+    found = run(partial=True)
+    assert any(f.code == "GK301" and "gibt-es-nichts" in f.hint for f in found if f.file == rel)
+    close.unlink()
+    write(service.with_name("gibt-es-nicht.yaml"), other.read_text(encoding="utf-8"))
+    assert "GK301" not in codes(run(partial=True), rel)
+    service.with_name("gibt-es-nicht.yaml").unlink()
+    assert "GK301" in codes(run(partial=True), rel)
 
     # A newer prozessmanagement sheet takes over the open checklist items (GK406) from the
     # alliance's current one; an older one does not.
@@ -232,7 +244,7 @@ def test_after_changes_only_changed_files_are_checked_again_same_findings(tmp_pa
     write(protocol, "".join(lines))
     assert codes(run(partial=True), prel).count("GK405") == before + 1
 
-    # Changes other files depend on: everything is checked again.
+    # A service that others name as their follow-up is deleted.
     def targets(path: Path) -> list[Path]:
         return [path.parent / f"{m}.yaml" for m in re.findall(
             r"(?m)^  - ([a-z0-9-]+)$", path.read_text(encoding="utf-8"))]
@@ -240,7 +252,9 @@ def test_after_changes_only_changed_files_are_checked_again_same_findings(tmp_pa
     referring, gone = next((p, t) for p in services[1:] for t in targets(p)
                            if t.exists() and t != service)
     gone.unlink()
-    assert "GK301" in codes(run(partial=False), referring.relative_to(tree).as_posix())
+    assert "GK301" in codes(run(partial=True), referring.relative_to(tree).as_posix())
+
+    # Changes other files depend on: everything is checked again.
     alliance = next(p for p in sorted((tree / "alliances").glob("*.yaml"))
                     if "type: kreisangehoerige-kommune" in p.read_text(encoding="utf-8"))
     original = alliance.read_text(encoding="utf-8")
