@@ -176,6 +176,29 @@ class Store:
             write_marshal(self._shard_path(index), self._shards[index])
         self._dirty.clear()
 
+    def prune(self, keep: Sequence[str], age: float = 86400.0) -> None:
+        """Delete this repository's cache files of other keys (another gk version, other
+        templates, another language) that were not written for ``age`` seconds, and
+        temporary files that interrupted runs left behind. ``keep``: keys in use."""
+        import time
+
+        prefix = f"{self.base}-"
+        kept = (*(f"{key}-" for key in keep), *(f"{key}." for key in keep), "report-")
+        limit = time.time() - age
+        try:
+            names = os.listdir(self.folder)
+        except OSError:
+            return
+        for name in names:
+            if name.startswith(".gk-") or (name.startswith(prefix) and name.endswith(".marshal")
+                                           and not name[len(prefix):].startswith(kept)):
+                path = self.folder / name
+                try:
+                    if path.stat().st_mtime < limit:
+                        path.unlink()
+                except OSError:
+                    pass  # another run removed it, or it cannot be removed: both are fine
+
     def state(self) -> Any:
         """What the last ``gk check`` left for the next one (see ``gk.check._State``)."""
         return read_marshal(self.folder / f"{self.base}-{self.key}-state.marshal")

@@ -278,7 +278,7 @@ def check_repository(root: Path, options: CheckOptions | None = None,
         list(zip([s.rel for s in discovered[0]], stats, strict=True)),
         f"{__version__}|{get_language()}|{options.today}|{options.stale_days}|"
         + "|".join(f"{f.file}:{f.code}:{f.message}" for f in discovered[1]))
-    final = Store(root, "final-" + cache_key_parts({}, get_language()))
+    final = Store(root, _final_key())
     answer = final.final(signature)
     if answer is not None:
         found = [F.from_tuple(t) for t in answer[0]]
@@ -291,6 +291,17 @@ def check_repository(root: Path, options: CheckOptions | None = None,
                         last[2] if isinstance(last, tuple | list) and len(last) > 2 else None)
     final.save_final(signature, ([F.to_tuple(f) for f in found], len(sources), lines))
     return _finish(root, repository, found, len(sources), only, excerpts(root, found, lines))
+
+
+def _final_key() -> str:
+    return "final-" + cache_key_parts({}, get_language())
+
+
+def _save(store: Any, state: _State) -> None:
+    """Keep the per-file results and the state; drop cache files of other keys."""
+    store.save()
+    store.save_state(state.body())
+    store.prune([store.key, _final_key()])
 
 
 def _context_key(options: CheckOptions) -> str:
@@ -310,8 +321,7 @@ def _check_all(root: Path, options: CheckOptions,
     found.extend(_repository_findings(root, repository, options, store, None))
     found = _apply_ignores(root, found)
     if store is not None and stats is not None:
-        store.save()
-        store.save_state(_State.of(discovered[0], stats, loading.results, found, options).body())
+        _save(store, _State.of(discovered[0], stats, loading.results, found, options))
     found.extend(_apply_ignores(root, loading.layout))
     found.sort(key=F.Finding.sort_key)
     return repository, found
@@ -415,7 +425,7 @@ class _State:
     def of(sources: Sequence[SourceFile], stats: Sequence[Any], results: Sequence[FileResult],
            found: Sequence[F.Finding], options: CheckOptions) -> _State:
         alliances: dict[str, Any] = {}
-        unloaded: list[str] = []
+        unloaded: set[str] = set()
         pm: dict[str, str] = {}
         follow: dict[str, list[str]] = {}
         for result in results:
@@ -428,12 +438,12 @@ class _State:
         return state
 
     @staticmethod
-    def note(result: FileResult, alliances: dict[str, Any], unloaded: list[str] | set[str],
+    def note(result: FileResult, alliances: dict[str, Any], unloaded: set[str],
              pm: dict[str, str], follow: dict[str, list[str]]) -> None:
         """Enter what other files depend on of one file's result."""
         src, data = result.source, result.data
         if not isinstance(data, dict):
-            unloaded.append(src.rel) if isinstance(unloaded, list) else unloaded.add(src.rel)
+            unloaded.add(src.rel)
         elif src.kind == "alliance":
             alliances[src.rel] = data
         elif src.kind == "worksheet" and src.alliance and data.get("template") == _PM:
@@ -460,11 +470,13 @@ class _State:
 
     @staticmethod
     def load(body: Any) -> _State | None:
-        try:
-            return _State(body["context"], body["files"], body["findings"], body["alliances"],
-                          body["unloaded"], body["pm"], body["follow"], body["facts"])
-        except (KeyError, TypeError):
+        """The state read back, or None when it is missing or not of the expected shape."""
+        shape = {"context": str, "files": dict, "findings": list, "alliances": dict,
+                 "unloaded": list, "pm": dict, "follow": dict, "facts": str}
+        if not isinstance(body, dict) or any(not isinstance(body.get(k), t)
+                                             for k, t in shape.items()):
             return None
+        return _State(*(body[k] for k in shape))
 
 
 # Above this share of changed files, checking everything again is as quick.
@@ -546,8 +558,7 @@ def _check_changed(root: Path, options: CheckOptions,
     store.drop(deleted)
     now.files = {rel: st for rel, st in current.items() if st is not None}
     now.findings = [F.to_tuple(f) for f in found]
-    store.save()
-    store.save_state(now.body())
+    _save(store, now)
     found.extend(_apply_ignores(root, layout))
     found.sort(key=F.Finding.sort_key)
     return repository, found

@@ -304,3 +304,37 @@ def test_work_spread_over_processes_comes_back_in_order_even_when_a_worker_dies(
     assert 300 not in done_here  # the worker did the last chunks before it died ...
     assert 290 in done_here  # ... and the one it held when it died was done here
 
+
+
+def test_cache_files_of_other_keys_are_removed_after_a_day(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import time
+
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, repo)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("GK_CACHE_DIR", str(cache))
+    check_repository(repo, CheckOptions(today=TODAY))
+    current = sorted(p.name for p in cache.iterdir())
+    from gk.cache import Store
+
+    base = Store(repo, "any").base  # the part of the names that stands for the repository
+    assert all(name.startswith(base) for name in current)
+    old = time.time() - 2 * 86400
+    stale = [cache / f"{base}-0123456789abcdef01234567-03.marshal",  # an older gk's shard
+             cache / f"{base}-final-0123456789abcdef01234567.marshal",
+             cache / ".gk-interrupted"]
+    recent = cache / f"{base}-fedcba9876543210fedcba98-state.marshal"  # e.g. the other language
+    other_repository = cache / "0000000000aaaaaaaaaa-0123456789abcdef01234567-03.marshal"
+    for path in (*stale, recent, other_repository):
+        path.write_bytes(b"x")
+    for path in (*stale, other_repository):
+        os.utime(path, (old, old))
+    service = repo / "services" / "meerbusch" / "bewerbungswerkstatt.yaml"
+    service.write_text(service.read_text(encoding="utf-8") + "# geändert\n", encoding="utf-8")
+    check_repository(repo, CheckOptions(today=TODAY))
+    left = {p.name for p in cache.iterdir()}
+    assert not any(p.name in left for p in stale)
+    assert recent.name in left and other_repository.name in left
+    assert set(current) <= left
