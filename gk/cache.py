@@ -284,8 +284,10 @@ def _worker(conn: Any, blocks: _Blocks, chunks: Sequence[Sequence[Any]],
     try:
         while (number := blocks.back()) is not None:
             conn.send_bytes(marshal.dumps((number, remote(chunks[number]))))
-    except (KeyboardInterrupt, OSError):
-        pass  # interrupted, or the main process stopped listening: it does the rest itself
+    except (Exception, KeyboardInterrupt):
+        # Interrupted, the main process stopped listening, or a block cannot be sent: the
+        # main process does what is missing itself (and shows any error from there).
+        pass
     finally:
         conn.close()
 
@@ -339,8 +341,11 @@ def spread(chunks: Sequence[Sequence[Any]], workers: int,
                 while conn in open_pipes and conn.poll():
                     receive(conn)
             report()
+        from multiprocessing.connection import wait
+
         while open_pipes:
-            receive(open_pipes[0])
+            for ready in wait(open_pipes):
+                receive(ready)
             report()
         for process, _conn in pipes:
             process.join()
