@@ -132,13 +132,23 @@ class Store:
             return None
         return entry[3], entry[4]
 
-    def put(self, rel: str, stat: Stat, kind: str, data: Any, found: list[F.Finding]) -> None:
-        """Remember a processed file (its document is projected to what the rules read)."""
+    def clean(self, rel: str, kind: str) -> bytes | None:
+        """The content digest of a file that had no findings of its own when last read."""
+        entry = self.shard(_shard(rel)).get(rel)
+        if entry is None or entry[2] != kind or entry[4] or len(entry) < 7:
+            return None
+        digest: bytes | None = entry[6]
+        return digest
+
+    def put(self, rel: str, stat: Stat, kind: str, data: Any, found: list[F.Finding],
+            digest: bytes | None = None) -> None:
+        """Remember a processed file (its document is projected to what the rules read;
+        positions are found again when needed)."""
         from gk.rules import project
 
         index = _shard(rel)
         self.shard(index)[rel] = (stat[0], stat[1], kind, project(kind, data),
-                                  [F.to_tuple(f) for f in found], {})
+                                  [F.to_tuple(f) for f in found], {}, digest)
         self._dirty.add(index)
 
     def drop(self, gone: Sequence[str]) -> None:
@@ -235,13 +245,16 @@ def signature(stats: Sequence[tuple[str, Stat | None]], extra: str) -> str:
 
 
 def _process(root: str, source: SourceFile, custom: dict[str, dict[str, Any]], lang: str,
-             slim: bool) -> FileResult:
+             slim: bool, clean: dict[str, bytes] | None = None) -> FileResult:
     """One file processed. ``slim`` is for ``gk check``: the file is validated and only the
     part of its document the repository rules read is kept, so that large trees need memory
-    for that part only. Otherwise (analyses) the complete document is loaded, not checked."""
+    for that part only. Otherwise (analyses) the complete document is loaded, not checked.
+    With ``clean`` (for the cache) the result has a digest of the document, and a file whose
+    digest is in ``clean`` is taken as it was (see ``gk.check.process_file``)."""
     from gk.check import process_file
 
-    result = process_file(root, source, custom, lang, check=slim)
+    result = process_file(root, source, custom, lang, check=slim, digest=clean is not None,
+                          clean=clean.get(source.rel) if clean else None)
     if slim and result.data is not None:
         from gk.rules import project
 
@@ -363,7 +376,8 @@ def spread(chunks: Sequence[Sequence[Any]], workers: int,
 
 def process_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict[str, Any]],
                  lang: str, jobs: int | None, slim: bool = False,
-                 progress: Callable[[int, int], None] | None = None) -> list[FileResult]:
+                 progress: Callable[[int, int], None] | None = None,
+                 clean: dict[str, bytes] | None = None) -> list[FileResult]:
     """Process files in order; on large trees worker processes take blocks of files while
     this process works through others (results in order, identical to one process)."""
     from gk.check import FileResult
@@ -373,21 +387,21 @@ def process_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, di
     if workers <= 1 or total < POOL_THRESHOLD or os.name != "posix":
         out = []
         for done, source in enumerate(sources, 1):
-            out.append(_process(str(root), source, custom, lang, slim))
+            out.append(_process(str(root), source, custom, lang, slim, clean))
             if progress is not None and (done % _PROGRESS_STEP == 0 or done == total):
                 progress(done, total)
         return out
     folder = str(root)
 
     def local(chunk: Sequence[SourceFile]) -> list[FileResult]:
-        return [_process(folder, source, custom, lang, slim) for source in chunk]
+        return [_process(folder, source, custom, lang, slim, clean) for source in chunk]
 
     def remote(chunk: Sequence[SourceFile]) -> Any:
-        return [(r.data, [F.to_tuple(f) for f in r.findings]) for r in local(chunk)]
+        return [(r.data, [F.to_tuple(f) for f in r.findings], r.digest) for r in local(chunk)]
 
     def restore(chunk: Sequence[SourceFile], data: Any) -> list[FileResult]:
-        return [FileResult(source, doc, [F.from_tuple(t) for t in found])
-                for source, (doc, found) in zip(chunk, data, strict=True)]
+        return [FileResult(source, doc, [F.from_tuple(t) for t in found], digest)
+                for source, (doc, found, digest) in zip(chunk, data, strict=True)]
 
     chunks = [sources[i:i + _BLOCK] for i in range(0, total, _BLOCK)]
     results: list[FileResult] = spread(
@@ -423,14 +437,21 @@ def run_cached(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict
             results.append(None)
             todo.append(index)
     if todo:
+        # Files changed on disk whose content may still be the same (only a comment, the
+        # layout or the modification time changed): no need to validate them again.
+        clean = {}
+        for index in todo:
+            known = store.clean(sources[index].rel, sources[index].kind)
+            if known is not None:
+                clean[sources[index].rel] = known
         fresh = process_many(root, [sources[i] for i in todo], custom, lang, options.jobs,
-                             slim=True, progress=options.progress)
+                             slim=True, progress=options.progress, clean=clean)
         for index, result in zip(todo, fresh, strict=True):
             results[index] = result
             stat = stats[index]
             if stat is not None:
                 store.put(result.source.rel, stat, result.source.kind, result.data,
-                          result.findings)
+                          result.findings, result.digest)
     if prune:
         store.drop_missing({s.rel for s in sources})
     return [r for r in results if r is not None]

@@ -35,6 +35,18 @@ class FileResult:
     source: SourceFile
     data: Any
     findings: list[F.Finding]
+    # A digest of the complete document, when asked for (see ``process_file``).
+    digest: bytes | None = None
+
+
+def document_digest(data: Any) -> bytes | None:
+    """A digest of a loaded document's content (None for what marshal cannot write)."""
+    import marshal
+
+    try:
+        return hashlib.blake2b(marshal.dumps(data, 2), digest_size=16).digest()
+    except ValueError:
+        return None
 
 
 @dataclass(slots=True)
@@ -95,11 +107,16 @@ _UNKNOWN_KEY_CODES: dict[tuple[str | int, ...], str] = {("items",): "GK304"}
 
 
 def process_file(root: str, source: SourceFile, custom: dict[str, dict[str, Any]],
-                 lang: str, check: bool = True) -> FileResult:
+                 lang: str, check: bool = True, digest: bool = False,
+                 clean: bytes | None = None) -> FileResult:
     """Read, parse and validate one file; never raises for anything in the file.
 
     Without ``check`` (analyses, which report no findings) the file is only loaded: the
     schema and the file rules are skipped, and only findings that keep it from loading remain.
+    With ``digest`` the result carries the document's digest. ``clean`` is the digest of
+    the file's content when it last had no findings of its own: the same content (a
+    comment or the layout changed, or only the modification time) has none now either,
+    and is not validated again.
 
     A defect of gk itself while checking one file becomes a GK999 finding for that file, so
     the other files are still checked (``GK_DEBUG=1`` lets it through instead)."""
@@ -107,7 +124,7 @@ def process_file(root: str, source: SourceFile, custom: dict[str, dict[str, Any]
 
     set_language(lang)
     try:
-        return _process_file(root, source, custom, check)
+        return _process_file(root, source, custom, check, digest, clean)
     except Exception as exc:
         if os.environ.get("GK_DEBUG"):
             raise
@@ -119,22 +136,27 @@ def process_file(root: str, source: SourceFile, custom: dict[str, dict[str, Any]
 
 
 def _process_file(root: str, source: SourceFile, custom: dict[str, dict[str, Any]],
-                  check: bool = True) -> FileResult:
+                  check: bool = True, digest: bool = False,
+                  clean: bytes | None = None) -> FileResult:
     from gk.loader import load_file
-    from gk.rules import FILE_RULES
-    from gk.validate import Located, validate
 
     loaded = load_file(root, source.rel)
     if loaded.data is None or not check:
         return FileResult(source, loaded.data, loaded.findings)
     data = loaded.data
+    known = document_digest(data) if digest or clean is not None else None
+    if clean is not None and known == clean and not loaded.findings:
+        return FileResult(source, data, [], known)
+    from gk.rules import FILE_RULES
+    from gk.validate import Located, validate
+
     located = Located(loaded.text)  # parses again with positions only if a finding needs them
     problems = validate(data, _validator_for(source, data, custom), source.rel, loaded.text,
                         _UNKNOWN_KEY_CODES if source.kind == "worksheet" else None, located)
     for rule in FILE_RULES:
         for problem in rule.check(source, data):
             problems.append(_stamp(problem, located))
-    return FileResult(source, data, problems)
+    return FileResult(source, data, problems, known)
 
 
 def _stamp(problem: Problem, located: Located) -> F.Finding:

@@ -13,6 +13,7 @@ import errno
 import os
 import re
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 from gk import findings as F
@@ -54,7 +55,8 @@ def resolve_plain(value: str) -> Any:
     if not value:
         return None
     if value[0] not in _MAYBE_SPECIAL:
-        return value
+        # Short plain words (statuses, fields, ids) repeat across documents: one copy each.
+        return intern(value) if len(value) <= 40 else value
     if value in _NULL:
         return None
     if value in _TRUE:
@@ -77,7 +79,7 @@ def resolve_plain(value: str) -> Any:
         return float("-inf")
     if value in _NAN:
         return float("nan")
-    return value
+    return intern(value) if len(value) <= 40 else value  # dates, mostly
 
 
 def _short_tag(tag: str) -> str:
@@ -363,7 +365,7 @@ class _Builder:
                 container: Any = frame[0]
                 if type(container) is dict:
                     if frame[2] is no_key:
-                        key = event.value
+                        key = intern(event.value)  # keys repeat in every document
                         if key in container:
                             raise self.refuse(
                                 "GK002", event.start_mark,
@@ -399,7 +401,7 @@ class _Builder:
                             _("A key must be a simple text, not a list or mapping."),
                             _("Write keys as plain words followed by a colon."),
                         )
-                    key = event.value
+                    key = intern(event.value)
                     if key in top[0]:
                         raise self.refuse(
                             "GK002", event.start_mark,

@@ -338,3 +338,42 @@ def test_cache_files_of_other_keys_are_removed_after_a_day(tmp_path: Path,
     assert not any(p.name in left for p in stale)
     assert recent.name in left and other_repository.name in left
     assert set(current) <= left
+
+
+def test_same_content_after_an_edit_is_not_validated_again(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file whose document is unchanged (a comment added, only touched) and that had no
+    findings of its own is taken as it was; any other change is validated again, and a
+    file with findings of its own is always checked again (its lines may have moved)."""
+    import gk.check
+
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, repo)
+    monkeypatch.setenv("GK_CACHE_DIR", str(tmp_path / "cache"))
+    check_repository(repo, CheckOptions(today=TODAY))
+    service = repo / "services" / "meerbusch" / "bewerbungswerkstatt.yaml"
+    text = service.read_text(encoding="utf-8")
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("validated")
+
+    monkeypatch.setattr(gk.check, "_validator_for", broken)
+    service.write_text("# Kommentar oben\n" + text + "# und unten\n", encoding="utf-8")
+    kept = check_repository(repo, CheckOptions(today=TODAY))
+    assert not any(f.code == "GK999" for f in kept.findings)
+    service.write_text(text.replace("title: \"Bewerbungswerkstatt", "title: \"Die Bewerbungswerkstatt"),
+                       encoding="utf-8")
+    again = check_repository(repo, CheckOptions(today=TODAY))
+    assert [f.file for f in again.findings if f.code == "GK999"] == [
+        service.relative_to(repo).as_posix()]
+    monkeypatch.undo()
+    monkeypatch.setenv("GK_CACHE_DIR", str(tmp_path / "cache"))
+    # A file with a finding of its own, its lines moved by a comment: found at the new line.
+    service.write_text(text + "bogus_key: 1\n", encoding="utf-8")
+    first = check_repository(repo, CheckOptions(today=TODAY))
+    service.write_text("# neu\n" + text + "bogus_key: 1\n", encoding="utf-8")
+    moved = check_repository(repo, CheckOptions(today=TODAY))
+    fresh = check_repository(repo, CheckOptions(today=TODAY, use_cache=False))
+    assert moved.findings == fresh.findings
+    line = [f.line for f in first.findings if f.code == "GK101"]
+    assert [f.line for f in moved.findings if f.code == "GK101"] == [n + 1 for n in line]

@@ -60,10 +60,22 @@ def project(kind: str, data: object) -> object:
     return slim
 
 
-def _load() -> tuple[tuple[ModuleType, ...], tuple[ModuleType, ...]]:
-    from gk.rules import layout, plausibility, privacy, references, templates
+def _repository_rules() -> tuple[ModuleType, ...]:
+    from gk.rules import layout, plausibility, references, templates
 
-    return (privacy,), (layout, references, templates, plausibility)
+    return (layout, references, templates, plausibility)
 
 
-FILE_RULES, REPOSITORY_RULES = _load()
+REPOSITORY_RULES = _repository_rules()
+FILE_RULES: tuple[ModuleType, ...]  # see __getattr__
+
+
+def __getattr__(name: str) -> object:
+    """``FILE_RULES`` is imported when first used: a run that reads no file needs none."""
+    if name == "FILE_RULES":
+        from gk.rules import privacy
+
+        rules = (privacy,)
+        globals()["FILE_RULES"] = rules
+        return rules
+    raise AttributeError(name)
