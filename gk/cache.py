@@ -6,11 +6,16 @@ version, the shipped schemas and templates, the repository's own templates, the 
 it keeps:
 
 * shards of per-file entries, keyed by path and checked against size and modification time:
-  the part of the document the cross-file rules read, the file's own findings and the
-  positions found for cross-file findings;
-* the final findings of the last run, keyed by the signature of every file and the options,
-  so that an unchanged repository is answered without loading anything;
+  the part of the document the cross-file rules read, the file's own findings, the
+  positions found for cross-file findings and a digest of the document;
+* the state the last ``gk check`` leaves for the next one (``gk.check._State``), with which
+  a few changed files are checked without the others;
+* the final findings of the last run and their source lines, keyed by the signature of every
+  file and the options, so that an unchanged repository is answered without loading anything;
 * the output of ``gk gaps`` and ``gk summarize`` while no file has changed (``remembered``).
+
+Files of other cache keys are deleted after a day (``Store.prune``). ``spread`` shares work
+between this process and forked workers.
 
 Everything is written with ``marshal`` (plain data only, nothing that could run code) to a
 temporary file that is then renamed, so concurrent runs never see half a file; a file that

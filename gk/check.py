@@ -63,7 +63,9 @@ class CheckOptions:
 @dataclass(slots=True)
 class CheckResult:
     root: Path
-    repository: Repository | None  # None when the answer came whole from the cache
+    # None when the answer came whole from the cache; after a few changed files it holds
+    # only what was checked again (``known_services`` is set then).
+    repository: Repository | None
     findings: list[F.Finding]
     files: int
     # The source lines the findings point at, when the cache already has them.
