@@ -334,6 +334,7 @@ def spread(chunks: Sequence[Sequence[Any]], workers: int,
         theirs.close()
         pipes.append((process, ours))
     open_pipes = [conn for _proc, conn in pipes]
+    done = [0]  # chunks finished, here or by a worker
 
     def receive(conn: Any) -> None:
         """One chunk from a worker; at the end of its pipe the worker is done."""
@@ -344,8 +345,6 @@ def spread(chunks: Sequence[Sequence[Any]], workers: int,
             return
         slots[number] = restore(chunks[number], data)
         done[0] += 1
-
-    done = [0]
 
     def report() -> None:
         if progress is not None:

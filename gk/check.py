@@ -308,10 +308,11 @@ def check_repository(root: Path, options: CheckOptions | None = None,
         found = [F.from_tuple(t) for t in answer[0]]
         return _finish(root, None, found, answer[1], only,
                        excerpts(root, found, answer[2] if len(answer) > 2 else None))
-    repository, found = _check_changed(root, options, discovered, stats)
+    current = {s.rel: st for s, st in zip(sources, stats, strict=True)}
+    repository, found = _check_changed(root, options, discovered, stats, current)
     # The lines to show with the findings are kept too (a warm run reads no file at all).
     last = final.last()
-    lines = excerpts_of(root, found, {s.rel: st for s, st in zip(sources, stats, strict=True)},
+    lines = excerpts_of(root, found, current,
                         last[2] if isinstance(last, tuple | list) and len(last) > 2 else None)
     final.save_final(signature, ([F.to_tuple(f) for f in found], len(sources), lines))
     return _finish(root, repository, found, len(sources), only, excerpts(root, found, lines))
@@ -509,11 +510,13 @@ _CHANGED_SHARE = 0.05
 
 def _check_changed(root: Path, options: CheckOptions,
                    discovered: tuple[list[SourceFile], list[F.Finding]],
-                   stats: Sequence[Any]) -> tuple[Repository, list[F.Finding]]:
+                   stats: Sequence[Any], current: dict[str, Any]
+                   ) -> tuple[Repository, list[F.Finding]]:
     """Check only the files changed since the last cached run, when that gives the same
     findings as checking everything: the other files keep their findings of the last run
     as long as nothing they depend on changed (``_State.facts``). Otherwise, or without a
-    usable last run, everything is checked (``_check_all``)."""
+    usable last run, everything is checked (``_check_all``). ``current``: each file's stat
+    by path (``stats`` as a mapping)."""
     from gk.model import Alliance
 
     sources, layout = discovered
@@ -522,7 +525,6 @@ def _check_changed(root: Path, options: CheckOptions,
     state = _State.load(store.state())
     if state is None or state.context != _context_key(options):
         return _check_all(root, options, discovered, stats, store)
-    current = {s.rel: st for s, st in zip(sources, stats, strict=True)}
     changed = [(s, st) for s, st in zip(sources, stats, strict=True)
                if s.kind != "template" and (st is None or state.files.get(s.rel) != st)]
     deleted = [rel for rel in state.files if rel not in current]

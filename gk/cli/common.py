@@ -80,6 +80,7 @@ def config_language(root: Path, cache: bool = False) -> str | None:
     except OSError:
         return None
     key = f"{os.path.realpath(path)}|{st.st_size}|{st.st_mtime_ns}"
+    known: Any = None
     if cache:
         from gk.cache import cache_dir, read_marshal
 
@@ -97,13 +98,11 @@ def config_language(root: Path, cache: bool = False) -> str | None:
     value = data.get("language") if isinstance(data, dict) else None
     value = value if value in ("de", "en") else None
     if cache:
-        from gk.cache import cache_dir, read_marshal, write_marshal
+        from gk.cache import cache_dir, write_marshal
 
-        memo = cache_dir() / "config-language.marshal"
-        known = read_marshal(memo)
         known = dict(known) if isinstance(known, dict) and len(known) < 64 else {}
         known[key] = value
-        write_marshal(memo, known)
+        write_marshal(cache_dir() / "config-language.marshal", known)
     return value
 
 
