@@ -4,7 +4,7 @@
     python docs/gen_data_format.py --check   # exit 1 if the file is out of date
     python docs/gen_data_format.py --stdout  # print instead of writing
 
-Everything in the tables comes from the bundled JSON Schemas (``gk.schemas``) in their
+Everything in the tables comes from the bundled JSON Schemas (``gk.engine.schemas``) in their
 English form; only the short introduction below is written here.
 """
 
@@ -232,7 +232,7 @@ def _table(rows: list[tuple[str, str, str, str]]) -> str:
 
 
 def render() -> str:
-    from gk.schemas import KINDS, defs, localized, schema
+    from gk.engine.schemas import KINDS, defs, localized, schema
 
     all_defs = localized(defs(), "en")
     sections = [INTRO, "## Contents\n\n" + "\n".join(

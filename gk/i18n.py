@@ -87,7 +87,9 @@ def catalogue(lang: str) -> dict[str, str]:
         return merged
     # The catalogues are plain files of the installed package (importlib.resources would
     # cost more start-up than reading them).
-    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "locale", lang)
+    from gk.data import LOCALE
+
+    folder = os.path.join(LOCALE, lang)
     try:
         names = sorted(n for n in os.listdir(folder) if n.endswith(".po"))
     except OSError:

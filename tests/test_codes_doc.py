@@ -10,8 +10,8 @@ import pytest
 from conftest import VALID_ALLIANCE, VALID_SERVICE, check_json
 
 from gk import i18n
+from gk.engine.load import MAX_BYTES, MAX_DEPTH, MAX_NODES
 from gk.findings import CODES, ERROR
-from gk.loader import MAX_BYTES, MAX_DEPTH, MAX_NODES
 from gk.rules import FILE_RULES, REPOSITORY_RULES
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "codes.md"

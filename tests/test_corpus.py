@@ -93,13 +93,13 @@ def prepare(name: str, tmp_path: Path) -> Path:
 
 
 def _rereads_are_safe() -> bool:
-    """Whether gk.check re-reads the files named in findings (for '# gk: ignore' comments and
-    excerpts) through gk.repo.read_data_file. Until it does, a pipe or a link to a device
+    """Whether gk.engine.pipeline re-reads the files named in findings (for '# gk: ignore' comments and
+    excerpts) through gk.engine.discover.read_data_file. Until it does, a pipe or a link to a device
     named in a finding blocks it; the isolated cases are expected to fail then."""
-    import gk.check
+    import gk.engine.pipeline
 
-    return "read_data_file" in inspect.getsource(gk.check) or \
-        "load_file" in inspect.getsource(gk.check)
+    return "read_data_file" in inspect.getsource(gk.engine.pipeline) or \
+        "load_file" in inspect.getsource(gk.engine.pipeline)
 
 
 def gk_command() -> list[str]:
@@ -164,8 +164,8 @@ def test_case(name: str, tmp_path: Path) -> None:
     args = list(expected.get("args", []))
     if expected.get("isolate"):
         if not _rereads_are_safe():
-            pytest.xfail("gk.check re-reads the files named in findings without "
-                         "gk.repo.read_data_file: a pipe or device there would block it")
+            pytest.xfail("gk.engine.pipeline re-reads the files named in findings without "
+                         "gk.engine.discover.read_data_file: a pipe or device there would block it")
         proc = run_process(root, args, tmp_path)
         assert "Traceback" not in proc.stderr
         assert_report(name, root, proc.returncode, proc.stdout)

@@ -73,7 +73,7 @@ def test_cli_reference_covers_every_existing_command() -> None:
 
 
 def test_data_format_reference_names_every_kind_and_value() -> None:
-    from gk.schemas import KINDS, defs
+    from gk.engine.schemas import KINDS, defs
 
     text = (DOCS / "data-format.md").read_text(encoding="utf-8")
     for kind in KINDS:

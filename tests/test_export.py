@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from conftest import EXAMPLE, VALID_ALLIANCE, run_gk, run_main
 
-from gk.export import neutralise
+from gk.analyses.export import neutralise
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://gk.invalid/hsds")
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE
+from reference import check_reference
 
-from gk.check import CheckOptions, check_repository, excerpts
-from gk.reference import check_reference
+from gk.engine.pipeline import CheckOptions, check_repository, excerpts
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 21)
@@ -57,16 +57,16 @@ def test_generated_tree_with_defects_same_findings_cached_and_parallel(tmp_path:
     assert _key(single) == _key(reference)
     # Force the worker processes even on a small tree (for reading the files and for finding
     # the positions of cross-file findings): identical output, ordering included.
-    import gk.cache
-    import gk.check
+    import gk.engine.pipeline
+    import gk.speed.cache
 
-    threshold, locate = gk.cache.POOL_THRESHOLD, gk.check._LOCATE_THRESHOLD
-    gk.cache.POOL_THRESHOLD = gk.check._LOCATE_THRESHOLD = 10
+    threshold, locate = gk.speed.cache.POOL_THRESHOLD, gk.engine.pipeline._LOCATE_THRESHOLD
+    gk.speed.cache.POOL_THRESHOLD = gk.engine.pipeline._LOCATE_THRESHOLD = 10
     try:
         parallel = check_repository(tree, CheckOptions(today=TODAY, use_cache=False, jobs=2))
         three = check_repository(tree, CheckOptions(today=TODAY, use_cache=False, jobs=3))
     finally:
-        gk.cache.POOL_THRESHOLD, gk.check._LOCATE_THRESHOLD = threshold, locate
+        gk.speed.cache.POOL_THRESHOLD, gk.engine.pipeline._LOCATE_THRESHOLD = threshold, locate
     assert parallel.findings == single.findings == three.findings
     assert len({f.file for f in single.findings if f.code == "GK405"}) > 10
     cold = check_repository(tree, CheckOptions(today=TODAY))
@@ -127,15 +127,15 @@ def test_progress_is_reported_in_order_up_to_the_total(tmp_path: Path) -> None:
                     "--alliances", "8", "--seed", "5"], check=True, capture_output=True)
     for jobs in (1, 2):
         seen: list[tuple[int, int]] = []
-        import gk.cache
+        import gk.speed.cache
 
-        threshold = gk.cache.POOL_THRESHOLD
-        gk.cache.POOL_THRESHOLD = 10
+        threshold = gk.speed.cache.POOL_THRESHOLD
+        gk.speed.cache.POOL_THRESHOLD = 10
         try:
             check_repository(tree, CheckOptions(today=TODAY, use_cache=False, jobs=jobs,
                                                 progress=lambda d, t, s=seen: s.append((d, t))))
         finally:
-            gk.cache.POOL_THRESHOLD = threshold
+            gk.speed.cache.POOL_THRESHOLD = threshold
         total = seen[-1][1]
         assert total > 64
         assert seen[-1] == (total, total)
@@ -277,7 +277,7 @@ def test_work_spread_over_processes_comes_back_in_order_even_when_a_worker_dies(
     import os
     import time
 
-    from gk.cache import spread
+    from gk.speed.cache import spread
 
     chunks = [[n * 10 + i for i in range(10)] for n in range(40)]
     expected = [x * x for chunk in chunks for x in chunk]
@@ -317,7 +317,7 @@ def test_cache_files_of_other_keys_are_removed_after_a_day(tmp_path: Path,
     monkeypatch.setenv("GK_CACHE_DIR", str(cache))
     check_repository(repo, CheckOptions(today=TODAY))
     current = sorted(p.name for p in cache.iterdir())
-    from gk.cache import Store
+    from gk.speed.cache import Store
 
     base = Store(repo, "any").base  # the part of the names that stands for the repository
     assert all(name.startswith(base) for name in current)
@@ -345,7 +345,7 @@ def test_same_content_after_an_edit_is_not_validated_again(tmp_path: Path,
     """A file whose document is unchanged (a comment added, only touched) and that had no
     findings of its own is taken as it was; any other change is validated again, and a
     file with findings of its own is always checked again (its lines may have moved)."""
-    import gk.check
+    import gk.engine.pipeline
 
     repo = tmp_path / "repo"
     shutil.copytree(EXAMPLE, repo)
@@ -357,7 +357,7 @@ def test_same_content_after_an_edit_is_not_validated_again(tmp_path: Path,
     def broken(*_args: object) -> None:
         raise RuntimeError("validated")
 
-    monkeypatch.setattr(gk.check, "_validator_for", broken)
+    monkeypatch.setattr(gk.engine.pipeline, "_validator_for", broken)
     service.write_text("# Kommentar oben\n" + text + "# und unten\n", encoding="utf-8")
     kept = check_repository(repo, CheckOptions(today=TODAY))
     assert not any(f.code == "GK999" for f in kept.findings)

@@ -1,6 +1,6 @@
 """Property-based fuzzing: random documents and random corruptions of the example repository.
 
-Whatever the bytes, ``gk.loader.load_bytes`` returns data or findings (never raises) with
+Whatever the bytes, ``gk.engine.load.load_bytes`` returns data or findings (never raises) with
 positions inside the file, and ``gk check --format json`` exits 0 or 1 with valid JSON whose
 findings name existing files and lines within them.
 
@@ -26,7 +26,7 @@ from conftest import EXAMPLE, run_gk
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
-from gk.loader import load_bytes
+from gk.engine.load import load_bytes
 
 LONG = int(os.environ.get("GK_FUZZ_EXAMPLES", "0"))
 SEED = os.environ.get("GK_FUZZ_SEED")

@@ -20,11 +20,11 @@ import pytest
 import gk
 from gk import i18n
 from gk.cli import CLICK_MESSAGES, COMMANDS
+from gk.engine.load import _SYNTAX_HELP
 from gk.findings import CODES
-from gk.loader import _SYNTAX_HELP
 
 PACKAGE = Path(gk.__file__).resolve().parent
-LOCALE = PACKAGE / "locale"
+LOCALE = PACKAGE / "data" / "locale"
 
 
 def _sources() -> Iterator[tuple[str, ast.Module]]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import check_json, run_gk
 
-from gk.schemas import KINDS
+from gk.engine.schemas import KINDS
 
 
 def _tree(root: Path) -> dict[str, bytes]:

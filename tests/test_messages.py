@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from conftest import VALID_ALLIANCE, VALID_SERVICE, check_json, run_gk
 
-from gk.loader import MAX_BYTES, MAX_DEPTH, MAX_NODES
+from gk.engine.load import MAX_BYTES, MAX_DEPTH, MAX_NODES
 
 ALLIANCE = "alliances/musterstadt.yaml"
 SERVICE = "services/musterstadt/sprachcafe.yaml"

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import VALID_ALLIANCE, run_gk
 
-from gk.check import CheckOptions, check_repository
 from gk.cli import cli
-from gk.loader import load_text
-from gk.templates import shipped
+from gk.engine.load import load_text
+from gk.engine.pipeline import CheckOptions, check_repository
+from gk.engine.shipped_templates import shipped
 
 ALLIANCE_OPTIONS = ("--name", "Stadt Musterstadt", "--type", "kreisfreie-stadt", "--joined",
                     "2019-01-15", "--lead-office", "Kommunales Integrationszentrum")
@@ -179,7 +179,7 @@ def test_usage_errors(repo: Path, args: tuple[str, ...], message: str) -> None:
 
 
 def test_prompts_in_a_terminal(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("gk.cli.new.interactive", lambda: True)
+    monkeypatch.setattr("gk.cli.cmd_new.interactive", lambda: True)
     answers = "Sprachcafé\nJMD\nlanguage, bogus\nlanguage work\nduldung\n\n"
     result = CliRunner().invoke(cli, ["-C", str(repo), "new", "service", "musterstadt", "cafe"],
                                 input=answers, catch_exceptions=False)

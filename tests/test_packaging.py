@@ -34,9 +34,9 @@ def source_version() -> str:
 def _data_files() -> dict[str, list[str]]:
     """What the package must ship: path pattern in the wheel -> the files in the source tree."""
     return {
-        "gk/schema_files": sorted(p.name for p in (ROOT / "schemas").glob("*.json")),
-        "gk/templates": sorted(p.name for p in (PACKAGE / "templates").glob("*.yaml")),
-        "gk/locale/de": sorted(p.name for p in (PACKAGE / "locale" / "de").glob("*.po")),
+        "gk/data/schemas": sorted(p.name for p in (PACKAGE / "data" / "schemas").glob("*.json")),
+        "gk/data/templates": sorted(p.name for p in (PACKAGE / "data" / "templates").glob("*.yaml")),
+        "gk/data/locale/de": sorted(p.name for p in (PACKAGE / "data" / "locale" / "de").glob("*.po")),
     }
 
 
@@ -104,9 +104,9 @@ def test_wheel_contains_the_data_files(built: dict[str, Path]) -> None:
         assert files, folder
         missing = [f"{folder}/{name}" for name in files if f"{folder}/{name}" not in names]
         assert missing == []
-    assert "gk/schema_files/service.json" in names
-    assert "gk/templates/prozessmanagement.yaml" in names
-    assert "gk/locale/de/core.po" in names
+    assert "gk/data/schemas/service.json" in names
+    assert "gk/data/templates/prozessmanagement.yaml" in names
+    assert "gk/data/locale/de/core.po" in names
 
 
 @needs_build_tools
@@ -138,9 +138,7 @@ def test_sdist_contains_sources_and_data(built: dict[str, Path]) -> None:
     prefix = f"gk-{version}"
     for name in ("pyproject.toml", "README.md", "gk/__init__.py", "gk/cli/__init__.py"):
         assert f"{prefix}/{name}" in names
-    for name in _data_files()["gk/schema_files"]:
-        assert f"{prefix}/schemas/{name}" in names
-    for folder in ("gk/templates", "gk/locale/de"):
+    for folder in ("gk/data/schemas", "gk/data/templates", "gk/data/locale/de"):
         for name in _data_files()[folder]:
             assert f"{prefix}/{folder}/{name}" in names
 
@@ -165,6 +163,19 @@ def test_the_built_package_finds_its_data(built: dict[str, Path], tmp_path: Path
     checked = gk("-C", str(ROOT / "examples" / "nrw"), "check", "--format", "json")
     assert '"errors": 0' in checked.stdout, checked.stdout + checked.stderr
     assert "Es gibt kein Schema der Art „x“." in gk("schema", "x").stderr
+
+
+def test_a_plain_checkout_runs_itself(tmp_path: Path) -> None:
+    """``python -m gk`` from a copy of the source tree, nothing installed from it."""
+    source = tmp_path / "src"
+    shutil.copytree(ROOT, source, ignore=_IGNORE)
+    env = {"GK_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin", "PYTHONSAFEPATH": ""}
+    done = subprocess.run([sys.executable, "-m", "gk", "-C", "examples/nrw", "check", "--format",
+                           "json"], capture_output=True, text=True, env=env, cwd=source, timeout=120)
+    assert '"errors": 0' in done.stdout, done.stdout + done.stderr
+    where = subprocess.run([sys.executable, "-c", "import gk; print(gk.__file__)"],
+                           capture_output=True, text=True, env=env, cwd=source, timeout=60)
+    assert where.stdout.strip() == str(source / "gk" / "__init__.py")
 
 
 # --- pre-commit hooks ----------------------------------------------------------------------------

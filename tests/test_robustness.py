@@ -20,8 +20,8 @@ import pytest
 from conftest import EXAMPLE, VALID_ALLIANCE, VALID_SERVICE, check_json, codes_at, run_gk
 
 from gk import findings as F
-from gk.loader import MAX_BYTES, MAX_DEPTH, MAX_NODES, load_bytes, load_file
-from gk.repo import FileTooLarge, SourceFile, UnsafeFile, discover, read_data_file
+from gk.engine.discover import FileTooLarge, SourceFile, UnsafeFile, discover, read_data_file
+from gk.engine.load import MAX_BYTES, MAX_DEPTH, MAX_NODES, load_bytes, load_file
 from gk.rules import privacy
 
 SERVICE_FILE = "services/musterstadt/sprachcafe.yaml"
@@ -44,10 +44,10 @@ def deadline(seconds: int) -> Iterator[None]:
 
 
 def _rereads_are_safe() -> bool:
-    """Whether gk.check re-reads files named in findings through gk.repo.read_data_file."""
-    import gk.check
+    """Whether the engine re-reads files named in findings through gk.engine.discover.read_data_file."""
+    import gk.engine.pipeline
 
-    source = inspect.getsource(gk.check)
+    source = inspect.getsource(gk.engine.pipeline)
     return "read_data_file" in source or "load_file" in source
 
 
@@ -162,7 +162,7 @@ def test_link_leading_out_is_never_read(tmp_path: Path) -> None:
 
 
 @pytest.mark.xfail(not _rereads_are_safe(), strict=True,
-                   reason="gk.check shows excerpts read without gk.repo.read_data_file")
+                   reason="gk.engine.pipeline shows excerpts read without gk.engine.discover.read_data_file")
 def test_text_output_shows_nothing_from_outside(tmp_path: Path) -> None:
     root = base_repo(tmp_path)
     secret = tmp_path / "geheim.yaml"
@@ -196,7 +196,7 @@ def test_file_without_permission(tmp_path: Path) -> None:
         path.chmod(0o644)
     assert code == 1
     assert [(f["code"], f["line"]) for f in report["findings"]] == [("GK010", 1)]
-    if _rereads_are_safe():  # gk.check reads through gk.loader.load_file
+    if _rereads_are_safe():  # gk.engine.pipeline reads through gk.engine.load.load_file
         assert "Sie dürfen sie nicht lesen" in report["findings"][0]["message"]
 
 
@@ -247,7 +247,7 @@ def test_limits_are_the_documented_ones() -> None:
 
 _MEASURE = textwrap.dedent("""\
     import json, resource, sys, time
-    from gk.loader import load_bytes
+    from gk.engine.load import load_bytes
     raw = sys.stdin.buffer.read()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
@@ -339,7 +339,7 @@ def test_python_tags_run_nothing(tag: str, tmp_path: Path) -> None:
 def test_gk_never_loads_yaml_unsafely() -> None:
     """The package holds no call that could build Python objects from data or run text.
 
-    gk reads data with its own event-based builder (gk.loader); the writing commands use
+    gk reads data with its own event-based builder (gk.engine.load); the writing commands use
     ruamel's round-trip loader, which keeps unknown tags as data (checked below)."""
     package = Path(__file__).resolve().parent.parent / "gk"
     forbidden = ("typ='unsafe'", 'typ="unsafe"', "UnsafeLoader", "FullLoader", "import yaml",

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE, VALID_ALLIANCE, run_gk
 
-from gk import roundtrip
-from gk.roundtrip import WriteRefused
+from gk.edit import roundtrip
+from gk.edit.roundtrip import WriteRefused
 
 # A commented worksheet with CRLF line endings, a BOM, quotes of both kinds, flow lists,
 # blank lines, a folded scalar and comments at the ends of lines.

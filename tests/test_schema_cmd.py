@@ -13,9 +13,9 @@ import pytest
 from click.shell_completion import CompletionItem
 from conftest import EXAMPLE, VALID_ALLIANCE, VALID_SERVICE, run_gk, run_main
 
-from gk import completion, editors
-from gk.cli import cli
-from gk.schemas import KINDS
+from gk.cli import cli, completion
+from gk.edit import editor_settings as editors
+from gk.engine.schemas import KINDS
 
 CHECK_JSONSCHEMA = shutil.which("check-jsonschema") or (
     "/work/venv/bin/check-jsonschema" if Path("/work/venv/bin/check-jsonschema").exists() else None)
@@ -294,7 +294,7 @@ def test_strip_jsonc_keeps_strings() -> None:
     assert json.loads(editors._strip_jsonc(text)) == {"a": "http://x//y", "b": [1, 2]}
 
 
-# --- shell completion (gk.completion) -------------------------------------------------------
+# --- shell completion (gk.cli.completion) -------------------------------------------------------
 
 WORKSHEET = """\
 template: begleitprotokoll

@@ -15,7 +15,7 @@ import pytest
 from conftest import VALID_ALLIANCE, run_gk, write_repo
 from test_gaps import FIXTURE, golden
 
-from gk.privacy_stats import Group, protect
+from gk.analyses.disclosure import Group, protect
 
 
 def c(done: int = 0, progress: int = 0, open_: int = 0, na: int = 0, un: int = 0) -> dict:

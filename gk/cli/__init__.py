@@ -19,15 +19,15 @@ from gk.i18n import _
 
 # command name -> (module, attribute, short help in English; translated when shown)
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "init": ("gk.cli.init", "init", "Create a new data repository."),
-    "new": ("gk.cli.new", "new", "Write a new alliance, service or worksheet file."),
-    "check": ("gk.cli.check", "check", "Check the data repository (or named files) for problems."),
-    "checklist": ("gk.cli.checklist", "checklist", "Show an alliance's process checklist."),
-    "todo": ("gk.cli.todo", "todo", "List, add and complete to-dos."),
-    "gaps": ("gk.cli.gaps", "gaps", "Show declared and computed gaps and broken chains."),
-    "summarize": ("gk.cli.summarize", "summarize", "Cross-site summary over data repositories."),
-    "schema": ("gk.cli.schema", "schema", "Print or export the JSON Schemas."),
-    "export": ("gk.cli.export", "export", "Export the services for other tools."),
+    "init": ("gk.cli.cmd_init", "init", "Create a new data repository."),
+    "new": ("gk.cli.cmd_new", "new", "Write a new alliance, service or worksheet file."),
+    "check": ("gk.cli.cmd_check", "check", "Check the data repository (or named files) for problems."),
+    "checklist": ("gk.cli.cmd_checklist", "checklist", "Show an alliance's process checklist."),
+    "todo": ("gk.cli.cmd_todo", "todo", "List, add and complete to-dos."),
+    "gaps": ("gk.cli.cmd_gaps", "gaps", "Show declared and computed gaps and broken chains."),
+    "summarize": ("gk.cli.cmd_summarize", "summarize", "Cross-site summary over data repositories."),
+    "schema": ("gk.cli.cmd_schema", "schema", "Print or export the JSON Schemas."),
+    "export": ("gk.cli.cmd_export", "export", "Export the services for other tools."),
 }
 
 
@@ -122,12 +122,12 @@ def cli(ctx: click.Context, directory: str | None, lang: str | None, debug: bool
 
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: runs the command line and maps every failure to a clean exit status."""
-    from gk.repo import RepositoryError
+    from gk.engine.discover import RepositoryError
 
     _early_language()
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     if debug:
-        os.environ["GK_DEBUG"] = "1"  # lets per-file defects through too (gk.check)
+        os.environ["GK_DEBUG"] = "1"  # lets per-file defects through too (gk.engine.pipeline)
     try:
         return cli.main(args=argv, prog_name="gk", standalone_mode=False)
     except click.exceptions.Abort:

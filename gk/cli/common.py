@@ -46,12 +46,12 @@ def resolve_today(value: str | None) -> dt.date:
 
 def repository_root(ctx: click.Context, hint_path: str | None = None) -> Path:
     """The data repository's root: from -C, else from a path argument, else from the cwd."""
-    from gk.repo import find_root
+    from gk.engine.discover import find_root
 
     directory = (ctx.find_root().obj or {}).get("directory")
     base = Path(directory) if directory else Path.cwd()
     if directory and not base.is_dir():
-        from gk.repo import RepositoryError
+        from gk.engine.discover import RepositoryError
 
         raise RepositoryError(_("The folder '{path}' does not exist.").format(path=directory))
     if hint_path and not directory:
@@ -82,13 +82,13 @@ def config_language(root: Path, cache: bool = False) -> str | None:
     key = f"{os.path.realpath(path)}|{st.st_size}|{st.st_mtime_ns}"
     known: Any = None
     if cache:
-        from gk.cache import cache_dir, read_marshal
+        from gk.speed.cache import cache_dir, read_marshal
 
         known = read_marshal(cache_dir() / "config-language.marshal")
         if isinstance(known, dict) and key in known:
             value = known[key]
             return value if value in ("de", "en") else None
-    from gk.loader import load_bytes
+    from gk.engine.load import load_bytes
 
     try:
         raw = path.read_bytes()
@@ -98,7 +98,7 @@ def config_language(root: Path, cache: bool = False) -> str | None:
     value = data.get("language") if isinstance(data, dict) else None
     value = value if value in ("de", "en") else None
     if cache:
-        from gk.cache import cache_dir, write_marshal
+        from gk.speed.cache import cache_dir, write_marshal
 
         known = dict(known) if isinstance(known, dict) and len(known) < 64 else {}
         known[key] = value
@@ -114,8 +114,8 @@ def emit(text: str, output: str | None) -> None:
             sys.stdout.write("\n")
         sys.stdout.flush()
         return
-    from gk.repo import RepositoryError
-    from gk.writing import write_atomic
+    from gk.edit.atomic import write_atomic
+    from gk.engine.discover import RepositoryError
 
     try:
         write_atomic(Path(output), text if text.endswith("\n") else text + "\n")

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gk.gaps import (
+from gk.analyses.gaps import (
     COMPUTED_ONLY,
     CONFIRMED,
     MISSING,
@@ -27,10 +27,10 @@ from gk.gaps import (
     Gap,
     GapReport,
 )
+from gk.analyses.summary import ITEM_STATUSES, UNANSWERED, Summary
+from gk.engine.model import SERVICE_FIELDS, STATUSES_OF_INTEREST
 from gk.i18n import _, get_language, label
-from gk.model import SERVICE_FIELDS, STATUSES_OF_INTEREST
-from gk.render.safe import clean
-from gk.summary import ITEM_STATUSES, UNANSWERED, Summary
+from gk.render.escape import clean
 
 # --- escaping -----------------------------------------------------------------------------
 
@@ -87,7 +87,7 @@ def number(value: Any) -> str:
 
 def enum_label(kind: str, value: str | None) -> str:
     """The label of an enumerated value (field, status, type, region) in the current language."""
-    from gk.schemas import defs
+    from gk.engine.schemas import defs
 
     labels = defs().get(kind, {}).get("x-labels", {})
     if value in labels:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import NamedTuple
 
-from gk.loader import Path
+from gk.engine.load import Path
 
 
 class Problem(NamedTuple):

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from gk.engine.model import Alliance, Repository, Service, Worksheet
 from gk.i18n import _
-from gk.model import Alliance, Repository, Service, Worksheet
 from gk.rules import Context, Problem
 
 CODES = ("GK202", "GK203", "GK204")
@@ -66,7 +66,7 @@ def check(repo: Repository, context: Context) -> Iterator[Problem]:
 
 
 def _suggest_alliance(repo: Repository, name: str) -> str:
-    from gk.validate import suggest
+    from gk.engine.validate import suggest
 
     guess = suggest(name, repo.alliances)
     if guess:

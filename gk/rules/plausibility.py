@@ -16,8 +16,8 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from gk.engine.model import Repository, Worksheet
 from gk.i18n import _
-from gk.model import Repository, Worksheet
 from gk.rules import Context, Problem
 
 CODES = ("GK401", "GK402", "GK403", "GK404", "GK405", "GK406", "GK407", "GK408")

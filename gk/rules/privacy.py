@@ -24,9 +24,9 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
+from gk.engine.discover import SourceFile
+from gk.engine.load import Path
 from gk.i18n import _
-from gk.loader import Path
-from gk.repo import SourceFile
 from gk.rules import Problem
 
 CODES = ("GK501", "GK502", "GK503", "GK504", "GK505")

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from gk.engine.model import Repository
+from gk.engine.validate import suggest
 from gk.i18n import _
-from gk.model import Repository
 from gk.rules import Context, Problem
-from gk.validate import suggest
 
 CODES = ("GK301", "GK302", "GK303", "GK304", "GK305", "GK306")
 

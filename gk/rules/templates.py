@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from gk.engine.model import Repository
+from gk.engine.schemas import SHIPPED_TEMPLATES
 from gk.i18n import _
-from gk.model import Repository
 from gk.rules import Context, Problem
-from gk.schemas import SHIPPED_TEMPLATES
 
 CODES = ("GK601",)
 

@@ -1,0 +1,241 @@
+"""Gaps between needs and services per alliance, and broken follow-up chains.
+
+The rules are those of SPEC.md, "Gaps: the rules". Where SPEC is silent, this module decides
+(and docs/reports.md documents):
+
+* Fields looked at are those rated ``medium`` or ``high`` in the current (latest by date)
+  ``bedarfs-angebotsanalyse``; all eight when the alliance has no such worksheet, or when
+  its current one rates no field at all (no ``needs``).
+* A declared gap whose field is not looked at (e.g. rated ``low``) is still listed as
+  declared; it is never computed, because computed gaps are defined on the fields looked at.
+  It therefore shows as "declared only". Declared statuses other than ``duldung`` and
+  ``gestattung`` are not part of the matrix and are left out.
+* Broken chains start only from services that are ``active`` or ``planned``: an ended
+  service sends nobody anywhere any more. The target must exist, be ``active`` and be open
+  to the status; the target's age range is not looked at (SPEC does not ask for it).
+
+Everything is built from indexes made in one pass over the repository, so the work grows
+linearly with the number of files.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+
+from gk.engine.model import SERVICE_FIELDS, STATUSES_OF_INTEREST, Repository, Service, Worksheet
+
+ANALYSIS = "bedarfs-angebotsanalyse"
+LOOKED_AT_RATINGS = ("medium", "high")
+RATINGS = ("none", "low", "medium", "high")
+ORIGIN_STATUSES = ("active", "planned")
+
+CONFIRMED = "confirmed"
+COMPUTED_ONLY = "computed-only"
+DECLARED_ONLY = "declared-only"
+
+MISSING = "missing"
+NOT_ACTIVE = "not-active"
+NOT_OPEN = "not-open"
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A (field, status) pair of an alliance that is declared, computed, or both."""
+
+    alliance: str
+    field: str
+    status: str
+    declared: bool
+    computed: bool
+    looked_at: bool
+
+    @property
+    def kind(self) -> str:
+        if self.declared and self.computed:
+            return CONFIRMED
+        return COMPUTED_ONLY if self.computed else DECLARED_ONLY
+
+
+@dataclass(frozen=True, slots=True)
+class BrokenChain:
+    """A follow-up link that leaves young people of one status with nowhere to go next."""
+
+    origin: Service
+    target_ref: str  # always 'alliance/service'
+    target: Service | None
+    status: str
+    reason: str  # MISSING, NOT_ACTIVE or NOT_OPEN
+
+    @property
+    def origin_ref(self) -> str:
+        return self.origin.ref
+
+
+@dataclass(slots=True)
+class AllianceGaps:
+    """The field x status matrix of one alliance."""
+
+    alliance: str
+    name: str
+    analysis: Worksheet | None
+    fields: tuple[str, ...]  # fields looked at, in SPEC order
+    all_fields: bool  # True when all eight are looked at for want of ratings
+    district: str | None  # whose services count here too
+    district_name: str | None
+    offers: dict[tuple[str, str], int]  # counting services per (field, status)
+    gaps: list[Gap] = dc_field(default_factory=list)
+
+    def gap(self, field_: str, status: str) -> Gap | None:
+        for gap in self.gaps:
+            if gap.field == field_ and gap.status == status:
+                return gap
+        return None
+
+
+@dataclass(slots=True)
+class GapReport:
+    alliances: list[AllianceGaps]
+    broken_chains: list[BrokenChain]
+
+    @property
+    def gaps(self) -> list[Gap]:
+        return [gap for entry in self.alliances for gap in entry.gaps]
+
+
+def current_worksheets(repository: Repository) -> dict[tuple[str, str], Worksheet]:
+    """The latest worksheet (by date, then id) per (alliance, template), in one pass."""
+    latest: dict[tuple[str, str], Worksheet] = {}
+    for sheet in repository.worksheets.values():
+        template = sheet.template
+        if template is None:
+            continue
+        key = (sheet.alliance, template)
+        found = latest.get(key)
+        if found is None or (sheet.date, sheet.id) > (found.date, found.id):
+            latest[key] = sheet
+    return latest
+
+
+class ServiceIndex:
+    """Services grouped by alliance folder, and what counts per (field, status)."""
+
+    def __init__(self, repository: Repository) -> None:
+        self.by_alliance: dict[str, list[Service]] = {}
+        self.counting: dict[str, Counter[tuple[str, str]]] = {}
+        for (alliance, _sid), service in sorted(repository.services.items()):
+            self.by_alliance.setdefault(alliance, []).append(service)
+            if counts(service):
+                opens = service.open_to
+                statuses = [s for s in STATUSES_OF_INTEREST if s in opens]
+                if not statuses:
+                    continue
+                counter = self.counting.setdefault(alliance, Counter())
+                for field_ in set(service.fields):
+                    for status in statuses:
+                        counter[(field_, status)] += 1
+
+    def offers(self, alliance: str, district: str | None) -> dict[tuple[str, str], int]:
+        own = self.counting.get(alliance, Counter())
+        extra = self.counting.get(district, Counter()) if district else Counter()
+        return {(f, s): own[(f, s)] + extra[(f, s)]
+                for f in SERVICE_FIELDS for s in STATUSES_OF_INTEREST}
+
+
+def counts(service: Service) -> bool:
+    """Whether a service counts at all: active and open to ages 18 to 27."""
+    return service.status == "active" and service.age_overlaps()
+
+
+def looked_at_fields(analysis: Worksheet | None) -> tuple[tuple[str, ...], bool]:
+    """The fields rated medium or high; all eight (and True) when nothing is rated."""
+    needs = analysis.data.get("needs") if analysis is not None else None
+    if not isinstance(needs, dict) or not any(needs.get(f) in RATINGS for f in SERVICE_FIELDS):
+        return SERVICE_FIELDS, True
+    return tuple(f for f in SERVICE_FIELDS if needs.get(f) in LOOKED_AT_RATINGS), False
+
+
+def declared_pairs(analysis: Worksheet | None) -> set[tuple[str, str]]:
+    """(field, status) pairs of the analysis's ``gaps`` with a status of interest."""
+    if analysis is None:
+        return set()
+    entries = analysis.data.get("gaps")
+    pairs: set[tuple[str, str]] = set()
+    if not isinstance(entries, list):
+        return pairs
+    for entry in entries:
+        if not isinstance(entry, dict) or entry.get("field") not in SERVICE_FIELDS:
+            continue
+        statuses = entry.get("statuses")
+        if isinstance(statuses, list):
+            pairs.update((entry["field"], s) for s in statuses if s in STATUSES_OF_INTEREST)
+    return pairs
+
+
+def district_of(repository: Repository, alliance: str) -> str | None:
+    found = repository.alliances.get(alliance)
+    if found is None or found.type != "kreisangehoerige-kommune":
+        return None
+    district = found.district
+    return district if district and district != alliance else None
+
+
+def analyse_gaps(repository: Repository, only: Collection[str] | None = None,
+                 index: ServiceIndex | None = None,
+                 current: dict[tuple[str, str], Worksheet] | None = None) -> GapReport:
+    """Gaps and broken chains of every alliance (or of those named in ``only``)."""
+    index = index or ServiceIndex(repository)
+    current = current if current is not None else current_worksheets(repository)
+    chosen = sorted(a for a in repository.alliances if only is None or a in only)
+    entries = []
+    for alliance in chosen:
+        analysis = current.get((alliance, ANALYSIS))
+        fields, all_fields = looked_at_fields(analysis)
+        district = district_of(repository, alliance)
+        offers = index.offers(alliance, district)
+        declared = declared_pairs(analysis)
+        found = repository.alliances.get(district) if district else None
+        entry = AllianceGaps(alliance, repository.alliances[alliance].name, analysis, fields,
+                             all_fields, district, found.name if found else None, offers)
+        looked = set(fields)
+        for field_ in SERVICE_FIELDS:
+            for status in STATUSES_OF_INTEREST:
+                computed = field_ in looked and offers[(field_, status)] == 0
+                is_declared = (field_, status) in declared
+                if computed or is_declared:
+                    entry.gaps.append(Gap(alliance, field_, status, is_declared, computed,
+                                          field_ in looked))
+        entries.append(entry)
+    chains = broken_chains(repository, (s for a in chosen for s in index.by_alliance.get(a, [])))
+    return GapReport(entries, chains)
+
+
+def broken_chains(repository: Repository, origins: Iterable[Service]) -> list[BrokenChain]:
+    """Follow-up links from active or planned services that end nowhere for a status."""
+    found: list[BrokenChain] = []
+    for origin in origins:
+        if origin.status not in ORIGIN_STATUSES:
+            continue
+        opens = origin.open_to
+        statuses = [s for s in STATUSES_OF_INTEREST if s in opens]
+        if not statuses:
+            continue
+        for ref in dict.fromkeys(origin.follow_up):
+            full = ref if "/" in ref else f"{origin.alliance}/{ref}"
+            target = repository.resolve_service(origin.alliance, ref)
+            active = target is not None and target.status == "active"
+            target_open = target.open_to if active and target is not None else ()
+            for status in statuses:
+                if target is None:
+                    reason = MISSING
+                elif not active:
+                    reason = NOT_ACTIVE
+                elif status not in target_open:
+                    reason = NOT_OPEN
+                else:
+                    continue
+                found.append(BrokenChain(origin, full, target, status, reason))
+    found.sort(key=lambda c: (c.origin.ref, c.target_ref, c.status))
+    return found

@@ -1,0 +1,311 @@
+"""What changed since a git revision: the repository as it was then, read from git history.
+
+The old state is read with ``git ls-tree`` and ``git cat-file --batch`` straight from the
+object store, so the working tree, the index and the checked-out branch are never touched.
+The files are parsed with the same loader as ``gk check`` (without schema validation: the
+comparison uses the values as far as they have usable types) and built into the same model.
+Parsed blobs are cached by blob id (plain data, ``marshal``) in the user's cache folder.
+
+A date (``YYYY-MM-DD``) as revision means the last commit before that day began.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from gk.engine.discover import CONFIG_FILE, KIND_FOLDERS, RepositoryError, SourceFile
+from gk.engine.load import load_bytes
+from gk.engine.model import Repository
+from gk.engine.pipeline import FileResult, build_repository
+from gk.i18n import _
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_NESTED = {"services", "worksheets"}
+
+
+class HistoryError(RepositoryError):
+    """No git, no repository, or an unknown revision: one line and exit status 2."""
+
+
+class GitMissing(HistoryError):
+    """The git program is not installed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    given: str  # what the user typed
+    commit: str  # the full commit id
+
+
+def classify(rel: str) -> SourceFile | None:
+    """The kind of a data file from its path relative to the repository root, or None.
+
+    The same layout ``gk.engine.discover.discover`` reads from folders; files out of place, hidden
+    files and non-YAML files are left out (``gk check`` reports those)."""
+    parts = rel.split("/")
+    if any(p.startswith(".") or p.startswith("~$") or p.endswith("~") for p in parts):
+        return None
+    if rel == CONFIG_FILE:
+        return SourceFile(rel, "config", None, "gk")
+    name = parts[-1]
+    if not name.endswith(".yaml"):
+        return None
+    stem = name[:-5]
+    kind = KIND_FOLDERS.get(parts[0])
+    if kind is None:
+        return None
+    if parts[0] in _NESTED:
+        return SourceFile(rel, kind, parts[1], stem) if len(parts) == 3 else None
+    return SourceFile(rel, kind, None, stem) if len(parts) == 2 else None
+
+
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    try:
+        proc = subprocess.run(["git", "-C", str(root), *args], input=stdin,
+                              capture_output=True, check=False)
+    except FileNotFoundError as exc:
+        raise GitMissing(_("git is not installed, so gk cannot read the history of the "
+                             "repository for --since.")) from exc
+    if proc.returncode != 0:
+        raise HistoryError(proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1]
+                           if proc.stderr.strip() else "git " + " ".join(args))
+    return proc.stdout
+
+
+def _toplevel(root: Path) -> tuple[Path, str]:
+    """The git work tree holding ``root`` and the path of ``root`` inside it ('' or 'a/b/')."""
+    try:
+        out = _git(root, "rev-parse", "--show-toplevel", "--show-prefix")
+    except GitMissing:
+        raise
+    except HistoryError as exc:
+        raise HistoryError(_("The data repository '{path}' is not under git version control, "
+                             "so there is no history to compare with. Leave out --since, or "
+                             "put the repository under git (git init, git add, git commit).")
+                           .format(path=root)) from exc
+    lines = out.decode("utf-8", "replace").splitlines()
+    top = Path(lines[0])
+    prefix = lines[1] if len(lines) > 1 else ""
+    return top, prefix
+
+
+def resolve(root: Path, given: str) -> Revision:
+    """The commit a revision (or a date) names in the git repository holding ``root``."""
+    top, _prefix = _toplevel(root)
+    if given.startswith("-") or not given.strip():
+        raise HistoryError(_("'{rev}' is not a git revision.").format(rev=given))
+    if _DATE.match(given):
+        out = _git(top, "rev-list", "-1", f"--before={given} 00:00:00", "HEAD")
+        commit = out.decode().strip()
+        if not commit:
+            raise HistoryError(_("There is no commit before {date}: the history of the "
+                                 "repository starts later. Choose a later date.").format(
+                                     date=given))
+        return Revision(given, commit)
+    try:
+        out = _git(top, "rev-parse", "--verify", "--quiet", "--end-of-options",
+                   given + "^{commit}")
+    except HistoryError as exc:
+        raise HistoryError(_("'{rev}' is not a commit of the git repository at '{path}'. "
+                             "Name a commit, a branch, a tag or a date (YYYY-MM-DD).").format(
+                                 rev=given, path=top)) from exc
+    return Revision(given, out.decode().strip())
+
+
+def _tree(top: Path, commit: str, prefix: str) -> list[tuple[str, str]]:
+    """(path relative to the data repository, blob id) of every regular file at ``commit``."""
+    args = ["ls-tree", "-r", "-z", "--full-tree", commit]
+    if prefix:
+        args += ["--", prefix]
+    out = _git(top, *args)
+    files = []
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        meta, _tab, path = record.partition(b"\t")
+        mode, kind, oid = meta.decode().split(" ")
+        if kind != "blob" or mode not in ("100644", "100755"):
+            continue  # links and submodules are not data files
+        rel = path.decode("utf-8", "surrogateescape")
+        if prefix:
+            if not rel.startswith(prefix):
+                continue
+            rel = rel[len(prefix):]
+        files.append((rel, oid))
+    return files
+
+
+def _blobs(top: Path, oids: list[str]) -> Iterator[bytes]:
+    """The contents of the blobs, in order, through one ``git cat-file --batch``."""
+    if not oids:
+        return
+    out = _git(top, "cat-file", "--batch", stdin=("\n".join(oids) + "\n").encode())
+    pos = 0
+    for _oid in oids:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split(b" ")
+        if len(header) < 3 or header[1] != b"blob":
+            raise HistoryError(_("git could not read an object of the history."))
+        size = int(header[2])
+        start = end + 1
+        yield out[start:start + size]
+        pos = start + size + 1
+
+
+_CACHE_FORMAT = 1
+_CACHE_LIMIT = 60_000  # parsed blobs kept between runs
+
+
+def _cache_file(top: Path) -> Path:
+    from gk.engine.schemas import fingerprint
+    from gk.speed.cache import cache_dir
+
+    key = hashlib.sha256(f"{_CACHE_FORMAT}|{fingerprint()}|{top}".encode()).hexdigest()[:24]
+    return cache_dir() / f"history-{key}.marshal"
+
+
+def _read_cache(path: Path) -> dict[str, Any]:
+    from gk.speed.cache import read_marshal
+
+    content = read_marshal(path)
+    return content if isinstance(content, dict) else {}
+
+
+def _write_cache(path: Path, content: dict[str, Any]) -> None:
+    from gk.speed.cache import write_marshal
+
+    write_marshal(path, content)
+
+
+def _parsed(top: Path, wanted: list[tuple[SourceFile, str]]) -> list[Any]:
+    """The data of each file, parsed once per blob: a blob id names its content, so parsed
+    blobs are kept in the user's cache folder and reused by later comparisons."""
+    path = _cache_file(top)
+    cache = _read_cache(path)
+    missing = list(dict.fromkeys(oid for _s, oid in wanted if oid not in cache))
+    if missing:
+        names = {oid: source.rel for source, oid in wanted}
+        for oid, raw in zip(missing, _blobs(top, missing), strict=True):
+            cache[oid] = load_bytes(raw, names[oid]).data
+        if len(cache) > _CACHE_LIMIT:
+            used = {oid for _s, oid in wanted}
+            cache = {oid: data for oid, data in cache.items() if oid in used}
+        _write_cache(path, cache)
+    return [cache[oid] for _s, oid in wanted]
+
+
+def load_repository_at(root: Path, revision: Revision) -> Repository:
+    """The model of the data repository at ``root`` as it was at a commit."""
+    top, prefix = _toplevel(root)
+    wanted: list[tuple[SourceFile, str]] = []
+    for rel, oid in _tree(top, revision.commit, prefix):
+        source = classify(rel)
+        if source is not None:
+            wanted.append((source, oid))
+    results: list[FileResult] = []
+    custom: dict[str, dict[str, Any]] = {}
+    for (source, _oid), data in zip(wanted, _parsed(top, wanted), strict=True):
+        results.append(FileResult(source, data, []))
+        if source.kind == "template" and isinstance(data, dict):
+            custom[source.stem] = data
+    return build_repository(root, results, custom)
+
+
+# --- the comparison ---------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Changes:
+    """What moved between two states of the same data repository."""
+
+    checklist: list[dict[str, Any]] = field(default_factory=list)
+    todos_done: list[dict[str, Any]] = field(default_factory=list)
+    todos_added: list[dict[str, Any]] = field(default_factory=list)
+    services_added: list[str] = field(default_factory=list)
+    services_ended: list[str] = field(default_factory=list)
+    services_removed: list[str] = field(default_factory=list)
+    gaps_opened: list[dict[str, str]] = field(default_factory=list)
+    gaps_closed: list[dict[str, str]] = field(default_factory=list)
+
+    def extend(self, other: Changes) -> None:
+        for entry in fields(self):
+            getattr(self, entry.name).extend(getattr(other, entry.name))
+
+    def payload(self) -> dict[str, Any]:
+        return {entry.name: getattr(self, entry.name) for entry in fields(self)}
+
+
+def compare(before: Repository, after: Repository,
+            alliances: Collection[str] | None = None) -> Changes:
+    """Checklist items that moved, to-dos done and added, services added and ended, and
+    computed gaps opened and closed, for the alliances named (default: all)."""
+    from gk.analyses.gaps import analyse_gaps, current_worksheets
+    from gk.analyses.summary import CHECKLIST, item_status
+
+    def chosen(alliance: str) -> bool:
+        return alliances is None or alliance in alliances
+
+    changes = Changes()
+    old_current, new_current = current_worksheets(before), current_worksheets(after)
+    template = after.templates.get(CHECKLIST) or before.templates.get(CHECKLIST)
+    items = template.item_ids if template is not None else ()
+    names = sorted({a for a, t in (*old_current, *new_current) if t == CHECKLIST and chosen(a)})
+    for alliance in names:
+        old = old_current.get((alliance, CHECKLIST))
+        new = new_current.get((alliance, CHECKLIST))
+        for item in items:
+            was = item_status(old, item) if old is not None else None
+            now = item_status(new, item) if new is not None else None
+            if was != now:
+                changes.checklist.append({"alliance": alliance, "item": item, "from": was,
+                                          "to": now})
+
+    old_todos = {(t.alliance, t.worksheet, t.id): t.status
+                 for w in before.worksheets.values() if chosen(w.alliance) for t in w.todos}
+    for key in sorted(after.worksheets):
+        sheet = after.worksheets[key]
+        if not chosen(sheet.alliance):
+            continue
+        for todo in sheet.todos:
+            ident = (todo.alliance, todo.worksheet, todo.id)
+            entry = {"alliance": todo.alliance, "worksheet": todo.worksheet, "id": todo.id}
+            if ident not in old_todos:
+                changes.todos_added.append({**entry, "status": todo.status})
+            elif todo.status == "done" and old_todos[ident] != "done":
+                changes.todos_done.append(entry)
+
+    for key in sorted(after.services):
+        service = after.services[key]
+        if not chosen(service.alliance):
+            continue
+        old_service = before.services.get(key)
+        if old_service is None:
+            changes.services_added.append(service.ref)
+        elif service.status == "ended" and old_service.status != "ended":
+            changes.services_ended.append(service.ref)
+    changes.services_removed = [s.ref for k, s in sorted(before.services.items())
+                                if k not in after.services and chosen(s.alliance)]
+
+    def computed(repository: Repository) -> set[tuple[str, str, str]]:
+        wanted = [a for a in repository.alliances if chosen(a)]
+        return {(g.alliance, g.field, g.status) for g in analyse_gaps(repository, wanted).gaps
+                if g.computed}
+
+    from gk.engine.model import SERVICE_FIELDS
+
+    order = {f: i for i, f in enumerate(SERVICE_FIELDS)}
+    was_open, now_open = computed(before), computed(after)
+
+    def rows(pairs: set[tuple[str, str, str]]) -> list[dict[str, str]]:
+        return [{"alliance": a, "field": f, "status": s}
+                for a, f, s in sorted(pairs, key=lambda p: (p[0], order.get(p[1], 99), p[2]))]
+
+    changes.gaps_opened = rows(now_open - was_open)
+    changes.gaps_closed = rows(was_open - now_open)
+    return changes

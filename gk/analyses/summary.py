@@ -1,0 +1,516 @@
+"""The cross-site summary (``gk summarize``) over one or several data repositories.
+
+The result is one JSON-ready document (``Summary.payload``, keys as in SPEC.md, documented in
+docs/reports.md) plus the labels the Markdown and text renderers need. Counts of people are
+protected here, once, so that every format shows the same suppressed figures. Decisions
+where SPEC is silent (all documented in docs/reports.md):
+
+* The period (``--from/--to``, else ``period`` of the first repository's gk.yaml) limits the
+  worksheet returns and the consulting days used; everything else describes the current
+  state: current sheets, open to-dos, Teilhabemanagement per year, latest target-group count.
+* Checklist figures count the current ``prozessmanagement`` sheet of each alliance that has
+  one; alliances without a sheet are not counted (``returns`` shows them as missing). An
+  item left out, or with a status gk does not know, is ``unanswered``.
+* ``todos.open`` counts every open to-do of every worksheet (older sheets included, as SPEC
+  says); ``overdue`` are those among them with a due date before today.
+* Consulting days granted: ``consulting_days`` of gk.yaml for every calendar year of the
+  period from the year the alliance joined; ``null`` when the period is open-ended or the
+  repository grants none.
+* An alliance id found in two repositories is an error: the same alliance counted twice
+  would make every figure wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from gk.analyses.disclosure import Group, protect
+from gk.analyses.gaps import ANALYSIS, ServiceIndex, analyse_gaps, current_worksheets
+from gk.engine.model import SERVICE_FIELDS, Alliance, Repository, Template, Worksheet
+from gk.engine.schemas import SHIPPED_TEMPLATES
+
+CHECKLIST = "prozessmanagement"
+PROTOCOL = "begleitprotokoll"
+ITEM_STATUSES = ("done", "in-progress", "open", "not-applicable")
+UNANSWERED = "unanswered"
+ALLIANCE_TYPES = ("kreisfreie-stadt", "kreis", "kreisangehoerige-kommune")
+REGIONS = ("arnsberg", "detmold", "duesseldorf", "koeln", "muenster")
+UNKNOWN = "unknown"
+
+
+class DuplicateAlliance(ValueError):
+    """The same alliance id in two repositories: they cannot be summarised together."""
+
+    def __init__(self, alliance: str, first: str, second: str) -> None:
+        super().__init__(alliance)
+        self.alliance = alliance
+        self.first = first
+        self.second = second
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    start: str | None = None
+    end: str | None = None
+
+    def contains(self, date: str) -> bool:
+        if not date:
+            return self.start is None and self.end is None
+        return (self.start is None or date >= self.start) and (self.end is None or date <= self.end)
+
+    def years(self) -> list[int] | None:
+        if self.start is None or self.end is None:
+            return None
+        try:
+            first, last = int(self.start[:4]), int(self.end[:4])
+        except ValueError:
+            return None
+        return list(range(first, last + 1))
+
+
+def config_period(config: dict[str, Any]) -> Period:
+    period = config.get("period")
+    if not isinstance(period, dict):
+        return Period()
+    start, end = period.get("from"), period.get("to")
+    return Period(start if isinstance(start, str) else None, end if isinstance(end, str) else None)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A repository to summarise: the model and the label that prefixes its file names."""
+
+    label: str  # "" for a single repository: files are then shown relative to its root
+    repository: Repository
+
+
+@dataclass(slots=True)
+class SummaryOptions:
+    period: Period = field(default_factory=Period)
+    regions: frozenset[str] | None = None
+    alliances: frozenset[str] | None = None
+    today: dt.date = field(default_factory=dt.date.today)
+    sources: bool = False
+    notes: bool = False
+
+
+@dataclass(slots=True)
+class Summary:
+    """The figures (``payload``, as published) and what renderers need to label them."""
+
+    payload: dict[str, Any]
+    titles: list[str]  # the repositories' names
+    names: dict[str, str]  # alliance id -> name
+    checklist: Template | None  # the prozessmanagement template, for item texts and sections
+    templates: dict[str, Template]
+
+
+def alliance_owner(sources: Sequence[Source]) -> dict[str, Source]:
+    """Which repository each alliance id belongs to; an id in two repositories is an error."""
+    owner: dict[str, Source] = {}
+    for source in sources:
+        for alliance in source.repository.alliances:
+            if alliance in owner:
+                raise DuplicateAlliance(alliance, owner[alliance].label, source.label)
+            owner[alliance] = source
+    return owner
+
+
+def _num(value: float) -> int | float:
+    """Whole numbers as int (5, not 5.0); others rounded to two places against float noise."""
+    rounded = round(value, 2)
+    return int(rounded) if float(rounded).is_integer() else rounded
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def _join(label: str, rel: str) -> str:
+    return f"{label}/{rel}" if label else rel
+
+
+class _Collector:
+    """Files behind each figure, for --sources."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.files: dict[str, set[str]] = {}
+
+    def add(self, figure: str, label: str, rel: str) -> None:
+        if self.enabled:
+            self.files.setdefault(figure, set()).add(_join(label, rel))
+
+    def payload(self) -> dict[str, list[str]]:
+        return {k: sorted(v) for k, v in sorted(self.files.items())}
+
+
+def _template_order(sources: Sequence[Source]) -> dict[str, Template]:
+    found: dict[str, Template] = {}
+    for source in sources:
+        for tid, template in source.repository.templates.items():
+            found.setdefault(tid, template)
+    order = [t for t in SHIPPED_TEMPLATES if t in found] + sorted(
+        t for t in found if t not in SHIPPED_TEMPLATES)
+    return {t: found[t] for t in order}
+
+
+def summarize(sources: Sequence[Source], options: SummaryOptions) -> Summary:
+    """Compute every figure of the summary for the chosen alliances of all repositories."""
+    owner = alliance_owner(sources)
+    chosen: list[tuple[Alliance, Source]] = []
+    for alliance_id in sorted(owner):
+        source = owner[alliance_id]
+        alliance = source.repository.alliances[alliance_id]
+        if options.regions is not None and alliance.region not in options.regions:
+            continue
+        if options.alliances is not None and alliance_id not in options.alliances:
+            continue
+        chosen.append((alliance, source))
+    ids = [a.id for a, _s in chosen]
+    chosen_ids = frozenset(ids)
+    collect = _Collector(options.sources)
+    templates = _template_order(sources)
+    min_count = max((s.repository.min_count for s in sources), default=3)
+
+    # indexes, built once per repository
+    current: dict[int, dict[tuple[str, str], Worksheet]] = {}
+    sheets_of: dict[str, list[Worksheet]] = {}
+    for source in sources:
+        repo = source.repository
+        current[id(source)] = current_worksheets(repo)
+        for (alliance_id, _wid), sheet in sorted(repo.worksheets.items()):
+            if alliance_id in chosen_ids and owner.get(alliance_id) is source:
+                sheets_of.setdefault(alliance_id, []).append(sheet)
+
+    payload: dict[str, Any] = {
+        "repositories": [s.repository.config.get("name") if isinstance(
+            s.repository.config.get("name"), str) else s.label for s in sources],
+        "period": {"from": options.period.start, "to": options.period.end},
+        "filters": {"regions": sorted(options.regions or ()),
+                    "alliances": sorted(options.alliances or ())},
+        "today": options.today.isoformat(),
+    }
+    payload["alliances"] = _alliances(chosen, collect)
+    payload["returns"] = _returns(chosen, templates, sheets_of, options.period, collect)
+    checklist_template = templates.get(CHECKLIST)
+    payload["checklist"] = _checklist(chosen, checklist_template, current, collect)
+    gap_figures, chain_count = _gaps(sources, chosen_ids, owner, current, collect)
+    payload["gaps"] = gap_figures
+    payload["broken_chains"] = chain_count
+    payload["todos"] = _todos(ids, sheets_of, options.today.isoformat(), owner, collect)
+    payload["consulting_days"] = _consulting(chosen, sheets_of, options.period, collect)
+    suppressed = 0
+    payload["participation_management"], count = _participation(chosen, min_count, collect)
+    suppressed += count
+    payload["target_group"], count = _target_group(chosen, min_count, collect)
+    suppressed += count
+    payload["privacy"] = {"min_count": min_count, "suppressed": suppressed}
+    if options.notes:
+        payload["notes"] = _notes(chosen, current, sheets_of, options.period)
+    if options.sources:
+        payload["sources"] = collect.payload()
+    names = {a.id: a.name for a, _s in chosen}
+    titles = [t for t in payload["repositories"] if t]
+    return Summary(payload, titles, names, checklist_template, templates)
+
+
+def _alliances(chosen: Sequence[tuple[Alliance, Source]], collect: _Collector) -> dict[str, Any]:
+    by_type = dict.fromkeys(ALLIANCE_TYPES, 0)
+    by_region = dict.fromkeys(REGIONS, 0)
+    for alliance, source in chosen:
+        kind = alliance.type if alliance.type in by_type else UNKNOWN
+        by_type[kind] = by_type.get(kind, 0) + 1
+        region = alliance.region if alliance.region in by_region else UNKNOWN
+        by_region[region] = by_region.get(region, 0) + 1
+        collect.add("alliances", source.label, alliance.file)
+    return {"total": len(chosen), "by_type": by_type, "by_region": by_region}
+
+
+def _returns(chosen: Sequence[tuple[Alliance, Source]], templates: dict[str, Template],
+             sheets_of: dict[str, list[Worksheet]], period: Period,
+             collect: _Collector) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for template in templates:
+        returned = []
+        missing = []
+        for alliance, source in chosen:
+            found = [s for s in sheets_of.get(alliance.id, [])
+                     if s.template == template and period.contains(s.date)]
+            if found:
+                returned.append(alliance.id)
+                for sheet in found:
+                    collect.add(f"returns.{template}", source.label, sheet.file)
+            else:
+                missing.append(alliance.id)
+        out[template] = {"count": len(returned), "of": len(chosen), "missing": missing}
+    return out
+
+
+def item_status(sheet: Worksheet, item: str) -> str:
+    """The status of a checklist item in a sheet; ``unanswered`` when absent or unknown."""
+    items = sheet.data.get("items")
+    entry = items.get(item) if isinstance(items, dict) else None
+    status = entry.get("status") if isinstance(entry, dict) else None
+    return status if status in ITEM_STATUSES else UNANSWERED
+
+
+def _checklist(chosen: Sequence[tuple[Alliance, Source]], template: Template | None,
+               current: dict[int, dict[tuple[str, str], Worksheet]],
+               collect: _Collector) -> dict[str, Any]:
+    if template is None:
+        return {}
+    out: dict[str, dict[str, int]] = {
+        item: dict.fromkeys((*ITEM_STATUSES, UNANSWERED), 0) for item in template.item_ids}
+    for alliance, source in chosen:
+        sheet = current[id(source)].get((alliance.id, CHECKLIST))
+        if sheet is None:
+            continue
+        collect.add("checklist", source.label, sheet.file)
+        for item, counts in out.items():
+            counts[item_status(sheet, item)] += 1
+    return out
+
+
+def _gaps(sources: Sequence[Source], chosen: frozenset[str], owner: dict[str, Source],
+          current: dict[int, dict[tuple[str, str], Worksheet]],
+          collect: _Collector) -> tuple[dict[str, Any], int]:
+    computed = declared = confirmed = 0
+    by_field = dict.fromkeys(SERVICE_FIELDS, 0)
+    chains = 0
+    for source in sources:
+        repo = source.repository
+        mine = [a for a in chosen if owner.get(a) is source]
+        if not mine:
+            continue
+        report = analyse_gaps(repo, mine, ServiceIndex(repo), current[id(source)])
+        for entry in report.alliances:
+            collect.add("gaps", source.label, repo.alliances[entry.alliance].file)
+            if entry.analysis is not None:
+                collect.add("gaps", source.label, entry.analysis.file)
+            for gap in entry.gaps:
+                computed += gap.computed
+                declared += gap.declared
+                confirmed += gap.computed and gap.declared
+                if gap.computed:
+                    by_field[gap.field] += 1
+        chains += len(report.broken_chains)
+        for chain in report.broken_chains:
+            collect.add("broken_chains", source.label, chain.origin.file)
+            if chain.target is not None:
+                collect.add("broken_chains", source.label, chain.target.file)
+    return ({"computed": computed, "declared": declared, "confirmed": confirmed,
+             "by_field": by_field}, chains)
+
+
+def is_overdue(status: str | None, due: str | None, today: str) -> bool:
+    return status == "open" and bool(due) and str(due) < today
+
+
+def _todos(ids: Sequence[str], sheets_of: dict[str, list[Worksheet]], today: str,
+           owner: dict[str, Source], collect: _Collector) -> dict[str, Any]:
+    by_alliance: dict[str, dict[str, int]] = {}
+    total_open = total_overdue = 0
+    for alliance_id in ids:
+        open_count = overdue = 0
+        for sheet in sheets_of.get(alliance_id, []):
+            for todo in sheet.todos:
+                if todo.status != "open":
+                    continue
+                open_count += 1
+                overdue += is_overdue(todo.status, todo.due, today)
+                collect.add("todos", owner[alliance_id].label, sheet.file)
+        by_alliance[alliance_id] = {"open": open_count, "overdue": overdue}
+        total_open += open_count
+        total_overdue += overdue
+    return {"open": total_open, "overdue": total_overdue, "by_alliance": by_alliance}
+
+
+def _granted_years(alliance: Alliance, period: Period) -> int | None:
+    years = period.years()
+    if years is None:
+        return None
+    joined = alliance.data.get("joined")
+    try:
+        first = int(joined[:4]) if isinstance(joined, str) else None
+    except ValueError:
+        first = None
+    return sum(1 for y in years if first is None or y >= first)
+
+
+def _consulting(chosen: Sequence[tuple[Alliance, Source]], sheets_of: dict[str, list[Worksheet]],
+                period: Period, collect: _Collector) -> dict[str, Any]:
+    by_alliance: dict[str, int | float] = {}
+    granted_by: dict[str, int | float | None] = {}
+    used_total = 0.0
+    per_year: set[float] = set()
+    for alliance, source in chosen:
+        used = 0.0
+        for sheet in sheets_of.get(alliance.id, []):
+            if sheet.template != PROTOCOL or not period.contains(sheet.date):
+                continue
+            days = _number(sheet.data.get("days"))
+            if days is not None:
+                used += days
+                collect.add("consulting_days", source.label, sheet.file)
+        by_alliance[alliance.id] = _num(used)
+        used_total += used
+        granted = _number(source.repository.config.get("consulting_days"))
+        years = _granted_years(alliance, period)
+        if granted is None or years is None:
+            granted_by[alliance.id] = None
+        else:
+            per_year.add(granted)
+            granted_by[alliance.id] = _num(granted * years)
+            collect.add("consulting_days", source.label, "gk.yaml")
+    known = [v for v in granted_by.values() if v is not None]
+    return {
+        "used": _num(used_total),
+        "by_alliance": by_alliance,
+        "granted": _num(sum(known)) if known else None,
+        "granted_per_year": _num(next(iter(per_year))) if len(per_year) == 1 else None,
+        "granted_by_alliance": granted_by,
+    }
+
+
+def _participation(chosen: Sequence[tuple[Alliance, Source]], min_count: int,
+                   collect: _Collector) -> tuple[dict[str, Any], int]:
+    positions = 0.0
+    cells: dict[tuple[str, int], int] = {}
+    rows: dict[str, dict[str, Any]] = {}
+    years: set[int] = set()
+    for alliance, source in chosen:
+        block = alliance.data.get("participation_management")
+        if not isinstance(block, dict):
+            continue
+        collect.add("participation_management", source.label, alliance.file)
+        own = _number(block.get("positions")) or 0.0
+        positions += own
+        rows[alliance.id] = {"positions": _num(own)}
+        reached = block.get("reached")
+        for entry in reached if isinstance(reached, list) else []:
+            if not isinstance(entry, dict):
+                continue
+            year, persons = entry.get("year"), entry.get("persons")
+            if isinstance(year, bool) or not isinstance(year, int) \
+                    or isinstance(persons, bool) or not isinstance(persons, int):
+                continue
+            cells[(alliance.id, year)] = cells.get((alliance.id, year), 0) + persons
+            years.add(year)
+    totals = {("", y): sum(v for (_a, yy), v in cells.items() if yy == y) for y in sorted(years)}
+    ordered = dict(sorted(cells.items(), key=lambda kv: (kv[0][1], kv[0][0])))
+    groups = [Group(("", y), tuple(k for k in ordered if k[1] == y)) for y in sorted(years)]
+    protected = protect({**ordered, **totals}, groups, min_count)
+    for alliance_id, row in rows.items():
+        row["reached"] = {str(y): protected.values[(alliance_id, y)] for y in sorted(years)
+                          if (alliance_id, y) in cells}
+    figures = {
+        "positions": _num(positions),
+        "reached": {str(y): protected.values[("", y)] for y in sorted(years)},
+        "by_alliance": rows,
+    }
+    return figures, protected.suppressed
+
+
+RESIDENCE_STATUSES = ("gestattung", "duldung", "aufenthaltserlaubnis", "other")
+TARGET_STATUSES = frozenset(("duldung", "gestattung"))
+
+
+def latest_target_group(alliance: Alliance) -> list[dict[str, Any]]:
+    """The alliance's target-group entries of the latest ``as_of`` date, as written.
+
+    Entries of one date are not added up: one may be a part of another ("among them 2 with
+    an Ausbildungsduldung") or come on top of it, and only the notes tell which."""
+    entries = alliance.data.get("target_group")
+    if not isinstance(entries, list):
+        return []
+    dated = [e for e in entries if isinstance(e, dict) and isinstance(e.get("as_of"), str)]
+    if not dated:
+        return []
+    latest = max(e["as_of"] for e in dated)
+    out = []
+    for entry in dated:
+        if entry["as_of"] != latest:
+            continue
+        statuses = entry.get("statuses")
+        named = set(statuses) if isinstance(statuses, list) else set()
+        count = entry.get("count")
+        known = isinstance(count, int) and not isinstance(count, bool)
+        out.append({"as_of": latest, "statuses": [s for s in RESIDENCE_STATUSES if s in named],
+                    "count": count if known else UNKNOWN})
+    return out
+
+
+def _target_group(chosen: Sequence[tuple[Alliance, Source]], min_count: int,
+                  collect: _Collector) -> tuple[dict[str, Any], int]:
+    """Latest counts per alliance; the total adds the counts of exactly the target group.
+
+    An entry counts towards the total when its statuses are exactly Duldung and
+    Gestattung (the target group of the initiative) and its count is known."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    cells: dict[tuple[str, int], int] = {}
+    for alliance, source in chosen:
+        entries = latest_target_group(alliance)
+        if not entries:
+            continue
+        found[alliance.id] = entries
+        collect.add("target_group", source.label, alliance.file)
+        for index, entry in enumerate(entries):
+            if isinstance(entry["count"], int):
+                cells[(alliance.id, index)] = entry["count"]
+    members = tuple(k for k in cells
+                    if set(found[k[0]][k[1]]["statuses"]) == TARGET_STATUSES)
+    total_key = ("", -1)
+    if members:
+        protected = protect({**cells, total_key: sum(cells[k] for k in members)},
+                            [Group(total_key, members)], min_count)
+    else:
+        protected = protect(cells, [], min_count)
+    by_alliance = {
+        alliance: [{**entry, "count": protected.values.get((alliance, index), entry["count"])}
+                   for index, entry in enumerate(entries)]
+        for alliance, entries in found.items()}
+    return ({"total": protected.values[total_key] if members else None,
+             "by_alliance": by_alliance}, protected.suppressed)
+
+
+def _notes(chosen: Sequence[tuple[Alliance, Source]],
+           current: dict[int, dict[tuple[str, str], Worksheet]],
+           sheets_of: dict[str, list[Worksheet]], period: Period) -> list[dict[str, str]]:
+    """Free text of the current sheets and of the period's protocols (only with --notes)."""
+    notes: list[dict[str, str]] = []
+
+    def add(sheet: Worksheet, key: str, text: Any) -> None:
+        if isinstance(text, str) and text.strip():
+            notes.append({"alliance": sheet.alliance, "worksheet": sheet.id, "key": key,
+                          "text": text.strip()})
+
+    for alliance, source in chosen:
+        latest = current[id(source)]
+        checklist = latest.get((alliance.id, CHECKLIST))
+        if checklist is not None:
+            items = checklist.data.get("items")
+            for item, entry in (items.items() if isinstance(items, dict) else ()):
+                if isinstance(entry, dict):
+                    add(checklist, f"items.{item}.note", entry.get("note"))
+        analysis = latest.get((alliance.id, ANALYSIS))
+        if analysis is not None:
+            gaps = analysis.data.get("gaps")
+            for index, gap in enumerate(gaps if isinstance(gaps, list) else []):
+                if isinstance(gap, dict):
+                    add(analysis, f"gaps[{index}].description", gap.get("description"))
+            add(analysis, "development_needs", analysis.data.get("development_needs"))
+        for sheet in sheets_of.get(alliance.id, []):
+            if sheet.template == PROTOCOL and period.contains(sheet.date):
+                add(sheet, "summary", sheet.data.get("summary"))
+    return notes
+
+
+def unknown_alliances(sources: Iterable[Source], wanted: Iterable[str]) -> list[str]:
+    known = {a for s in sources for a in s.repository.alliances}
+    return [a for a in wanted if a not in known]

@@ -1,0 +1,361 @@
+"""``gk new``: write a new alliance, service or worksheet file from the schemas."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from gk.cli.cmd_checklist import did_you_mean, fail
+from gk.cli.common import apply_language, common_options, repository_root, resolve_today
+from gk.cli.completion import complete_alliance, complete_template
+from gk.i18n import _, label
+
+
+def _enum(definition: str) -> list[str]:
+    from gk.engine.schemas import defs
+
+    values = defs()[definition].get("enum", [])
+    return [str(v) for v in values]
+
+
+def _enum_labels(definition: str) -> dict[str, dict[str, str]]:
+    from gk.engine.schemas import defs
+
+    return dict(defs()[definition].get("x-labels", {}))
+
+
+class DateType(click.ParamType):
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> str:
+        import datetime as dt
+
+        try:
+            return dt.date.fromisoformat(str(value).strip()).isoformat()
+        except ValueError:
+            self.fail(_("'{value}' is not a date (YYYY-MM-DD).").format(value=value), param, ctx)
+
+
+class ChoiceList(click.ParamType):
+    """Several values from a list, typed separated by commas or spaces (for prompts)."""
+
+    name = "list"
+
+    def __init__(self, choices: Sequence[str]) -> None:
+        self.choices = list(choices)
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> list[str]:
+        if isinstance(value, list):
+            return value
+        words = [w for w in str(value).replace(",", " ").split() if w]
+        wrong = [w for w in words if w not in self.choices]
+        if not words or wrong:
+            self.fail(_("Choose one or more of: {choices}.").format(
+                choices=", ".join(self.choices)), param, ctx)
+        return list(dict.fromkeys(words))
+
+
+DATE = DateType()
+
+
+def interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _show_choices(definition: str) -> None:
+    for value, texts in _enum_labels(definition).items():
+        click.echo(f"  {value:<26} {label(texts)}", err=True)
+
+
+def _ask(prompt: str, kind: Any = str, definition: str | None = None,
+         default: Any = None) -> Any:
+    if definition is not None:
+        _show_choices(definition)
+    return click.prompt(prompt, type=kind, default=default, err=True)
+
+
+def _complete(values: dict[str, Any], wanted: list[tuple[str, str, str, Any]]) -> dict[str, Any]:
+    """Fill in missing required values: prompt in a terminal, else stop with the options to give.
+
+    ``wanted``: (key, option name, prompt text, click type or enum definition name)."""
+    missing = [(key, option, prompt, kind) for key, option, prompt, kind in wanted
+               if values.get(key) in (None, (), [])]
+    if not missing:
+        return values
+    if not interactive():
+        raise click.UsageError(_("Missing: {options}. Give them as options (outside a terminal "
+                                 "gk does not ask).").format(
+                                     options=", ".join(option for _k, option, _p, _t in missing)))
+    for key, _option, prompt, kind in missing:
+        if isinstance(kind, str) and kind.startswith("list:"):
+            definition = kind[5:]
+            values[key] = _ask(prompt, ChoiceList(_enum(definition)), definition)
+        elif isinstance(kind, str):
+            values[key] = _ask(prompt, click.Choice(_enum(kind)), kind)
+        else:
+            text = _ask(prompt, kind)
+            values[key] = " ".join(str(text).split()) if kind is str else text
+    return values
+
+
+def _check_id(value: str, what: str) -> None:
+    from gk.analyses.worksheets import is_slug, slugify
+
+    if not is_slug(value):
+        fail(_("'{value}' is not a valid id for {what}: use lower-case letters a–z, digits and "
+               "single hyphens (no umlauts, no spaces), for example '{example}'.").format(
+                   value=value, what=what, example=slugify(value, 64) or "beispiel"))
+
+
+def _existing_alliance(root: Path, alliance: str) -> None:
+    folder = root / "alliances"
+    known = sorted(p.name[:-5] for p in folder.glob("*.yaml") if not p.name.startswith(".")) \
+        if folder.is_dir() else []
+    if alliance not in known:
+        fail(_("The alliance '{id}' does not exist (no alliances/{id}.yaml).").format(id=alliance)
+             + did_you_mean(alliance, known)
+             + " " + _("Create it first with: gk new alliance {id}").format(id=alliance))
+
+
+def _write_new(root: Path, rel: str, text: str, kind: str,
+               custom: dict[str, dict[str, Any]], template_schema: dict[str, Any] | None) -> None:
+    """Validate the generated text, create the file (never overwriting), refresh the schemas."""
+    from gk.edit.roundtrip import WriteRefused, create_new
+    from gk.edit.skeletons import write_schemas
+    from gk.engine.load import load_text
+    from gk.engine.schemas import Validator, validator
+
+    loaded = load_text(text, rel)
+    check = Validator(template_schema) if template_schema is not None else validator(kind)
+    if loaded.findings or not check.is_valid(loaded.data):
+        raise RuntimeError(f"the skeleton for {rel} does not pass its own schema")
+    try:
+        create_new(root / rel, text.encode("utf-8"))
+    except FileExistsError:
+        fail(_("'{path}' already exists; gk new never overwrites a file.").format(path=rel))
+    except WriteRefused as exc:
+        fail(str(exc))
+    write_schemas(root, custom)
+    click.echo(_("Created {path}.").format(path=rel))
+    click.echo(_("Fill it in (the comments explain each key), then run: gk check"))
+
+
+def _target(root: Path, rel: str) -> None:
+    if (root / rel).exists():
+        fail(_("'{path}' already exists; gk new never overwrites a file.").format(path=rel))
+
+
+def _usable_templates(root: Path) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """The repository's usable templates and the ids of broken ones."""
+    from gk.engine.discover import discover
+    from gk.engine.pipeline import custom_templates
+
+    sources, _layout = discover(root)
+    usable, results = custom_templates(root, sources)
+    broken = [r.source.stem for r in results if r.source.stem not in usable]
+    return usable, broken
+
+
+@click.group(help=_("""Write a new alliance, service or worksheet file: every key is there,
+required ones filled in, optional ones as commented lines with German explanations and the
+allowed values. The first line names the JSON Schema so that editors check while you type.
+In a terminal gk asks for the required values; otherwise give them as options.
+An existing file is never overwritten.""")
+             + "\n\n\b\n" + _("Examples:") + """
+  gk new alliance musterstadt
+  gk new service musterstadt sprachcafe --title Sprachcafé --provider JMD \\
+      --field language --open-to duldung --open-to gestattung
+  gk new worksheet musterstadt prozessmanagement
+""")
+@common_options
+def new() -> None:
+    pass
+
+
+@new.command("alliance", help=_("""Write alliances/ID.yaml for a new local alliance.""")
+             + "\n\n\b\n" + _("Example:") + """
+  gk new alliance musterstadt --name "Stadt Musterstadt" --type kreisfreie-stadt \\
+      --joined 2019-01-15 --lead-office "Kommunales Integrationszentrum"
+""")
+@click.argument("alliance_id", metavar="ID")
+@click.option("--name", help=_("Name of the municipality, e.g. 'Stadt Meerbusch'."))
+@click.option("--type", "kind", type=click.Choice(_enum("alliance-type")),
+              help=_("Type of municipality."))
+@click.option("--joined", type=DATE, metavar="DATE", help=_("Date of joining (YYYY-MM-DD)."))
+@click.option("--lead-office", metavar="TEXT", help=_("Organisation of the lead office (GfS)."))
+@click.option("--contact", metavar="TEXT",
+              help=_("Organisational contact of the lead office (no personal address)."))
+@click.option("--region", type=click.Choice(_enum("region")), help=_("Administrative region."))
+@click.option("--district", metavar="ID",
+              help=_("For a municipality within a district: the district's alliance id."))
+@common_options
+@click.pass_context
+def new_alliance(ctx: click.Context, alliance_id: str, name: str | None, kind: str | None,
+                 joined: str | None, lead_office: str | None, contact: str | None,
+                 region: str | None, district: str | None) -> None:
+    from gk.edit import skeletons
+
+    root = repository_root(ctx)
+    apply_language(ctx, root)
+    _check_id(alliance_id, _("an alliance"))
+    rel = f"alliances/{alliance_id}.yaml"
+    _target(root, rel)
+    if district is not None:
+        _check_id(district, _("an alliance"))
+    values = _complete({"name": name, "type": kind, "joined": joined, "organisation": lead_office},
+                       [("name", "--name", _("Name of the municipality"), str),
+                        ("type", "--type", _("Type of municipality"), "alliance-type"),
+                        ("joined", "--joined", _("Joined on (YYYY-MM-DD)"), DATE),
+                        ("organisation", "--lead-office", _("Lead office (organisation)"), str)])
+    office: dict[str, Any] = {"organisation": values.pop("organisation")}
+    if contact:
+        office["contact"] = contact
+    data: dict[str, Any] = {"name": values["name"], "type": values["type"]}
+    if district:
+        data["district"] = district
+    if region:
+        data["region"] = region
+    data["joined"] = values["joined"]
+    data["lead_office"] = office
+    today = resolve_today(None).isoformat()
+    custom, _broken = _usable_templates(root)
+    _write_new(root, rel, skeletons.alliance(alliance_id, data, today), "alliance", custom, None)
+
+
+@new.command("service", help=_("""Write services/ALLIANCE/ID.yaml for a new service.""")
+             + "\n\n\b\n" + _("Example:") + """
+  gk new service musterstadt sprachcafe --title "Sprachcafé" --provider JMD \\
+      --field language --open-to duldung --open-to gestattung --status active
+""")
+@click.argument("alliance", shell_complete=complete_alliance)
+@click.argument("service_id", metavar="ID")
+@click.option("--title", help=_("Name of the service."))
+@click.option("--provider", help=_("Organisation that runs it."))
+@click.option("--field", "fields", multiple=True, type=click.Choice(_enum("field")),
+              help=_("Field of the service (repeat for several)."))
+@click.option("--open-to", "open_to", multiple=True, type=click.Choice(_enum("residence-status")),
+              help=_("Residence status admitted (repeat for several)."))
+@click.option("--status", type=click.Choice(_enum("service-status")), default=None,
+              help=_("planned, active or ended (default: active)."))
+@common_options
+@click.pass_context
+def new_service(ctx: click.Context, alliance: str, service_id: str, title: str | None,
+                provider: str | None, fields: tuple[str, ...], open_to: tuple[str, ...],
+                status: str | None) -> None:
+    from gk.edit import skeletons
+
+    root = repository_root(ctx)
+    apply_language(ctx, root)
+    _check_id(alliance, _("an alliance"))
+    _check_id(service_id, _("a service"))
+    _existing_alliance(root, alliance)
+    rel = f"services/{alliance}/{service_id}.yaml"
+    _target(root, rel)
+    values = _complete({"title": title, "provider": provider, "fields": list(fields),
+                        "open_to": list(open_to)},
+                       [("title", "--title", _("Title of the service"), str),
+                        ("provider", "--provider", _("Provider (organisation)"), str),
+                        ("fields", "--field", _("Fields (separated by commas)"), "list:field"),
+                        ("open_to", "--open-to", _("Open to (separated by commas)"),
+                         "list:residence-status")])
+    if status is None:
+        status = "active"
+        if interactive():
+            status = _ask(_("Status"), click.Choice(_enum("service-status")), "service-status",
+                          default="active")
+    data = {"title": values["title"], "provider": values["provider"],
+            "fields": list(values["fields"]), "open_to": list(values["open_to"]),
+            "status": status}
+    today = resolve_today(None).isoformat()
+    custom, _broken = _usable_templates(root)
+    _write_new(root, rel, skeletons.service(alliance, service_id, data, today), "service",
+               custom, None)
+
+
+@new.command("worksheet", help=_("""Write worksheets/ALLIANCE/ID.yaml for a new worksheet of
+TEMPLATE (a shipped one or one of the repository's templates/). The id defaults to
+TEMPLATE-DATE. A 'prozessmanagement' sheet lists every item as open, with its text above it.""")
+             + "\n\n\b\n" + _("Examples:") + """
+  gk new worksheet musterstadt prozessmanagement
+  gk new worksheet musterstadt begleitprotokoll --date 2026-11-20 --author Prozessbegleitung
+""")
+@click.argument("alliance", shell_complete=complete_alliance)
+@click.argument("template_id", metavar="TEMPLATE", shell_complete=complete_template)
+@click.option("--id", "sheet_id", metavar="ID",
+              help=_("Id of the worksheet (default: TEMPLATE-DATE)."))
+@click.option("--date", type=DATE, metavar="DATE",
+              help=_("Date of the worksheet (default: today)."))
+@click.option("--author", metavar="ROLE", help=_("Who fills it in: a role, not a name."))
+@click.option("--consultant", metavar="TEXT",
+              help=_("For a begleitprotokoll: the consulting organisation (default: the "
+                     "alliance's consultant)."))
+@click.option("--days", type=click.FloatRange(min=0), help=_("For a begleitprotokoll: consulting "
+                                                             "days used."))
+@common_options
+@click.pass_context
+def new_worksheet(ctx: click.Context, alliance: str, template_id: str, sheet_id: str | None,
+                  date: str | None, author: str | None, consultant: str | None,
+                  days: float | None) -> None:
+    from gk.edit import skeletons
+    from gk.engine.model import Template
+    from gk.engine.schemas import SHIPPED_TEMPLATES, schema, worksheet_schema_for_template
+    from gk.engine.shipped_templates import shipped
+
+    root = repository_root(ctx)
+    apply_language(ctx, root)
+    _check_id(alliance, _("an alliance"))
+    _existing_alliance(root, alliance)
+    custom, broken = _usable_templates(root)
+    known = sorted({*SHIPPED_TEMPLATES, *custom})
+    if template_id in broken and template_id not in SHIPPED_TEMPLATES:
+        fail(_("The template 'templates/{id}.yaml' has errors; run 'gk check' and fix them "
+               "first.").format(id=template_id))
+    if template_id not in known:
+        fail(_("The template '{id}' is unknown.").format(id=template_id)
+             + did_you_mean(template_id, known)
+             + " " + _("Known templates: {ids}.").format(ids=", ".join(known)))
+    day = date or resolve_today(None).isoformat()
+    sheet_id = sheet_id or f"{template_id}-{day}"
+    _check_id(sheet_id, _("a worksheet"))
+    rel = f"worksheets/{alliance}/{sheet_id}.yaml"
+    if (root / rel).exists():
+        fail(_("'{path}' already exists; gk new never overwrites a file. Choose another id with "
+               "--id.").format(path=rel))
+    if template_id in custom:
+        template = Template.from_data(custom[template_id], f"templates/{template_id}.yaml")
+        kind_schema = worksheet_schema_for_template(custom[template_id])
+        sheet_schema: dict[str, Any] | None = kind_schema
+    else:
+        template = shipped()[template_id]
+        sheet_schema = None
+        kind_schema = schema(f"worksheet-{template_id}")
+    values: dict[str, Any] = {"template": template_id, "date": day}
+    if author:
+        values["author"] = " ".join(author.split())
+    if template_id == "begleitprotokoll":
+        consultant = consultant or _alliance_consultant(root, alliance)
+        if consultant:
+            values["consultant"] = consultant
+        if days is not None:
+            values["days"] = int(days) if float(days).is_integer() else days
+    text = skeletons.worksheet(alliance, sheet_id, template, dict(kind_schema), values,
+                               resolve_today(None).isoformat())
+    _write_new(root, rel, text, f"worksheet-{template_id}", custom, sheet_schema)
+
+
+def _alliance_consultant(root: Path, alliance: str) -> str | None:
+    from gk.engine.load import load_bytes
+
+    try:
+        raw = (root / "alliances" / f"{alliance}.yaml").read_bytes()
+    except OSError:
+        return None
+    data = load_bytes(raw, "alliance").data
+    value = data.get("consultant") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value.strip() else None

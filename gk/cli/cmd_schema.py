@@ -1,0 +1,123 @@
+"""``gk schema``: print or write the JSON Schemas, and set up VS Code for a data repository."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+from gk.cli.common import apply_language, common_options, emit, output_option, repository_root
+from gk.cli.completion import complete_schema_kind
+from gk.i18n import _
+
+T = TypeVar("T")
+
+_HELP = _("""Print or write the JSON Schemas of gk's files, for editors and other tools.
+
+Without KIND, lists the kinds. With KIND, prints that kind's schema: self-contained (every
+reference bundled), so that any JSON Schema validator can use it. --out DIR writes all of
+them as KIND.json; --vscode sets up VS Code for the data repository: it writes the schemas
+into .gk/schemas/ and adds them to .vscode/settings.json (keeping everything else there).
+""") + "\n\b\n" + _("Examples:") + """
+  gk schema
+  gk schema service
+  gk schema --out schemas/ --lang en
+  gk schema --vscode
+"""
+
+
+def write_or_fail(target: str | Path | None, action: Callable[[], T]) -> T:
+    """Run a step that writes ``target``; a file system error becomes one clean line (exit 2)."""
+    from gk.engine.discover import RepositoryError
+
+    try:
+        return action()
+    except OSError as exc:
+        raise RepositoryError(_("Cannot write '{path}': {error}").format(
+            path=target or exc.filename or "", error=exc.strerror or exc)) from exc
+
+
+def _root_or_none(ctx: click.Context) -> Path | None:
+    from gk.engine.discover import RepositoryError
+
+    try:
+        return repository_root(ctx)
+    except RepositoryError:
+        return None
+
+
+@click.command(help=_HELP)
+@click.argument("kind", required=False, shell_complete=complete_schema_kind)
+@click.option("--out", "out_dir", metavar="DIR", type=click.Path(file_okay=False),
+              help=_("Write the schemas into DIR as KIND.json (all kinds unless KIND is given)."))
+@click.option("--vscode", is_flag=True,
+              help=_("Set up VS Code for this data repository: schemas into .gk/schemas/, "
+                     "their file patterns into .vscode/settings.json."))
+@output_option
+@common_options
+@click.pass_context
+def schema(ctx: click.Context, kind: str | None, out_dir: str | None, vscode: bool,
+           output: str | None) -> None:
+    from gk.edit import editor_settings as editors
+
+    if vscode and (kind or out_dir or output):
+        raise click.UsageError(_("--vscode writes every schema into the data repository; "
+                                 "use it without KIND, --out and -o."))
+    if out_dir and output:
+        raise click.UsageError(_("Use either --out DIR or -o FILE, not both."))
+    if vscode:
+        repo = repository_root(ctx)
+        _setup_vscode(repo, apply_language(ctx, repo))
+        return
+    root = _root_or_none(ctx)
+    lang = apply_language(ctx, root)
+    known = editors.kinds(root)
+    if kind is not None and kind not in known:
+        _unknown_kind(kind, known)
+    if out_dir:
+        written = write_or_fail(out_dir, lambda: editors.write_schemas(
+            Path(out_dir), lang, root, [kind] if kind else None))
+        click.echo(_("Wrote {n} schema file(s) to {folder}.").format(
+            n=len(written), folder=out_dir))
+        return
+    if kind is None:
+        width = max(len(k) for k in known)
+        lines = [f"{k.ljust(width)}  {editors.published(k, lang, root).get('title', '')}"
+                 for k in known]
+        write_or_fail(output, lambda: emit("\n".join(lines) + "\n", output))
+        return
+    text = editors.render(editors.published(kind, lang, root))
+    write_or_fail(output, lambda: emit(text, output))
+
+
+def _unknown_kind(kind: str, known: list[str]) -> None:
+    from gk.engine.validate import suggest
+
+    message = _("There is no schema of the kind '{kind}'.").format(kind=kind)
+    guess = suggest(kind, known)
+    if guess:
+        message += " " + _("Did you mean '{guess}'?").format(guess=guess)
+    message += " " + _("Known kinds: {kinds}.").format(kinds=", ".join(known))
+    raise click.UsageError(message)
+
+
+def _setup_vscode(root: Path, lang: str) -> None:
+    from gk.edit import editor_settings as editors
+    from gk.engine.discover import RepositoryError
+
+    try:
+        schemas, settings = write_or_fail(root, lambda: editors.setup_vscode(root, lang))
+    except editors.SettingsError as exc:
+        raise RepositoryError(
+            str(exc) + "\n" + _("Add these lines to it by hand instead:") + "\n"
+            + editors.snippet(editors.schema_mapping())) from exc
+    click.echo(_("Wrote {n} schema file(s) to {folder}.").format(
+        n=len(schemas), folder=editors.SCHEMA_FOLDER))
+    for path in settings:
+        click.echo(_("Updated {file}.").format(file=path.relative_to(root).as_posix()))
+    if not settings:
+        click.echo(_("The VS Code settings were already up to date."))
+    click.echo(_("Open the folder in VS Code with the extension 'YAML' (Red Hat) installed: "
+                 "it now checks and completes gk files while you type."))

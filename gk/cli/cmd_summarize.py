@@ -1,0 +1,169 @@
+"""``gk summarize``: the cross-site summary over one or several data repositories."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import click
+
+from gk.cli.cmd_gaps import ReportError, unknown_alliance
+from gk.cli.common import (
+    apply_language,
+    common_options,
+    emit,
+    format_option,
+    output_option,
+    repository_root,
+    resolve_today,
+    today_option,
+    use_color,
+)
+from gk.i18n import _
+
+REGIONS = ("arnsberg", "detmold", "duesseldorf", "koeln", "muenster")
+
+
+def _date(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise click.UsageError(_("{option}: '{value}' is not a date (YYYY-MM-DD).").format(
+            option=option, value=value)) from exc
+
+
+@click.command(help=_("""Summarise one or several data repositories for the monitoring:
+alliances by type and region, worksheet returns in the period, checklist status per item,
+gaps per field, broken chains, open and overdue to-dos, consulting days, Teilhabemanagement
+and target-group counts. Counts of people below privacy.min_count are shown as '<N'.
+
+REPO names data repositories (default: the current one). The period comes from --from/--to,
+else from the period in gk.yaml.""") + "\n\n\b\n" + _("Examples:") + """
+  gk summarize --format markdown -o bericht.md
+  gk summarize ../kreis-a ../kreis-b --region duesseldorf --format json
+  gk summarize --since 2025-01-01""")
+@click.argument("repos", nargs=-1, type=click.Path(file_okay=False), metavar="[REPO]...")
+@click.option("--from", "start", metavar="DATE", default=None,
+              help=_("First day of the period (YYYY-MM-DD)."))
+@click.option("--to", "end", metavar="DATE", default=None,
+              help=_("Last day of the period (YYYY-MM-DD)."))
+@click.option("--region", "regions", multiple=True, type=click.Choice(REGIONS),
+              help=_("Only alliances of this administrative region (repeatable)."))
+@click.option("--alliance", "alliances", multiple=True, metavar="ID",
+              help=_("Only this alliance (repeatable)."))
+@click.option("--since", "since", metavar="REV", default=None,
+              help=_("Also show what changed since a git commit, branch, tag or date."))
+@click.option("--sources", is_flag=True, help=_("Name the files behind every figure."))
+@click.option("--notes", is_flag=True,
+              help=_("Include the free-text notes of the worksheets (left out by default)."))
+@format_option(["text", "markdown", "json"])
+@output_option
+@today_option
+@common_options
+@click.pass_context
+def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end: str | None,
+              regions: tuple[str, ...], alliances: tuple[str, ...], since: str | None,
+              sources: bool, notes: bool, fmt: str | None, output: str | None,
+              today: str | None) -> None:
+    from gk.engine.discover import RepositoryError
+
+    try:
+        _summarize(ctx, repos, start, end, regions, alliances, since, sources, notes, fmt,
+                   output, today)
+    except RepositoryError as exc:
+        raise ReportError(str(exc)) from exc
+
+
+def _summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end: str | None,
+               regions: tuple[str, ...], alliances: tuple[str, ...], since: str | None,
+               sources: bool, notes: bool, fmt: str | None, output: str | None,
+               today: str | None) -> None:
+    from gk.engine.discover import find_root
+    from gk.engine.pipeline import CheckOptions
+
+    start, end = _date(start, "--from"), _date(end, "--to")
+    if start and end and start > end:
+        raise click.UsageError(_("--from {start} lies after --to {end}.").format(
+            start=start, end=end))
+    if repos:
+        base = Path((ctx.find_root().obj or {}).get("directory") or ".")
+        roots = [find_root(base / repo) for repo in repos]
+    else:
+        roots = [repository_root(ctx)]
+    apply_language(ctx, roots[0])
+    options = CheckOptions(today=resolve_today(today))
+    if len(set(r.resolve() for r in roots)) != len(roots):
+        raise ReportError(_("The same data repository is named twice."))
+    color = use_color(output)
+
+    def render() -> str:
+        return _render(roots, options, start, end, regions, alliances, since, sources, notes,
+                       fmt, color)
+
+    if since is None:  # a comparison with git history is not remembered
+        from gk.speed.cache import remembered
+
+        key = repr((start, end, regions, alliances, sources, notes, fmt, color,
+                    options.today.isoformat()))
+        text = remembered(roots, "summarize", key, render)
+    else:
+        text = render()
+    emit(text, output)
+
+
+def _render(roots: list[Path], options: Any, start: str | None, end: str | None,
+            regions: tuple[str, ...], alliances: tuple[str, ...], since: str | None,
+            sources: bool, notes: bool, fmt: str | None, color: bool) -> str:
+    from gk.analyses.summary import (
+        DuplicateAlliance,
+        Period,
+        Source,
+        SummaryOptions,
+        config_period,
+        unknown_alliances,
+    )
+    from gk.analyses.summary import (
+        summarize as build_summary,
+    )
+    from gk.engine.pipeline import load_repository
+    from gk.render.reports import SUMMARY_RENDERERS
+
+    labels = [str(r) for r in roots] if len(roots) > 1 else [""]
+    loaded = [Source(label, load_repository(root, options)) for label, root in zip(
+        labels, roots, strict=True)]
+    for alliance in alliances:
+        if unknown_alliances(loaded, [alliance]):
+            raise unknown_alliance(alliance, sorted(
+                {a for s in loaded for a in s.repository.alliances}))
+    period = config_period(loaded[0].repository.config)
+    period = Period(start or period.start, end or period.end)
+    summary_options = SummaryOptions(
+        period=period, regions=frozenset(regions) or None,
+        alliances=frozenset(alliances) or None, today=options.today, sources=sources,
+        notes=notes)
+    try:
+        summary = build_summary(loaded, summary_options)
+    except DuplicateAlliance as exc:
+        raise ReportError(_("The alliance '{alliance}' is in two data repositories ({first} "
+                            "and {second}); it would be counted twice. Keep each alliance in "
+                            "one repository only.").format(
+                                alliance=exc.alliance, first=exc.first, second=exc.second)
+                          ) from exc
+    if since is not None:
+        from gk.analyses.history import Changes, compare, load_repository_at, resolve
+
+        changes = Changes()
+        commits = {}
+        chosen = set(summary.names)
+        for source, root in zip(loaded, roots, strict=True):
+            revision = resolve(root, since)
+            commits[source.label or "."] = revision.commit
+            before = load_repository_at(root, revision)
+            changes.extend(compare(before, source.repository, chosen))
+        summary.payload["changes"] = {"since": since, "commits": commits, **changes.payload()}
+        if "sources" in summary.payload:  # keep sources last, as documented
+            summary.payload["sources"] = summary.payload.pop("sources")
+    return SUMMARY_RENDERERS[fmt or "text"](summary, color)

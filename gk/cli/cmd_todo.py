@@ -1,0 +1,279 @@
+"""``gk todo``: list to-dos across worksheets, mark one done, add one."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+import click
+
+from gk.cli.cmd_checklist import did_you_mean, fail, known_alliance
+from gk.cli.common import (
+    apply_language,
+    common_options,
+    emit,
+    format_option,
+    output_option,
+    repository_root,
+    resolve_today,
+    today_option,
+    use_color,
+)
+from gk.cli.completion import complete_todo_ref, complete_worksheet_ref
+from gk.i18n import _
+
+
+class TodoGroup(click.Group):
+    """A group that also takes an optional ALLIANCE: ``gk todo meerbusch`` lists, while
+    ``gk todo done …`` and ``gk todo add …`` run the sub-commands."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        from gk.i18n import set_language
+
+        lang = (ctx.find_root().obj or {}).get("lang")
+        if lang:  # messages of the parsing below already in the chosen language
+            set_language(lang)
+        args = list(args)
+        takes_value: set[str] = set()
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option) and not param.is_flag and not param.count:
+                takes_value.update(param.opts)
+        index = 0
+        while index < len(args):
+            arg = args[index]
+            if arg == "--":
+                if index + 1 < len(args):
+                    args[index:index + 2] = ["--alliance", args[index + 1]]
+                break
+            if arg.startswith("-") and arg != "-":
+                index += 2 if arg in takes_value else 1
+                continue
+            if arg not in self.commands:
+                rest = [a for a in args[index + 1:] if not a.startswith("-")]
+                guess = difflib.get_close_matches(arg, list(self.commands), n=1, cutoff=0.6)
+                if rest and guess:  # 'gk todo dnoe a/b/c' is a typo, not an alliance
+                    raise click.UsageError(_("There is no sub-command '{name}'. Did you mean "
+                                             "'{guess}'?").format(name=arg, guess=guess[0]),
+                                           ctx)
+                args[index:index + 1] = ["--alliance", arg]
+            break
+        return super().parse_args(ctx, args)
+
+
+STATUS_CHOICES = ["open", "done", "dropped", "all"]
+
+
+@click.group(cls=TodoGroup, invoke_without_command=True,
+             subcommand_metavar="[ALLIANCE] | done REF | add REF",
+             help=_("""List the to-dos of all worksheets: open ones by default, overdue first,
+then by due date (no due date last). Each to-do shows its reference
+ALLIANCE/WORKSHEET/TODO, which 'gk todo done' takes.
+
+--owner matches any part of the owner, ignoring case.""")
+             + "\n\n\b\n" + _("Examples:") + """
+  gk todo
+  gk todo meerbusch --owner gfs
+  gk todo --due-before 2026-12-31 --format markdown
+  gk todo done meerbusch/prozessmanagement-2020/rollen-kreis-klaeren
+  gk todo add meerbusch/prozessmanagement-2020 --title "ABH einladen" --due 2026-12-15
+""")
+@click.option("--alliance", "alliance", hidden=True, default=None)
+@click.option("--owner", metavar="TEXT", help=_("Only to-dos whose owner contains TEXT."))
+@click.option("--status", type=click.Choice(STATUS_CHOICES), default="open", show_default=True,
+              help=_("Which to-dos to show."))
+@click.option("--due-before", metavar="DATE",
+              help=_("Only to-dos due before DATE (YYYY-MM-DD)."))
+@format_option(["text", "markdown", "json", "csv"])
+@output_option
+@today_option
+@common_options
+@click.pass_context
+def todo(ctx: click.Context, alliance: str | None, owner: str | None, status: str,
+         due_before: str | None, fmt: str | None, output: str | None, today: str | None) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
+    from gk.analyses.worksheets import item_texts, list_todos
+    from gk.engine.pipeline import CheckOptions, load_repository
+    from gk.render.worksheet_report import TODO_RENDERERS
+
+    root = repository_root(ctx)
+    apply_language(ctx, root)
+    day = resolve_today(today)
+    before = _date(due_before, "--due-before") if due_before else None
+    repo = load_repository(root, CheckOptions(today=day))
+    if alliance is not None:
+        known_alliance(repo, alliance)
+    rows = list_todos(repo, day, alliance=alliance, owner=owner, status=status,
+                      due_before=before)
+    text = TODO_RENDERERS[fmt or "text"](rows, use_color(output), status=status, today=day,
+                                         items=item_texts(repo))
+    emit(text, output)
+
+
+def _date(value: str, option: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(_("{option}: '{value}' is not a date (YYYY-MM-DD).").format(option=option,
+                                                                          value=value))
+
+
+def _worksheet_file(root: Path, alliance: str, worksheet: str) -> tuple[Path, str]:
+    """The worksheet's file, or a clean stop with a suggestion."""
+    from gk.analyses.worksheets import is_slug
+
+    if not alliance or not is_slug(alliance):
+        fail(_("'{value}' is not an alliance id.").format(value=alliance))
+    folder = root / "worksheets" / alliance
+    alliances = sorted(p.name for p in (root / "worksheets").glob("*") if p.is_dir()) \
+        if (root / "worksheets").is_dir() else []
+    if not folder.is_dir():
+        fail(_("The alliance '{id}' has no worksheets.").format(id=alliance)
+             + did_you_mean(alliance, alliances))
+    rel = f"worksheets/{alliance}/{worksheet}.yaml"
+    path = root / rel
+    if not is_slug(worksheet) or not path.is_file():
+        sheets = sorted(p.name[:-5] for p in folder.glob("*.yaml") if not p.name.startswith("."))
+        fail(_("The alliance '{alliance}' has no worksheet '{id}'.").format(
+            alliance=alliance, id=worksheet) + did_you_mean(worksheet, sheets))
+    return path, rel
+
+
+def _open(path: Path, rel: str) -> Any:
+    from gk.edit.roundtrip import WriteRefused, open_document
+
+    try:
+        return open_document(path, rel)
+    except WriteRefused as exc:
+        fail(str(exc), 1)
+
+
+def _write(root: Path, doc: Any, edit: Any, rel: str, dry_run: bool) -> None:
+    from gk.edit.roundtrip import WriteRefused, commit, no_new_errors, unified_diff
+
+    if dry_run:
+        click.echo(unified_diff(doc, edit.text, rel), nl=False)
+        click.echo(_("Dry run: nothing was written."), err=True)
+        return
+    try:
+        commit(doc, edit.text, edit.expected, rel, accept=no_new_errors(root, rel))
+    except WriteRefused as exc:
+        fail(str(exc), 1)
+
+
+@todo.command("done", help=_("""Mark one to-do as done. Only its 'status' line changes; the
+rest of the file (comments, order, quotes, blank lines) stays byte for byte. With --dry-run
+the change is shown as a diff and nothing is written.""")
+             + "\n\n\b\n" + _("Examples:") + """
+  gk todo done meerbusch/prozessmanagement-2020/rollen-kreis-klaeren
+  gk todo done meerbusch/prozessmanagement-2020/rollen-kreis-klaeren --dry-run
+""")
+@click.argument("ref", metavar="ALLIANCE/WORKSHEET/TODO", shell_complete=complete_todo_ref)
+@click.option("--dry-run", is_flag=True, help=_("Show the change as a diff; write nothing."))
+@common_options
+@click.pass_context
+def done(ctx: click.Context, ref: str, dry_run: bool) -> None:
+    from gk.edit.roundtrip import set_todo_status
+
+    root = repository_root(ctx)
+    apply_language(ctx, root)
+    parts = ref.strip("/").split("/")
+    if len(parts) != 3:
+        fail(_("'{ref}' is not a to-do reference; write ALLIANCE/WORKSHEET/TODO, as "
+               "'gk todo' shows it.").format(ref=ref))
+    alliance, worksheet, todo_id = parts
+    path, rel = _worksheet_file(root, alliance, worksheet)
+    doc = _open(path, rel)
+    todos = doc.data.get("todos")
+    entries = todos if isinstance(todos, list) else []
+    indexes = [i for i, t in enumerate(entries)
+               if isinstance(t, dict) and str(t.get("id")) == todo_id]
+    if not indexes:
+        ids = [str(t.get("id")) for t in entries if isinstance(t, dict) and t.get("id")]
+        fail(_("The worksheet '{worksheet}' has no to-do '{id}'.").format(
+            worksheet=f"{alliance}/{worksheet}", id=todo_id) + did_you_mean(todo_id, ids))
+    if len(indexes) > 1:
+        fail(_("The to-do id '{id}' is used {n} times in {file}; give each to-do its own id "
+               "first.").format(id=todo_id, n=len(indexes), file=rel))
+    index = indexes[0]
+    if entries[index].get("status") == "done":
+        click.echo(_("'{ref}' is already done; nothing to change.").format(ref=ref))
+        return
+    edit = set_todo_status(doc, index, "done")
+    _write(root, doc, edit, rel, dry_run)
+    if not dry_run:
+        click.echo(_("Marked '{ref}' as done ({file}, line {line}).").format(
+            ref=ref, file=rel, line=edit.line))
+
+
+@todo.command("add", help=_("""Add a to-do at the end of a worksheet's to-do list. Without
+--id, the id is made from the title (unique within the worksheet). The rest of the file stays
+as it is. With --dry-run the change is shown as a diff and nothing is written.""")
+             + "\n\n\b\n" + _("Examples:") + """
+  gk todo add meerbusch/prozessmanagement-2020 --title "Termin mit der ABH" \\
+      --owner GfS --due 2026-12-15
+  gk todo add koeln/begleitprotokoll-2025-03-11 --title "Protokoll verschicken" --item documentation
+""")
+@click.argument("ref", metavar="ALLIANCE/WORKSHEET", shell_complete=complete_worksheet_ref)
+@click.option("--title", required=True, help=_("What is to be done, in one sentence."))
+@click.option("--owner", help=_("Who takes it on: a role or body, not a person's name."))
+@click.option("--due", metavar="DATE", help=_("By when (YYYY-MM-DD)."))
+@click.option("--item", metavar="ITEM", help=_("The checklist item the to-do serves."))
+@click.option("--id", "todo_id", metavar="ID", help=_("The to-do's id (default: from the title)."))
+@click.option("--dry-run", is_flag=True, help=_("Show the change as a diff; write nothing."))
+@common_options
+@click.pass_context
+def add(ctx: click.Context, ref: str, title: str, owner: str | None, due: str | None,
+        item: str | None, todo_id: str | None, dry_run: bool) -> None:
+    from gk.analyses.worksheets import is_slug, item_ids_for, slugify, unique_id
+    from gk.edit.roundtrip import add_todo
+    from gk.engine.pipeline import load_repository
+
+    root = repository_root(ctx)
+    apply_language(ctx, root)
+    parts = ref.strip("/").split("/")
+    if len(parts) != 2:
+        fail(_("'{ref}' is not a worksheet reference; write ALLIANCE/WORKSHEET.").format(ref=ref))
+    alliance, worksheet = parts
+    path, rel = _worksheet_file(root, alliance, worksheet)
+    title = " ".join(title.split())
+    if not title:
+        fail(_("--title must not be empty."))
+    if due is not None:
+        due = _date(due, "--due").isoformat()
+    doc = _open(path, rel)
+    todos = doc.data.get("todos")
+    taken = [str(t.get("id")) for t in (todos if isinstance(todos, list) else [])
+             if isinstance(t, dict) and t.get("id") is not None]
+    if todo_id is not None:
+        if not is_slug(todo_id):
+            fail(_("'{id}' is not a valid id: use lower-case letters a–z, digits and single "
+                   "hyphens, for example '{example}'.").format(
+                       id=todo_id, example=slugify(todo_id) or "termin-abh"))
+        if todo_id in taken:
+            fail(_("The worksheet already has a to-do '{id}'.").format(id=todo_id))
+    else:
+        todo_id = unique_id(slugify(title) or "aufgabe", taken)
+    if item is not None:
+        repo = load_repository(root)
+        sheet = repo.worksheets.get((alliance, worksheet))
+        known = item_ids_for(repo, sheet) if sheet is not None else ()
+        if item not in known:
+            fail(_("'{item}' is not a checklist item.").format(item=item)
+                 + did_you_mean(item, list(known)))
+    entry: dict[str, Any] = {"id": todo_id, "title": title}
+    if owner:
+        entry["owner"] = " ".join(owner.split())
+    if due:
+        entry["due"] = due
+    entry["status"] = "open"
+    if item:
+        entry["item"] = item
+    edit = add_todo(doc, entry)
+    _write(root, doc, edit, rel, dry_run)
+    if not dry_run:
+        click.echo(_("Added the to-do '{ref}' ({file}, line {line}).").format(
+            ref=f"{alliance}/{worksheet}/{todo_id}", file=rel, line=edit.line))

@@ -1,0 +1,491 @@
+"""New data files written from the schemas: every key present, German comments, editor hint.
+
+Required keys carry the values given; optional keys stay as commented lines (the schemas
+reject empty values) with an example, so that deleting the ``# `` at the start of a line
+gives valid YAML. The first line names the file's JSON Schema for editors with the
+yaml-language-server; the schemas are copied into ``.gk/schemas/`` of the data repository so
+that editors validate offline.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+import textwrap
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from gk.engine.load import resolve_plain
+from gk.engine.model import Template
+
+SCHEMA_DIR = ".gk/schemas"
+WIDTH = 88
+_EXAMPLE = re.compile(r"z\. ?B\. „([^“]+)“")
+_LIST_EXAMPLE = re.compile(r"z\. ?B\. (\[[^\]\n]+\])")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+
+# Comment texts of the skeletons. They are German on purpose: the files are for the teams.
+OPTIONAL = "optional"
+REQUIRED = "Pflichtangabe"
+ALLOWED = "Erlaubt"
+ONE_OR_MORE = "Einer oder mehrere von"
+EACH = "Jeweils"
+FILE_HELP = (
+    "Zeilen mit „#“ sind Kommentare. Optionale Angaben stehen auskommentiert darunter: "
+    "zum Ausfüllen das „# “ am Zeilenanfang löschen und den Beispielwert ersetzen. "
+    "Keine personenbezogenen Daten: Kontakte und Beteiligte als Rolle oder Stelle, nicht mit "
+    "Namen. Vor dem Einchecken „gk check“ aufrufen."
+)
+
+
+# --- schema files for editors -------------------------------------------------------------
+
+def schema_file(kind: str) -> str:
+    """The path of a kind's schema inside the data repository (POSIX, relative to the root)."""
+    return f"{SCHEMA_DIR}/{kind}.json"
+
+
+def schema_hint(rel_file: str, kind: str) -> str:
+    """The first line of a new file: the yaml-language-server modeline, path relative to it."""
+    folder = posixpath.dirname(rel_file) or "."
+    target = posixpath.relpath(schema_file(kind), folder)
+    return f"# yaml-language-server: $schema={target}"
+
+
+def write_schemas(root: Path, custom: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """Write or refresh ``.gk/schemas/*.json`` (German titles); returns the paths that changed.
+
+    The documents are the ones ``gk schema --vscode`` publishes, so both commands leave the
+    same files. ``custom`` names the repository's usable templates (broken ones are skipped)."""
+    from gk.edit.editor_settings import published
+    from gk.edit.roundtrip import write_file
+    from gk.engine.schemas import KINDS
+
+    folder = root / SCHEMA_DIR
+    changed = []
+    for kind in [*KINDS, *(f"worksheet-{t}" for t in custom if f"worksheet-{t}" not in KINDS)]:
+        text = json.dumps(published(kind, "de", root), ensure_ascii=False, indent=2) + "\n"
+        path = folder / f"{kind}.json"
+        try:
+            if path.read_text(encoding="utf-8") == text:
+                continue
+        except (OSError, UnicodeDecodeError):
+            pass
+        write_file(path, text.encode("utf-8"))
+        changed.append(schema_file(kind))
+    return changed
+
+
+# --- scalars ------------------------------------------------------------------------------
+
+class Raw(str):
+    """YAML text to be written as it is (an example taken from a schema description)."""
+
+
+def scalar(value: Any) -> str:
+    """A value as YAML text: slugs, dates and numbers plain, other text double-quoted."""
+    if isinstance(value, Raw):
+        return str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(scalar(v) for v in value) + "]"
+    text = str(value)
+    if _DATE.match(text) or (_PLAIN.match(text) and resolve_plain(text) == text):
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _comment(text: str, indent: int, width: int = WIDTH) -> list[str]:
+    pad = " " * indent
+    lines = textwrap.wrap(" ".join(text.split()), width=max(width - indent - 2, 30),
+                          break_long_words=False, break_on_hyphens=False)
+    return [f"{pad}# {line}" for line in lines]
+
+
+# --- schema walking -----------------------------------------------------------------------
+
+class _Schema:
+    """Reading a bundled schema: references, labels, examples."""
+
+    def __init__(self, root: dict[str, Any]) -> None:
+        self.root = root
+
+    def resolve(self, node: Any) -> dict[str, Any]:
+        seen = 0
+        while isinstance(node, dict) and "$ref" in node and seen < 20:
+            ref = node["$ref"]
+            if not isinstance(ref, str) or not ref.startswith("#/$defs/"):
+                break
+            target = self.root.get("$defs", {}).get(ref[len("#/$defs/"):], {})
+            node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+            seen += 1
+        return node if isinstance(node, dict) else {}
+
+    def properties(self, node: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        node = self.resolve(node)
+        out: dict[str, dict[str, Any]] = {}
+        for part in node.get("allOf", []):
+            for key, sub in self.properties(part).items():
+                out.setdefault(key, sub)
+        for key, sub in (node.get("properties") or {}).items():
+            if isinstance(sub, dict):
+                base = out.get(key, {})
+                out[key] = {**base, **sub} if base else sub
+        return out
+
+    def required(self, node: dict[str, Any]) -> list[str]:
+        node = self.resolve(node)
+        names = list(node.get("required", []))
+        for part in node.get("allOf", []):
+            names.extend(self.required(part))
+        return names
+
+    def enum(self, node: dict[str, Any]) -> list[Any] | None:
+        node = self.resolve(node)
+        if isinstance(node.get("enum"), list):
+            return list(node["enum"])
+        if "const" in node:
+            return [node["const"]]
+        return None
+
+    def labels(self, node: dict[str, Any]) -> dict[str, str]:
+        node = self.resolve(node)
+        raw = node.get("x-labels") or {}
+        return {k: (v.get("de") or k) for k, v in raw.items() if isinstance(v, dict)}
+
+    def allowed(self, node: dict[str, Any]) -> str | None:
+        """'Erlaubt: a (label), b (label)' for an enum, or for a list of enum values."""
+        node = self.resolve(node)
+        prefix = ALLOWED
+        if node.get("type") == "array" and isinstance(node.get("items"), dict):
+            node = self.resolve(node["items"])
+            prefix = ONE_OR_MORE
+        values = self.enum(node)
+        if not values or len(values) < 2:
+            return None
+        labels = self.labels(node)
+        parts = [f"{v} ({labels[v]})" if v in labels and labels[v] != v else str(v)
+                 for v in values]
+        return f"{prefix}: " + ", ".join(parts) + "."
+
+    def explanation(self, node: dict[str, Any], required: bool) -> str:
+        node = self.resolve(node)
+        title = str(node.get("title") or "")
+        mark = REQUIRED if required else OPTIONAL
+        allowed = self.allowed(node)
+        description = str(node.get("description") or "")
+        body = allowed if allowed else description
+        head = f"{title} ({mark})" if title else f"({mark})"
+        return f"{head}: {body}" if body else head
+
+    def example(self, node: dict[str, Any]) -> Any:
+        """A value to show in a commented line."""
+        node = self.resolve(node)
+        values = self.enum(node)
+        if "default" in node:
+            return node["default"]
+        if values:
+            return values[0]
+        if node.get("anyOf"):
+            return self.example(node["anyOf"][0])
+        kind = node.get("type")
+        if node.get("format") == "date":
+            return "JJJJ-MM-TT"
+        if kind in ("integer", "number"):
+            return node.get("minimum", 0) if node.get("minimum", 0) > 0 else 0
+        if kind == "array":
+            items = self.resolve(node.get("items") or {})
+            listed = _LIST_EXAMPLE.search(str(node.get("description") or ""))
+            if listed:
+                return Raw(listed.group(1))
+            if self.enum(items):
+                return [self.example(items)]
+            return []
+        found = _EXAMPLE.search(str(node.get("description") or ""))
+        if found:
+            return found.group(1)
+        return ""
+
+
+class SkeletonWriter:
+    """Lines of a new YAML document, written key by key from a schema."""
+
+    def __init__(self, schema: dict[str, Any], examples: Mapping[str, Any] | None = None) -> None:
+        self.schema = _Schema(schema)
+        self.lines: list[str] = []
+        self.examples = dict(examples or {})  # example values of optional top-level keys
+
+    def blank(self) -> None:
+        if self.lines and self.lines[-1] != "":
+            self.lines.append("")
+
+    def comment(self, text: str, indent: int = 0) -> None:
+        self.lines.extend(_comment(text, indent))
+
+    def property(self, key: str, node: dict[str, Any], required: bool, indent: int = 0,
+                 value: Any = None, explain: bool = True) -> None:
+        """One key: an explaining comment, then the value or, without one, a commented example."""
+        pad = " " * indent
+        if explain:
+            self.comment(self.schema.explanation(node, required), indent)
+        resolved = self.schema.resolve(node)
+        if value is not None:
+            self.value_lines(key, resolved, value, indent)
+            return
+        if required and resolved.get("type") == "object" and "properties" in resolved:
+            self.lines.append(f"{pad}{key}:")
+            self.mapping(resolved, indent + 2, {})
+            return
+        if explain:
+            notes: dict[str, list[str]] = {}
+            for sub_key, allowed in self.enum_notes(resolved):
+                notes.setdefault(allowed, []).append(sub_key)
+            for allowed, keys in notes.items():
+                if len(keys) > 2:
+                    self.comment(f"{EACH} {allowed[:1].lower()}{allowed[1:]}", indent)
+                else:
+                    self.comment(", ".join(f"„{k}“" for k in keys) + f": {allowed}", indent)
+        example = self.examples.get(key) if indent == 0 else None
+        lines = ([f"{pad}{key}: {scalar(example)}"] if example is not None
+                 else self.example_lines(key, resolved, indent))
+        for line in lines:
+            self.lines.append(f"{pad}# {line[indent:]}")
+
+    def enum_notes(self, node: dict[str, Any]) -> list[tuple[str, str]]:
+        """Allowed values of the enumerated keys inside a commented example block."""
+        node = self.schema.resolve(node)
+        if node.get("type") == "array":
+            node = self.schema.resolve(node.get("items") or {})
+        out: list[tuple[str, str]] = []
+        for key, sub in self.schema.properties(node).items():
+            allowed = self.schema.allowed(sub)
+            if allowed:
+                out.append((key, allowed))
+            else:
+                out.extend(self.enum_notes(sub))
+        return out
+
+    def mapping(self, node: dict[str, Any], indent: int, values: Mapping[str, Any],
+                skip: Iterable[str] = ()) -> None:
+        required = set(self.schema.required(node))
+        skipped = set(skip)
+        for key, sub in self.schema.properties(node).items():
+            if key in skipped:
+                continue
+            self.property(key, sub, key in required, indent, values.get(key))
+
+    def value_lines(self, key: str, node: dict[str, Any], value: Any, indent: int) -> None:
+        pad = " " * indent
+        if isinstance(value, Mapping):
+            self.lines.append(f"{pad}{key}:")
+            self.mapping(node, indent + 2, value)
+        else:
+            self.lines.append(f"{pad}{key}: {scalar(value)}")
+
+    def example_lines(self, key: str, node: dict[str, Any], indent: int) -> list[str]:
+        """The lines of an example value for ``key`` (uncommented, at ``indent``)."""
+        pad = " " * indent
+        node = self.schema.resolve(node)
+        properties = self.schema.properties(node)
+        if node.get("type") == "object" and properties:
+            out = [f"{pad}{key}:"]
+            out.extend(self._example_mapping(node, indent + 2, first_prefix=""))
+            return out
+        if node.get("type") == "array":
+            items = self.schema.resolve(node.get("items") or {})
+            if items.get("type") == "object" and self.schema.properties(items):
+                out = [f"{pad}{key}:"]
+                out.extend(self._example_mapping(items, indent + 2, first_prefix="- "))
+                return out
+            example = self.schema.example(node)
+            if not isinstance(example, Raw) and not self.schema.enum(items):
+                return [f"{pad}{key}:", f"{pad}  - {scalar(self.schema.example(items))}"]
+        return [f"{pad}{key}: {scalar(self.schema.example(node))}"]
+
+    def _example_mapping(self, node: dict[str, Any], indent: int, first_prefix: str) -> list[str]:
+        """Example lines of a mapping; sub-keys explained by a short comment at the line end."""
+        out: list[str] = []
+        inner = indent + len(first_prefix)
+        for number, (key, sub) in enumerate(self.schema.properties(node).items()):
+            prefix = " " * indent + (first_prefix if number == 0 else " " * len(first_prefix))
+            resolved = self.schema.resolve(sub)
+            lines = self.example_lines(key, resolved, inner)
+            lines[0] = prefix + lines[0][inner:]
+            note = str(resolved.get("title") or "")
+            if note:
+                lines[0] = f"{lines[0]}  # {note}"
+            out.extend(lines)
+        return out
+
+    def text(self) -> str:
+        while self.lines and self.lines[-1] == "":
+            self.lines.pop()
+        return "\n".join(self.lines) + "\n"
+
+
+def header(writer: SkeletonWriter, rel_file: str, kind: str, title: str,
+            extra: Iterable[str] = ()) -> None:
+    writer.lines.append(schema_hint(rel_file, kind))
+    writer.comment(title)
+    for paragraph in extra:
+        writer.comment(paragraph)
+    writer.comment(FILE_HELP)
+    writer.blank()
+
+
+def _body(writer: SkeletonWriter, node: dict[str, Any], values: Mapping[str, Any],
+          keys: Iterable[str] | None = None, skip: Iterable[str] = ()) -> None:
+    """Top-level keys, separated by blank lines."""
+    schema = writer.schema
+    required = set(schema.required(node))
+    props = schema.properties(node)
+    skipped = set(skip)
+    for key in (keys if keys is not None else props):
+        if key in skipped or key not in props:
+            continue
+        writer.property(key, props[key], key in required, 0, values.get(key))
+        writer.blank()
+
+
+# --- the kinds ----------------------------------------------------------------------------
+
+def alliance(alliance_id: str, values: Mapping[str, Any], today: str) -> str:
+    from gk.engine.schemas import schema
+
+    rel = f"alliances/{alliance_id}.yaml"
+    writer = SkeletonWriter(schema("alliance"), {"id": alliance_id})
+    header(writer, rel, "alliance",
+            f"Bündnis „{values.get('name') or alliance_id}“ – angelegt mit „gk new alliance“ "
+            f"am {today}.")
+    _body(writer, writer.schema.root, values)
+    return writer.text()
+
+
+def service(alliance_id: str, service_id: str, values: Mapping[str, Any], today: str) -> str:
+    from gk.engine.schemas import schema
+
+    rel = f"services/{alliance_id}/{service_id}.yaml"
+    writer = SkeletonWriter(schema("service"), {"id": service_id})
+    header(writer, rel, "service",
+            f"Angebot „{values.get('title') or service_id}“ im Bündnis {alliance_id} – angelegt "
+            f"mit „gk new service“ am {today}.")
+    _body(writer, writer.schema.root, values)
+    return writer.text()
+
+
+def worksheet(alliance_id: str, sheet_id: str, template: Template,
+              template_schema: dict[str, Any], values: Mapping[str, Any], today: str) -> str:
+    """A new worksheet. A template answered by status lists every item as ``open``."""
+    rel = f"worksheets/{alliance_id}/{sheet_id}.yaml"
+    kind = f"worksheet-{template.id}"
+    writer = SkeletonWriter(template_schema, {"id": sheet_id})
+    title = template.title.get("de") or template.id
+    header(writer, rel, kind,
+            f"Arbeitshilfe „{title}“ für das Bündnis {alliance_id} – angelegt mit "
+            f"„gk new worksheet“ am {today}.",
+            [_template_description(template)] if _template_description(template) else [])
+    root = writer.schema.root
+    props = writer.schema.properties(root)
+    _body(writer, root, values, keys=["id", "template", "date", "author"])
+    body_keys = [k for k in props if k not in ("id", "template", "date", "author", "todos")]
+    for key in body_keys:
+        if key == "items":
+            _items(writer, template, props[key])
+        else:
+            writer.property(key, props[key], False, 0, values.get(key))
+        writer.blank()
+    if "todos" in props:
+        writer.property("todos", props["todos"], False, 0, values.get("todos"))
+    return writer.text()
+
+
+_template_texts: dict[str, str] = {}
+
+
+def _template_description(template: Template) -> str:
+    from gk.data import TEMPLATES
+    from gk.engine.load import load_text
+
+    if template.file is not None:
+        return ""
+    if template.id not in _template_texts:
+        with open(os.path.join(TEMPLATES, f"{template.id}.yaml"), encoding="utf-8") as handle:
+            text = handle.read()
+        data = load_text(text, template.id).data
+        description = data.get("description") if isinstance(data, dict) else None
+        _template_texts[template.id] = (description or {}).get("de", "") \
+            if isinstance(description, dict) else ""
+    return _template_texts[template.id]
+
+
+def _items(writer: SkeletonWriter, template: Template, node: dict[str, Any]) -> None:
+    """The items of a template: status items filled in as open, the others as comments."""
+    schema = writer.schema
+    item_props = schema.properties(node)
+    status_items = [i for i in template.items if i.answer == "status" and i.id in item_props]
+    status_labels = schema.allowed({"$ref": "#/$defs/item-status"}) or ""
+    writer.comment(f"{schema.resolve(node).get('title') or 'Prüfpunkte'}: für jeden Prüfpunkt "
+                   f"den Stand (status) eintragen, dazu bei Bedarf eine Notiz (note). "
+                   f"{status_labels} Neu angelegte Prüfpunkte stehen auf „open“.")
+    commented = not status_items
+    writer.lines.append("# items:" if commented else "items:")
+    titles = dict(template.sections)
+    section: str | None = ""
+    for item in template.items:
+        if item.id not in item_props:
+            continue
+        if item.section != section:
+            section = item.section
+            heading = (titles.get(section or "") or {}).get("de") if section else None
+            if heading:
+                writer.lines.append(f"  # ––– {heading} –––")
+        text = item.text.get("de") or item.id
+        writer.comment(text, 2)
+        answer = item.answer
+        if answer == "status":
+            writer.lines.append(f"  {item.id}:")
+            writer.lines.append("    status: open")
+            writer.lines.append('    # note: ""')
+        else:
+            answer_node = schema.properties(item_props[item.id]).get(answer, {})
+            allowed = schema.allowed(answer_node)
+            example = schema.example(answer_node)
+            writer.lines.append(f"  # {item.id}:")
+            writer.lines.append(f"  #   {answer}: {scalar(example)}"
+                                + (f"  # {allowed}" if allowed else ""))
+    if commented and writer.lines[-1] == "# items:":
+        writer.lines.pop()
+
+
+def custom_template_data(root: Path, template_id: str) -> dict[str, Any] | None:
+    """The raw data of a repository's own template, or None when it is absent or broken."""
+    from gk.engine.load import load_bytes
+
+    path = root / "templates" / f"{template_id}.yaml"
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    data = load_bytes(raw, f"templates/{template_id}.yaml").data
+    return data if isinstance(data, dict) else None
+
+
+def custom_templates(root: Path) -> dict[str, dict[str, Any]]:
+    """All loadable templates of a repository by id (the file name)."""
+    folder = root / "templates"
+    out: dict[str, dict[str, Any]] = {}
+    if not folder.is_dir():
+        return out
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".yaml") and not name.startswith("."):
+            data = custom_template_data(root, name[:-5])
+            if data is not None:
+                out[name[:-5]] = data
+    return out

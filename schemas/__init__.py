@@ -1,1 +1,0 @@
-"""The JSON Schemas of gk, shipped as package data (see gk/schemas.py)."""
