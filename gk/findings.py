@@ -17,7 +17,8 @@ class Code(NamedTuple):
 
 
 # The catalogue of finding codes. Ranges: 0xx files and YAML, 1xx schema, 2xx layout,
-# 3xx references, 4xx plausibility, 5xx privacy, 6xx templates, 9xx internal.
+# 3xx references, 4xx plausibility, 5xx privacy, 6xx templates. A defect of gk itself is
+# never a finding: it stops the run as an internal error (see gk.cli.main).
 CODES: dict[str, Code] = {
     c.code: c
     for c in (
@@ -66,7 +67,6 @@ CODES: dict[str, Code] = {
         Code("GK504", WARNING, "File number (Aktenzeichen)", "privacy"),
         Code("GK505", WARNING, "Name of a person where a role belongs", "privacy"),
         Code("GK601", ERROR, "Template file is broken", "templates"),
-        Code("GK999", ERROR, "Internal error while checking a file", "internal"),
     )
 }
 

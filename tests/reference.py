@@ -16,18 +16,21 @@ from gk import findings as F
 from gk.engine.discover import SourceFile, discover
 from gk.engine.load import MAX_BYTES, Positions, load_bytes
 from gk.engine.pipeline import (
-    _UNKNOWN_KEY_CODES,
+    UNKNOWN_KEY_CODES,
     CheckOptions,
     CheckResult,
     FileResult,
-    _apply_ignores,
-    _validator_for,
+    apply_ignores,
     build_repository,
     custom_templates,
+    excerpts,
+    read_lines,
+    validator_for,
 )
 from gk.engine.schemas import Validator
 from gk.engine.validate import Located, validate
-from gk.rules import FILE_RULES, REPOSITORY_RULES, Context
+from gk.rules import file_rules, repository_rules
+from gk.rules.base import Context
 
 
 def _yaml() -> Any:
@@ -131,12 +134,12 @@ def _process(root: Path, source: SourceFile, custom: dict[str, dict[str, Any]]) 
     located = Located(text, positions)
     if data is None:
         return FileResult(source, None, problems), located
-    fast = _validator_for(source, data, custom)
+    fast = validator_for(source, data, custom)
     detailed = Validator(fast.schema)
     detailed._fast = None  # jsonschema only
     found = validate(data, detailed, source.rel, text,
-                     _UNKNOWN_KEY_CODES if source.kind == "worksheet" else None, located)
-    for rule in FILE_RULES:
+                     UNKNOWN_KEY_CODES if source.kind == "worksheet" else None, located)
+    for rule in file_rules():
         for problem in rule.check(source, data):
             line, column = located.at(problem.path, key=problem.key)
             found.append(F.make(problem.code, problem.file, line, column, problem.message,
@@ -162,12 +165,13 @@ def check_reference(root: Path, options: CheckOptions | None = None) -> CheckRes
         found.extend(result.findings)
     repository = build_repository(root, results, custom)
     context = Context(today=options.today, stale_days=options.stale_days)
-    for rule in REPOSITORY_RULES:
+    for rule in repository_rules():
         for problem in rule.check(repository, context):
             located = where.get(problem.file) or Located(None)
             line, column = located.at(problem.path, key=problem.key)
             found.append(F.make(problem.code, problem.file, line, column, problem.message,
                                 problem.hint))
-    found = _apply_ignores(root, found)
+    lines_of = read_lines(root, sorted({f.file for f in found}))
+    found = apply_ignores(found, lines_of)
     found.sort(key=F.Finding.sort_key)
-    return CheckResult(root, repository, found, len(results))
+    return CheckResult(root, repository, found, len(results), excerpts(found, lines_of))

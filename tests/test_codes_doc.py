@@ -12,7 +12,7 @@ from conftest import VALID_ALLIANCE, VALID_SERVICE, check_json
 from gk import i18n
 from gk.engine.load import MAX_BYTES, MAX_DEPTH, MAX_NODES
 from gk.findings import CODES, ERROR
-from gk.rules import FILE_RULES, REPOSITORY_RULES
+from gk.rules import file_rules, repository_rules
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "codes.md"
 SEVERITY_WORDS = {"Fehler": "error", "Warnung": "warning"}
@@ -61,7 +61,7 @@ def test_overview_table_agrees_with_the_catalogue() -> None:
 
 def test_rule_modules_only_use_catalogued_codes_and_all_are_documented() -> None:
     documented = sections()
-    for module in (*FILE_RULES, *REPOSITORY_RULES):
+    for module in (*file_rules(), *repository_rules()):
         in_docstring = set(re.findall(r"\bGK\d{3}\b", module.__doc__ or ""))
         assert set(module.CODES) <= set(CODES), module.__name__
         assert in_docstring <= set(CODES), module.__name__

@@ -98,7 +98,7 @@ def test_changes_since_a_commit(history: Path) -> None:
 
 def test_parsed_history_is_cached_and_a_broken_cache_is_ignored(history: Path) -> None:
     assert changes(history, "HEAD~1") == EXPECTED_CHANGES
-    cached = sorted(Path(os.environ["GK_CACHE_DIR"]).glob("history-*.marshal"))
+    cached = sorted(Path(os.environ["GK_CACHE_DIR"]).glob("history-*.cache"))
     assert len(cached) == 1
     assert changes(history, "HEAD~1") == EXPECTED_CHANGES  # answered from the cache
     cached[0].write_bytes(b"\x00kaputt")

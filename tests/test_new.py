@@ -12,7 +12,7 @@ from conftest import VALID_ALLIANCE, run_gk
 
 from gk.cli import cli
 from gk.engine.load import load_text
-from gk.engine.pipeline import CheckOptions, check_repository
+from gk.engine.pipeline import CheckOptions, check
 from gk.engine.shipped_templates import shipped
 
 ALLIANCE_OPTIONS = ("--name", "Stadt Musterstadt", "--type", "kreisfreie-stadt", "--joined",
@@ -38,7 +38,7 @@ items:
 
 
 def _findings_in(root: Path, rel: str) -> list[tuple[str, str, int]]:
-    result = check_repository(root, CheckOptions(today=dt.date(2026, 11, 21), use_cache=False))
+    result = check(root, CheckOptions(today=dt.date(2026, 11, 21)))
     return [(f.code, f.severity, f.line) for f in result.findings if f.file == rel]
 
 

@@ -4,17 +4,15 @@ The old state is read with ``git ls-tree`` and ``git cat-file --batch`` straight
 object store, so the working tree, the index and the checked-out branch are never touched.
 The files are parsed with the same loader as ``gk check`` (without schema validation: the
 comparison uses the values as far as they have usable types) and built into the same model.
-Parsed blobs are cached by blob id (plain data, ``marshal``) in the user's cache folder.
 
 A date (``YYYY-MM-DD``) as revision means the last commit before that day began.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import subprocess
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -141,7 +139,7 @@ def _tree(top: Path, commit: str, prefix: str) -> list[tuple[str, str]]:
     return files
 
 
-def _blobs(top: Path, oids: list[str]) -> Iterator[bytes]:
+def read_blobs(top: Path, oids: list[str]) -> Iterator[bytes]:
     """The contents of the blobs, in order, through one ``git cat-file --batch``."""
     if not oids:
         return
@@ -158,50 +156,23 @@ def _blobs(top: Path, oids: list[str]) -> Iterator[bytes]:
         pos = start + size + 1
 
 
-_CACHE_FORMAT = 1
-_CACHE_LIMIT = 60_000  # parsed blobs kept between runs
+# How blobs become data: (git top folder, [(file, blob id)...]) -> each file's data.
+BlobsStep = Callable[[Path, list[tuple[SourceFile, str]]], list[Any]]
 
 
-def _cache_file(top: Path) -> Path:
-    from gk.engine.schemas import fingerprint
-    from gk.speed.cache import cache_dir
-
-    key = hashlib.sha256(f"{_CACHE_FORMAT}|{fingerprint()}|{top}".encode()).hexdigest()[:24]
-    return cache_dir() / f"history-{key}.marshal"
-
-
-def _read_cache(path: Path) -> dict[str, Any]:
-    from gk.speed.cache import read_marshal
-
-    content = read_marshal(path)
-    return content if isinstance(content, dict) else {}
+def parse_blobs(top: Path, wanted: list[tuple[SourceFile, str]]) -> list[Any]:
+    """The data of each file's blob, parsed with the loader of ``gk check``."""
+    oids = list(dict.fromkeys(oid for _s, oid in wanted))
+    names = {oid: source.rel for source, oid in wanted}
+    parsed = {oid: load_bytes(raw, names[oid]).data
+              for oid, raw in zip(oids, read_blobs(top, oids), strict=True)}
+    return [parsed[oid] for _s, oid in wanted]
 
 
-def _write_cache(path: Path, content: dict[str, Any]) -> None:
-    from gk.speed.cache import write_marshal
-
-    write_marshal(path, content)
-
-
-def _parsed(top: Path, wanted: list[tuple[SourceFile, str]]) -> list[Any]:
-    """The data of each file, parsed once per blob: a blob id names its content, so parsed
-    blobs are kept in the user's cache folder and reused by later comparisons."""
-    path = _cache_file(top)
-    cache = _read_cache(path)
-    missing = list(dict.fromkeys(oid for _s, oid in wanted if oid not in cache))
-    if missing:
-        names = {oid: source.rel for source, oid in wanted}
-        for oid, raw in zip(missing, _blobs(top, missing), strict=True):
-            cache[oid] = load_bytes(raw, names[oid]).data
-        if len(cache) > _CACHE_LIMIT:
-            used = {oid for _s, oid in wanted}
-            cache = {oid: data for oid, data in cache.items() if oid in used}
-        _write_cache(path, cache)
-    return [cache[oid] for _s, oid in wanted]
-
-
-def load_repository_at(root: Path, revision: Revision) -> Repository:
-    """The model of the data repository at ``root`` as it was at a commit."""
+def load_repository_at(root: Path, revision: Revision, blobs: BlobsStep = parse_blobs
+                       ) -> Repository:
+    """The model of the data repository at ``root`` as it was at a commit (``blobs``: how
+    blobs are parsed; ``gk.speed.cached.parse_blobs`` remembers them)."""
     top, prefix = _toplevel(root)
     wanted: list[tuple[SourceFile, str]] = []
     for rel, oid in _tree(top, revision.commit, prefix):
@@ -210,7 +181,7 @@ def load_repository_at(root: Path, revision: Revision) -> Repository:
             wanted.append((source, oid))
     results: list[FileResult] = []
     custom: dict[str, dict[str, Any]] = {}
-    for (source, _oid), data in zip(wanted, _parsed(top, wanted), strict=True):
+    for (source, _oid), data in zip(wanted, blobs(top, wanted), strict=True):
         results.append(FileResult(source, data, []))
         if source.kind == "template" and isinstance(data, dict):
             custom[source.stem] = data

@@ -49,7 +49,9 @@ def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | N
           output: str | None, stale: int | None, no_cache: bool, jobs: int | None,
           today: str | None) -> None:
     from gk.engine.discover import RepositoryError
-    from gk.engine.pipeline import CheckOptions, check_repository
+    from gk.engine.pipeline import CheckOptions
+    from gk.speed.cached import Speed
+    from gk.speed.cached import check as cached_check
 
     root = repository_root(ctx, paths[0] if paths else None)
     apply_language(ctx, root, cache=not no_cache)
@@ -69,27 +71,20 @@ def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | N
                 raise RepositoryError(_("'{path}' does not exist.").format(path=raw))
             only.append(rel)
     bar = ProgressBar(_("Checking files"))
-    options = CheckOptions(today=resolve_today(today), stale_days=stale, use_cache=not no_cache,
-                           jobs=jobs, progress=bar.update if bar.enabled else None)
+    options = CheckOptions(today=resolve_today(today), stale_days=stale)
+    speed = Speed(cache=not no_cache, jobs=jobs, progress=bar.update if bar.enabled else None)
     try:
-        result = check_repository(root, options)
+        result = cached_check(root, options, speed)
     finally:
         bar.close()
     if only is not None:
-        result.findings = [f for f in result.findings
-                           if any(f.file == p or p == "." or f.file.startswith(p.rstrip("/") + "/")
-                                  for p in only)]
+        result = result.limited_to(only)
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     from gk.render.check_report import RENDERERS, render_text
 
-    if fmt == "text":
-        from gk.engine.pipeline import excerpts
-
-        lines = result.lines if result.lines is not None else excerpts(root, result.findings)
-        text = render_text(result, lines, use_color(output))
-    else:
-        text = RENDERERS[fmt](result)
+    text = render_text(result, result.lines, use_color(output)) if fmt == "text" \
+        else RENDERERS[fmt](result)
     emit(text, output)
     failed = result.errors > 0 or (strict and result.warnings > 0)
     ctx.exit(1 if failed else 0)

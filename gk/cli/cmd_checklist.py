@@ -61,7 +61,7 @@ Exit status: 0 shown, 1 the alliance has no such worksheet, 2 unknown alliance o
 def checklist(ctx: click.Context, alliance: str, worksheet_id: str | None, fmt: str | None,
               output: str | None) -> None:
     from gk.analyses.worksheets import CHECKLIST_TEMPLATE, build_checklist
-    from gk.engine.pipeline import load_repository
+    from gk.cli.common import load_repository
     from gk.render.worksheet_report import CHECKLIST_RENDERERS
 
     root = repository_root(ctx)

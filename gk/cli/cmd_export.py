@@ -12,7 +12,6 @@ from gk.cli.common import (
     format_option,
     output_option,
     repository_root,
-    resolve_today,
     today_option,
 )
 from gk.cli.completion import complete_alliance
@@ -42,11 +41,11 @@ Files with errors are exported as far as they can be read: run 'gk check' first.
 def export(ctx: click.Context, alliances: tuple[str, ...], fmt: str | None, output: str | None,
            today: str | None) -> None:
     from gk.analyses.export import EXPORTERS
-    from gk.engine.pipeline import CheckOptions, load_repository
+    from gk.cli.common import load_repository
 
     root = repository_root(ctx)
     apply_language(ctx, root)
-    repository = load_repository(root, CheckOptions(today=resolve_today(today)))
+    repository = load_repository(root)
     unknown = [a for a in alliances if a not in repository.alliances]
     if unknown:
         from gk.engine.validate import suggest

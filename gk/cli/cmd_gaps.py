@@ -67,16 +67,16 @@ def gaps(ctx: click.Context, alliance: str | None, fmt: str | None, output: str 
 
 def _gaps(ctx: click.Context, alliance: str | None, fmt: str | None, output: str | None) -> None:
     from gk.analyses.gaps import analyse_gaps
-    from gk.engine.pipeline import CheckOptions, load_repository
+    from gk.cli.common import load_repository
     from gk.render.reports import GAPS_RENDERERS
-    from gk.speed.cache import remembered
+    from gk.speed.cached import remembered
 
     root = repository_root(ctx)
     apply_language(ctx, root)
     color = use_color(output)
 
     def render() -> str:
-        repository = load_repository(root, CheckOptions())
+        repository = load_repository(root)
         if alliance is not None and alliance not in repository.alliances:
             raise unknown_alliance(alliance, sorted(repository.alliances))
         report = analyse_gaps(repository, [alliance] if alliance else None)

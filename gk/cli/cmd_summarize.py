@@ -104,7 +104,7 @@ def _summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, en
                        fmt, color)
 
     if since is None:  # a comparison with git history is not remembered
-        from gk.speed.cache import remembered
+        from gk.speed.cached import remembered
 
         key = repr((start, end, regions, alliances, sources, notes, fmt, color,
                     options.today.isoformat()))
@@ -128,11 +128,11 @@ def _render(roots: list[Path], options: Any, start: str | None, end: str | None,
     from gk.analyses.summary import (
         summarize as build_summary,
     )
-    from gk.engine.pipeline import load_repository
+    from gk.cli.common import load_repository
     from gk.render.reports import SUMMARY_RENDERERS
 
     labels = [str(r) for r in roots] if len(roots) > 1 else [""]
-    loaded = [Source(label, load_repository(root, options)) for label, root in zip(
+    loaded = [Source(label, load_repository(root)) for label, root in zip(
         labels, roots, strict=True)]
     for alliance in alliances:
         if unknown_alliances(loaded, [alliance]):
@@ -154,6 +154,7 @@ def _render(roots: list[Path], options: Any, start: str | None, end: str | None,
                           ) from exc
     if since is not None:
         from gk.analyses.history import Changes, compare, load_repository_at, resolve
+        from gk.speed.cached import parse_blobs
 
         changes = Changes()
         commits = {}
@@ -161,7 +162,7 @@ def _render(roots: list[Path], options: Any, start: str | None, end: str | None,
         for source, root in zip(loaded, roots, strict=True):
             revision = resolve(root, since)
             commits[source.label or "."] = revision.commit
-            before = load_repository_at(root, revision)
+            before = load_repository_at(root, revision, parse_blobs)
             changes.extend(compare(before, source.repository, chosen))
         summary.payload["changes"] = {"since": since, "commits": commits, **changes.payload()}
         if "sources" in summary.payload:  # keep sources last, as documented

@@ -94,14 +94,14 @@ def todo(ctx: click.Context, alliance: str | None, owner: str | None, status: st
     if ctx.invoked_subcommand is not None:
         return
     from gk.analyses.worksheets import item_texts, list_todos
-    from gk.engine.pipeline import CheckOptions, load_repository
+    from gk.cli.common import load_repository
     from gk.render.worksheet_report import TODO_RENDERERS
 
     root = repository_root(ctx)
     apply_language(ctx, root)
     day = resolve_today(today)
     before = _date(due_before, "--due-before") if due_before else None
-    repo = load_repository(root, CheckOptions(today=day))
+    repo = load_repository(root)
     if alliance is not None:
         known_alliance(repo, alliance)
     rows = list_todos(repo, day, alliance=alliance, owner=owner, status=status,
@@ -229,8 +229,8 @@ as it is. With --dry-run the change is shown as a diff and nothing is written.""
 def add(ctx: click.Context, ref: str, title: str, owner: str | None, due: str | None,
         item: str | None, todo_id: str | None, dry_run: bool) -> None:
     from gk.analyses.worksheets import is_slug, item_ids_for, slugify, unique_id
+    from gk.cli.common import load_repository
     from gk.edit.roundtrip import add_todo
-    from gk.engine.pipeline import load_repository
 
     root = repository_root(ctx)
     apply_language(ctx, root)

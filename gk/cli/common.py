@@ -72,38 +72,22 @@ def apply_language(ctx: click.Context, root: Path | None, cache: bool = True) ->
 
 
 def config_language(root: Path, cache: bool = False) -> str | None:
-    """The ``language`` of gk.yaml; with ``cache``, remembered while gk.yaml is unchanged
-    (reading YAML costs more start-up than a whole unchanged ``gk check``)."""
-    path = root / "gk.yaml"
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    key = f"{os.path.realpath(path)}|{st.st_size}|{st.st_mtime_ns}"
-    known: Any = None
+    """The ``language`` of gk.yaml (with ``cache``, remembered by its content: parsing YAML
+    costs more start-up than a whole unchanged ``gk check``)."""
     if cache:
-        from gk.speed.cache import cache_dir, read_marshal
+        from gk.speed.cached import config_language as remembered_language
 
-        known = read_marshal(cache_dir() / "config-language.marshal")
-        if isinstance(known, dict) and key in known:
-            value = known[key]
-            return value if value in ("de", "en") else None
-    from gk.engine.load import load_bytes
+        return remembered_language(root)
+    from gk.engine.pipeline import config_language as read_language
 
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return None
-    data = load_bytes(raw, "gk.yaml").data
-    value = data.get("language") if isinstance(data, dict) else None
-    value = value if value in ("de", "en") else None
-    if cache:
-        from gk.speed.cache import cache_dir, write_marshal
+    return read_language(root)
 
-        known = dict(known) if isinstance(known, dict) and len(known) < 64 else {}
-        known[key] = value
-        write_marshal(cache_dir() / "config-language.marshal", known)
-    return value
+
+def load_repository(root: Path) -> Any:
+    """The model of the repository for an analysis (through the cache; see gk.speed)."""
+    from gk.speed.cached import load
+
+    return load(root)
 
 
 def emit(text: str, output: str | None) -> None:

@@ -482,8 +482,7 @@ def no_new_errors(root: Path, rel: str) -> Callable[[Path], None]:
 
     from gk import findings as F
     from gk.engine.discover import SourceFile, discover
-    from gk.engine.pipeline import custom_templates, process_file
-    from gk.i18n import get_language
+    from gk.engine.pipeline import check_file, custom_templates
 
     parts = rel.split("/")
     alliance = parts[1] if len(parts) == 3 else None
@@ -494,8 +493,7 @@ def no_new_errors(root: Path, rel: str) -> Callable[[Path], None]:
     def errors(file_rel: str) -> list[Any]:
         sources, _layout = discover(root)
         custom, _results = custom_templates(root, sources)
-        result = process_file(str(root), SourceFile(file_rel, kind, alliance, stem), custom,
-                              get_language())
+        result = check_file(root, SourceFile(file_rel, kind, alliance, stem), custom)
         return [f for f in result.findings if f.severity == F.ERROR]
 
     def accept(tmp: Path) -> None:

@@ -191,13 +191,8 @@ class Repository:
     # them are not reported again as missing.
     unloaded: set[str] = field(default_factory=set)
 
-    # Set when the model holds only some services (``gk check`` after a few files changed):
-    # every service of the repository as (alliance, id), for references to the others.
-    known_services: list[tuple[str, str]] | None = None
-
     _by_alliance: dict[str, tuple[list[Service], list[Worksheet]]] | None = field(
         default=None, repr=False, compare=False)
-    _known: set[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
 
     def _index(self) -> dict[str, tuple[list[Service], list[Worksheet]]]:
         """Services and worksheets per alliance, built once (the model is not changed after
@@ -235,16 +230,10 @@ class Repository:
     def has_service(self, alliance: str, ref: str) -> bool:
         """Whether ``ref`` (``id`` in ``alliance``, or ``alliance/id``) names a service."""
         other, _, sid = ref.partition("/") if "/" in ref else (alliance, "", ref)
-        if self.known_services is not None:
-            if self._known is None:
-                self._known = set(self.known_services)
-            return (other, sid) in self._known
         return (other, sid) in self.services
 
     def service_ids(self, alliance: str) -> list[str]:
         """The ids of an alliance's services, in the order of their files."""
-        if self.known_services is not None:
-            return [sid for a, sid in self.known_services if a == alliance]
         return [s.id for s in self.services_of(alliance)]
 
     @property

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from gk.engine.model import Alliance, Repository, Service, Worksheet
 from gk.i18n import _
-from gk.rules import Context, Problem
+from gk.rules.base import Context, Problem
 
 CODES = ("GK202", "GK203", "GK204")
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})

@@ -18,7 +18,7 @@ from typing import Any
 
 from gk.engine.model import Repository, Worksheet
 from gk.i18n import _
-from gk.rules import Context, Problem
+from gk.rules.base import Context, Problem
 
 CODES = ("GK401", "GK402", "GK403", "GK404", "GK405", "GK406", "GK407", "GK408")
 

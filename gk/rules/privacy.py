@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 from gk.engine.discover import SourceFile
 from gk.engine.load import Path
 from gk.i18n import _
-from gk.rules import Problem
+from gk.rules.base import Problem
 
 CODES = ("GK501", "GK502", "GK503", "GK504", "GK505")
 

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from gk.engine.model import Repository
 from gk.engine.validate import suggest
 from gk.i18n import _
-from gk.rules import Context, Problem
+from gk.rules.base import Context, Problem
 
 CODES = ("GK301", "GK302", "GK303", "GK304", "GK305", "GK306")
 

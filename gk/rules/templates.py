@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from gk.engine.model import Repository
 from gk.engine.schemas import SHIPPED_TEMPLATES
 from gk.i18n import _
-from gk.rules import Context, Problem
+from gk.rules.base import Context, Problem
 
 CODES = ("GK601",)
 

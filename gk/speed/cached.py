@@ -1,0 +1,401 @@
+"""Speed wrapped around the engine: per-file results from the cache, worker processes, and
+answers remembered while nothing changed.
+
+``check``, ``load`` and ``remembered`` give exactly what the plain engine gives
+(``gk.engine.pipeline.check`` and ``load``, or computing the report) — the tests compare
+them after every kind of edit. Nothing here knows a rule, a template or a key:
+
+* a file's result (its document and its own findings) is a function of its bytes, its path,
+  the repository's templates, gk's code and data, and the language of messages. The last
+  four make up the store's key; the bytes are recognised by the file's state (size,
+  modification and change time, inode) when that state is old enough to be trusted, else
+  by a digest of the content (see ``gk.speed.store``);
+* the cache keeps whole documents, so every rule, present or future, sees what it would see
+  without the cache; cross-file rules run again on every run that is not answered whole;
+* a whole answer is remembered under a signature of every file's state, the layout
+  findings (which cover what is in the folders besides data files) and the options, and
+  only while every state is trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gk import findings as F
+from gk.engine import pipeline
+from gk.engine.discover import SourceFile
+from gk.engine.pipeline import CheckOptions, CheckResult, FileResult
+from gk.speed import parallel
+from gk.speed.store import (
+    FileStat,
+    Remembered,
+    Store,
+    content_digest,
+    prune,
+    stat_key,
+    trusted,
+)
+
+_BLOCK = 64  # files per block that one process claims at a time
+_LOCATE_THRESHOLD = 200  # files to parse again for positions above which workers help
+
+
+@dataclass(frozen=True, slots=True)
+class Speed:
+    """How to get the engine's answer quickly; never what the answer is."""
+
+    cache: bool = True
+    jobs: int | None = None  # processes; None: one per core on large trees
+    # Called now and then with (files done, files to do) while files are read.
+    progress: Callable[[int, int], None] | None = None
+
+
+def _context() -> str:
+    """gk's code and data and the language: what every cached thing depends on."""
+    from gk import __version__
+    from gk.engine.schemas import fingerprint
+    from gk.i18n import get_language
+
+    return f"{__version__}|{fingerprint()}|{get_language()}"
+
+
+def _key(*parts: str) -> str:
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
+
+
+def _stats(root: Path, sources: Sequence[SourceFile]) -> list[FileStat | None]:
+    out: list[FileStat | None] = []
+    for source in sources:
+        try:
+            out.append(stat_key(os.stat(os.path.join(root, source.rel))))
+        except OSError:
+            out.append(None)
+    return out
+
+
+def signature(root: Path, what: str) -> tuple[str, bool]:
+    """A digest of the repository as it stands (every data file's path and state, the
+    layout findings) and whether every state is trusted (only then may an answer be
+    remembered under it)."""
+    from gk.engine.discover import discover
+
+    started = time.time_ns()
+    sources, layout = discover(root)
+    stats = _stats(root, sources)
+    digest = hashlib.sha256(f"{_context()}|{what}|{os.path.realpath(root)}".encode())
+    digest.update(marshal.dumps([(s.rel, s.kind, st) for s, st in zip(sources, stats,
+                                                                       strict=True)], 2))
+    digest.update(marshal.dumps([F.to_tuple(f) for f in layout], 2))
+    return digest.hexdigest(), all(trusted(st, started) for st in stats)
+
+
+# --- per-file results ---------------------------------------------------------------------------
+
+class _Run:
+    """One cached run of the per-file step and of locating cross-file findings."""
+
+    def __init__(self, speed: Speed, started: int) -> None:
+        self.speed = speed
+        self.started = started
+        self.store: Store | None = None
+        # Entries known to describe each file's current content in this run.
+        self.current: dict[str, tuple[Any, ...]] = {}
+
+    def files(self, root: Path, sources: Sequence[SourceFile],
+              custom: dict[str, dict[str, Any]]) -> list[FileResult]:
+        from gk.i18n import get_language
+
+        store = self.store = Store(root, _key(_context(), repr(sorted(
+            (k, repr(v)) for k, v in custom.items()))))
+        stats = _stats(root, sources)
+        results: list[FileResult | None] = [None] * len(sources)
+        todo: list[int] = []
+        for index, (source, state) in enumerate(zip(sources, stats, strict=True)):
+            entry = store.entry(source.rel, source.kind)
+            if entry is not None and state is not None and entry[0] == state and entry[1]:
+                results[index] = self._use(source, entry)
+            else:
+                todo.append(index)
+        fresh = _check_many(root, [sources[i] for i in todo], custom, get_language(),
+                            self.speed, {sources[i].rel: store.entry(sources[i].rel,
+                                                                     sources[i].kind)
+                                         for i in todo})
+        for index, (result, digest, known) in zip(todo, fresh, strict=True):
+            source, state = sources[index], stats[index]
+            entry = (state or (-1, -1, -1, -1), trusted(state, self.started), digest,
+                     source.kind, result.data, [F.to_tuple(f) for f in result.findings],
+                     known)
+            if digest:  # read: its result stands for this content
+                store.put(source.rel, entry)
+                self.current[source.rel] = entry
+            results[index] = result
+        store.keep_only({s.rel for s in sources})
+        return [r for r in results if r is not None]
+
+    def _use(self, source: SourceFile, entry: tuple[Any, ...]) -> FileResult:
+        self.current[source.rel] = entry
+        return FileResult(source, entry[4], [F.from_tuple(t) for t in entry[5]])
+
+    def locate(self, root: Path, wanted: Sequence[tuple[str, list[tuple[Any, bool]]]]
+               ) -> dict[tuple[str, Any, bool], tuple[int, int]]:
+        """Positions remembered with each file's entry, the others found (and remembered
+        when the file still has the content its entry describes)."""
+        out: dict[tuple[str, Any, bool], tuple[int, int]] = {}
+        missing: list[tuple[str, list[tuple[Any, bool]]]] = []
+        for rel, paths in wanted:
+            entry = self.current.get(rel)
+            known = entry[6] if entry is not None else {}
+            if all((path, key) in known for path, key in paths):
+                for path, key in paths:
+                    out[(rel, path, key)] = tuple(known[(path, key)])  # type: ignore[assignment]
+            else:
+                missing.append((rel, paths))
+        for rel, digest, places in _locate_many(root, missing, self.speed.jobs):
+            paths = dict(missing)[rel]
+            entry = self.current.get(rel)
+            for (path, key), where in zip(paths, places, strict=True):
+                out[(rel, path, key)] = where
+                if entry is not None and entry[2] == digest and self.store is not None:
+                    entry[6][(path, key)] = where
+                    self.store.put(rel, entry)
+        return out
+
+
+def _check_one(root: str, source: SourceFile, custom: dict[str, dict[str, Any]],
+               known: tuple[Any, ...] | None) -> tuple[FileResult, bytes, dict[Any, Any]]:
+    """A file's result, its content digest (empty when it cannot be read) and the positions
+    known for it; the result of ``known`` when the content is still what it describes."""
+    raw = pipeline.read_file(root, source)
+    if isinstance(raw, FileResult):
+        return raw, b"", {}
+    digest = content_digest(raw)
+    if known is not None and known[2] == digest:
+        return FileResult(source, known[4], [F.from_tuple(t) for t in known[5]]), digest, known[6]
+    return pipeline.check_bytes(source, raw, custom), digest, {}
+
+
+def _check_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict[str, Any]],
+                lang: str, speed: Speed, known: dict[str, tuple[Any, ...] | None]
+                ) -> list[tuple[FileResult, bytes, dict[Any, Any]]]:
+    """``_check_one`` for each file, in order; on large trees worker processes take blocks
+    of files while this process works through others."""
+    from gk.i18n import set_language
+
+    folder = str(root)
+    total = len(sources)
+
+    def local(chunk: Sequence[SourceFile]) -> list[tuple[FileResult, bytes, dict[Any, Any]]]:
+        return [_check_one(folder, s, custom, known.get(s.rel)) for s in chunk]
+
+    def remote(chunk: Sequence[SourceFile]) -> Any:
+        set_language(lang)  # a forked worker keeps it, but say so
+        return [(r.data, [F.to_tuple(f) for f in r.findings], d, p) for r, d, p in local(chunk)]
+
+    def restore(chunk: Sequence[SourceFile], data: Any) -> list[Any]:
+        return [(FileResult(s, doc, [F.from_tuple(t) for t in found]), d, p)
+                for s, (doc, found, d, p) in zip(chunk, data, strict=True)]
+
+    chunks = [sources[i:i + _BLOCK] for i in range(0, total, _BLOCK)]
+    progress = speed.progress
+    report = None if progress is None else (lambda n: progress(min(n * _BLOCK, total), total))
+    workers = parallel.workers_for(speed.jobs, total)
+    if workers == 1:
+        out = []
+        for number, chunk in enumerate(chunks, 1):
+            out.extend(local(chunk))
+            if report is not None:
+                report(number)
+        return out
+    return parallel.spread(chunks, workers, local, remote, restore, report)
+
+
+def _locate_many(root: Path, wanted: Sequence[tuple[str, list[tuple[Any, bool]]]],
+                 jobs: int | None) -> list[tuple[str, bytes, list[tuple[int, int]]]]:
+    """Each file's content digest and the positions of its paths (parsed once more)."""
+    from gk.engine.discover import MAX_BYTES, read_data_file
+
+    folder = str(root)
+
+    def local(chunk: Sequence[tuple[str, list[tuple[Any, bool]]]]) -> list[Any]:
+        out = []
+        for rel, paths in chunk:
+            try:
+                raw = read_data_file(folder, rel, MAX_BYTES)
+                text: str | None = raw.decode("utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                raw, text = b"", None
+            out.append((rel, content_digest(raw) if raw else b"",
+                        pipeline.locate_in(text, paths)))
+        return out
+
+    workers = parallel.workers_for(jobs, len(wanted), _LOCATE_THRESHOLD)
+    if workers == 1:
+        return local(wanted)
+    chunks = [wanted[i:i + 16] for i in range(0, len(wanted), 16)]
+    return parallel.spread(chunks, workers, local, local, lambda _chunk, data: list(data))
+
+
+def _plain_files(speed: Speed) -> pipeline.FilesStep:
+    """The per-file step without a cache, shared over worker processes on large trees."""
+    def files(root: Path, sources: Sequence[SourceFile],
+              custom: dict[str, dict[str, Any]]) -> list[FileResult]:
+        from gk.i18n import get_language
+
+        done = _check_many(root, sources, custom, get_language(), speed,
+                           dict.fromkeys((s.rel for s in sources), None))
+        return [result for result, _digest, _known in done]
+    return files
+
+
+# --- whole answers ------------------------------------------------------------------------------
+
+def _answer_of(result: CheckResult) -> Any:
+    return ([F.to_tuple(f) for f in result.findings], result.files,
+            [(file, line, text) for (file, line), text in sorted(result.lines.items())])
+
+
+def _result_of(root: Path, answer: Any) -> CheckResult | None:
+    """A remembered answer turned back into a result; None unless it has the right shape."""
+    try:
+        found, files, lines = answer
+        findings = [F.Finding(*t) for t in found]
+        if not isinstance(files, int) or not all(
+                isinstance(v, str) for f in findings
+                for v in (f.file, f.code, f.severity, f.message, f.hint)) or not all(
+                isinstance(f.line, int) and isinstance(f.column, int) for f in findings):
+            return None
+        shown = {(str(file), int(line)): str(text) for file, line, text in lines}
+    except (TypeError, ValueError):
+        return None
+    return CheckResult(root, None, findings, files, shown)
+
+
+def check(root: Path, options: CheckOptions | None = None, speed: Speed | None = None
+          ) -> CheckResult:
+    """``gk.engine.pipeline.check``, quickly."""
+    options = options or CheckOptions()
+    speed = speed or Speed()
+    if not speed.cache:
+        return pipeline.check(root, options, _plain_files(speed),
+                              lambda r, wanted: _located(r, wanted, speed.jobs))
+    started = time.time_ns()
+    sign, steady = signature(root, f"check|{options.today}|{options.stale_days}")
+    remembered = Remembered(root, "check-" + _key(_context()))
+    if steady:
+        result = _result_of(root, remembered.get(sign))
+        if result is not None:
+            return result
+    run = _Run(speed, started)
+    result = pipeline.check(root, options, run.files, run.locate)
+    if run.store is not None:
+        run.store.save()
+        prune(root, [run.store.key, "check-", "report-"])
+    if steady:
+        remembered.put(sign, _answer_of(result))
+    return result
+
+
+def _located(root: Path, wanted: Sequence[tuple[str, list[tuple[Any, bool]]]],
+             jobs: int | None) -> dict[tuple[str, Any, bool], tuple[int, int]]:
+    out = {}
+    for rel, _digest, places in _locate_many(root, wanted, jobs):
+        for (path, key), where in zip(dict(wanted)[rel], places, strict=True):
+            out[(rel, path, key)] = where
+    return out
+
+
+def load(root: Path, speed: Speed | None = None) -> Any:
+    """``gk.engine.pipeline.load``: documents come from the cache where ``gk check`` left
+    them for the file's current content, the others are read."""
+    speed = speed or Speed()
+    if not speed.cache:
+        return pipeline.load(root)
+    def files(root: Path, sources: Sequence[SourceFile],
+              custom: dict[str, dict[str, Any]]) -> list[FileResult]:
+        store = Store(root, _key(_context(), repr(sorted(
+            (k, repr(v)) for k, v in custom.items()))))
+        out = []
+        for source, state in zip(sources, _stats(root, sources), strict=True):
+            entry = store.entry(source.rel, source.kind)
+            if entry is not None and state is not None and entry[0] == state and entry[1]:
+                out.append(FileResult(source, entry[4], []))
+            else:
+                out.append(pipeline.load_file(root, source))
+        return out
+
+    return pipeline.load(root, files)
+
+
+def remembered(roots: Sequence[Path], name: str, key: str, compute: Callable[[], str],
+               cache: bool = True) -> str:
+    """The text of a report (``gk gaps``, ``gk summarize``), remembered while no file of the
+    repositories has changed. ``key`` names everything else the text depends on (options,
+    format, date); a report that fails is not remembered."""
+    if not cache:
+        return compute()
+    signs = [signature(root, f"{name}|{key}") for root in roots]
+    sign = _key(*(s for s, _steady in signs))
+    store = Remembered(roots[0], "report-" + _key(name, key, *map(str, roots)))
+    if all(steady for _s, steady in signs):
+        text = store.get(sign)
+        if isinstance(text, str):
+            return text
+    text = compute()
+    if all(steady for _s, steady in signs):
+        store.put(sign, text)
+    return text
+
+
+_BLOB_LIMIT = 60_000  # parsed blobs kept between runs
+
+
+def parse_blobs(top: Path, wanted: list[tuple[SourceFile, str]]) -> list[Any]:
+    """``gk.analyses.history.parse_blobs``, each blob parsed once: a blob id names its
+    content, so parsed blobs are kept and reused by later comparisons."""
+    from gk.analyses.history import read_blobs
+    from gk.engine.load import load_bytes
+    from gk.speed.store import cache_dir, read_cache_file, write_cache_file
+
+    path = cache_dir() / f"history-{_key(_context(), os.path.realpath(top))}.cache"
+    body = read_cache_file(path)
+    known: dict[str, Any] = body if isinstance(body, dict) else {}
+    missing = list(dict.fromkeys(oid for _s, oid in wanted if oid not in known))
+    if missing:
+        names = {oid: source.rel for source, oid in wanted}
+        for oid, raw in zip(missing, read_blobs(top, missing), strict=True):
+            known[oid] = load_bytes(raw, names[oid]).data
+        if len(known) > _BLOB_LIMIT:
+            used = {oid for _s, oid in wanted}
+            known = {oid: data for oid, data in known.items() if oid in used}
+        write_cache_file(path, known)
+    return [known[oid] for _s, oid in wanted]
+
+
+def config_language(root: Path) -> str | None:
+    """``gk.engine.pipeline.config_language``, remembered by the digest of gk.yaml's bytes
+    (reading them is cheap; parsing them needs the YAML library)."""
+    from gk.engine.discover import CONFIG_FILE, MAX_BYTES, read_data_file
+    from gk.speed.store import cache_dir, read_cache_file, write_cache_file
+
+    try:
+        raw = read_data_file(root, CONFIG_FILE, MAX_BYTES)
+    except OSError:
+        return None
+    digest = content_digest(raw).hex()
+    path = cache_dir() / "config-language.cache"
+    body = read_cache_file(path)
+    known: dict[str, Any] = body if isinstance(body, dict) and len(body) < 64 else {}
+    value = known.get(digest)
+    if value in ("de", "en", ""):
+        return value or None
+    language = pipeline.language_in(raw)
+    known[digest] = language or ""
+    write_cache_file(path, known)
+    return language

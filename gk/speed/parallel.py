@@ -1,0 +1,135 @@
+"""Work shared between this process and forked worker processes on large trees.
+
+Workers claim blocks from the back while this process works from the front, so every
+process keeps busy however fast the others are (a machine's cores are seldom equally free).
+The result is the same however the work was shared: a block a worker does not deliver is
+done here.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+from collections.abc import Callable, Sequence
+from typing import Any
+
+# Items below which a second process does not pay for its start-up.
+POOL_THRESHOLD = 1500
+
+
+def workers_for(jobs: int | None, items: int, threshold: int = POOL_THRESHOLD) -> int:
+    """How many processes to use: one on small inputs, where fork is missing, or when asked."""
+    wanted = jobs if jobs is not None else (os.cpu_count() or 1)
+    if wanted <= 1 or items < threshold or os.name != "posix":
+        return 1
+    return wanted
+
+
+class _Blocks:
+    """Blocks of files claimed from both ends: this process takes them from the front,
+    workers from the back, until they meet. Shared through ``fork``, so every process
+    keeps busy however fast the others are (a machine's cores are seldom equally free)."""
+
+    def __init__(self, context: Any, count: int) -> None:
+        self.ends = context.RawArray("i", [0, count])  # [next from the front, end of the back]
+        self.lock = context.Lock()
+
+    def front(self) -> int | None:
+        with self.lock:
+            first, end = self.ends
+            if first >= end:
+                return None
+            self.ends[0] = first + 1
+            return int(first)
+
+    def back(self) -> int | None:
+        with self.lock:
+            first, end = self.ends
+            if first >= end:
+                return None
+            self.ends[1] = end - 1
+            return int(end - 1)
+
+
+def _worker(conn: Any, blocks: _Blocks, chunks: Sequence[Sequence[Any]],
+            remote: Callable[[Sequence[Any]], Any]) -> None:
+    """Do blocks from the back and send each back as soon as it is done."""
+    try:
+        while (number := blocks.back()) is not None:
+            conn.send_bytes(marshal.dumps((number, remote(chunks[number]))))
+    except (Exception, KeyboardInterrupt):
+        # Interrupted, the main process stopped listening, or a block cannot be sent: the
+        # main process does what is missing itself (and shows any error from there).
+        pass
+    finally:
+        conn.close()
+
+
+def spread(chunks: Sequence[Sequence[Any]], workers: int,
+           local: Callable[[Sequence[Any]], list[Any]],
+           remote: Callable[[Sequence[Any]], Any],
+           restore: Callable[[Sequence[Any], Any], list[Any]],
+           progress: Callable[[int], None] | None = None) -> list[Any]:
+    """``local`` over every chunk, the results in order, with ``workers - 1`` forked
+    processes helping: they run ``remote`` (plain data for ``marshal``), which ``restore``
+    turns into what ``local`` gives. A chunk a worker does not deliver (it died) is done
+    here; the output is the same however the work was shared. ``progress`` is called with
+    the number of chunks done so far."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    blocks = _Blocks(context, len(chunks))
+    slots: list[list[Any] | None] = [None] * len(chunks)
+    pipes = []
+    for _n in range(workers - 1):
+        ours, theirs = context.Pipe(duplex=False)
+        process = context.Process(target=_worker, daemon=True,
+                                  args=(theirs, blocks, chunks, remote))
+        process.start()
+        theirs.close()
+        pipes.append((process, ours))
+    open_pipes = [conn for _proc, conn in pipes]
+    done = [0]  # chunks finished, here or by a worker
+
+    def receive(conn: Any) -> None:
+        """One chunk from a worker; at the end of its pipe the worker is done."""
+        try:
+            number, data = marshal.loads(conn.recv_bytes())
+        except (EOFError, OSError, ValueError):
+            open_pipes.remove(conn)
+            return
+        slots[number] = restore(chunks[number], data)
+        done[0] += 1
+
+    def report() -> None:
+        if progress is not None:
+            progress(done[0])
+
+    try:
+        while (number := blocks.front()) is not None:
+            slots[number] = local(chunks[number])
+            done[0] += 1
+            for conn in list(open_pipes):
+                while conn in open_pipes and conn.poll():
+                    receive(conn)
+            report()
+        from multiprocessing.connection import wait
+
+        while open_pipes:
+            for ready in wait(open_pipes):
+                receive(ready)
+            report()
+        for process, _conn in pipes:
+            process.join()
+    finally:
+        for process, conn in pipes:
+            conn.close()
+            if process.is_alive():
+                process.kill()
+                process.join()
+    out: list[Any] = []
+    for number, slot in enumerate(slots):
+        out.extend(slot if slot is not None else local(chunks[number]))
+    return out
+
+
