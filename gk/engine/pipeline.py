@@ -347,10 +347,15 @@ def assemble(root: Path, options: CheckOptions, layout: list[F.Finding],
     return CheckResult(root, repository, found, files, excerpts(found, lines_of))
 
 
+Discovered = tuple[list[SourceFile], list[F.Finding]]
+
+
 def check(root: Path, options: CheckOptions | None = None, files: FilesStep = check_files,
-          locate_step: LocateStep = locate) -> CheckResult:
-    """Check the whole repository."""
-    sources, layout = discover(root)
+          locate_step: LocateStep = locate, discovered: Discovered | None = None
+          ) -> CheckResult:
+    """Check the whole repository (``discovered``: what ``discover(root)`` returned, when
+    the caller has just called it)."""
+    sources, layout = discovered or discover(root)
     custom, template_results = custom_templates(root, sources)
     others = [s for s in sources if s.kind != "template"]
     results = [*files(root, others, custom), *template_results]
@@ -377,12 +382,13 @@ def config_language(root: Path) -> str | None:
         return None
 
 
-def load(root: Path, files: FilesStep = load_files) -> Repository:
+def load(root: Path, files: FilesStep = load_files, discovered: Discovered | None = None
+         ) -> Repository:
     """The model of a repository for analyses (checklist, to-dos, gaps, summaries).
 
     Checks nothing: files that do not load are left out, files with schema errors are kept
     as far as their values have usable types (their errors are ``gk check``'s business)."""
-    sources, _layout = discover(root)
+    sources, _layout = discovered or discover(root)
     custom, template_results = custom_templates(root, sources)
     others = [s for s in sources if s.kind != "template"]
     return build_repository(root, [*files(root, others, custom), *template_results], custom)

@@ -80,10 +80,23 @@ def _stats(root: Path, sources: Sequence[SourceFile]) -> list[FileStat | None]:
     return out
 
 
-def signature(root: Path, what: str) -> tuple[str, bool]:
-    """A digest of the repository as it stands (every data file's path and state, the
-    layout findings) and whether every state is trusted (only then may an answer be
-    remembered under it)."""
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The repository as it stands: its files (discovered), their states, when they were
+    taken, and a signature of it all."""
+
+    discovered: pipeline.Discovered
+    stats: dict[str, FileStat | None]
+    started: int
+    signature: str
+
+    @property
+    def steady(self) -> bool:
+        """Whether every state is trusted: only then may an answer be remembered."""
+        return all(trusted(st, self.started) for st in self.stats.values())
+
+
+def snapshot(root: Path, what: str) -> Snapshot:
     from gk.engine.discover import discover
 
     started = time.time_ns()
@@ -93,7 +106,8 @@ def signature(root: Path, what: str) -> tuple[str, bool]:
     digest.update(marshal.dumps([(s.rel, s.kind, st) for s, st in zip(sources, stats,
                                                                        strict=True)], 2))
     digest.update(marshal.dumps([F.to_tuple(f) for f in layout], 2))
-    return digest.hexdigest(), all(trusted(st, started) for st in stats)
+    return Snapshot((sources, layout), {s.rel: st for s, st in zip(sources, stats, strict=True)},
+                    started, digest.hexdigest())
 
 
 # --- per-file results ---------------------------------------------------------------------------
@@ -101,9 +115,10 @@ def signature(root: Path, what: str) -> tuple[str, bool]:
 class _Run:
     """One cached run of the per-file step and of locating cross-file findings."""
 
-    def __init__(self, speed: Speed, started: int) -> None:
+    def __init__(self, speed: Speed, seen: Snapshot) -> None:
         self.speed = speed
-        self.started = started
+        self.seen = seen
+        self.started = seen.started
         self.store: Store | None = None
         # Entries known to describe each file's current content in this run.
         self.current: dict[str, tuple[Any, ...]] = {}
@@ -114,7 +129,7 @@ class _Run:
 
         store = self.store = Store(root, _key(_context(), repr(sorted(
             (k, repr(v)) for k, v in custom.items()))))
-        stats = _stats(root, sources)
+        stats = [self.seen.stats.get(s.rel) for s in sources]
         results: list[FileResult | None] = [None] * len(sources)
         todo: list[int] = []
         for index, (source, state) in enumerate(zip(sources, stats, strict=True)):
@@ -285,20 +300,19 @@ def check(root: Path, options: CheckOptions | None = None, speed: Speed | None =
     if not speed.cache:
         return pipeline.check(root, options, _plain_files(speed),
                               lambda r, wanted: _located(r, wanted, speed.jobs))
-    started = time.time_ns()
-    sign, steady = signature(root, f"check|{options.today}|{options.stale_days}")
+    seen = snapshot(root, f"check|{options.today}|{options.stale_days}")
     remembered = Remembered(root, "check-" + _key(_context()))
-    if steady:
-        result = _result_of(root, remembered.get(sign))
+    if seen.steady:
+        result = _result_of(root, remembered.get(seen.signature))
         if result is not None:
             return result
-    run = _Run(speed, started)
-    result = pipeline.check(root, options, run.files, run.locate)
+    run = _Run(speed, seen)
+    result = pipeline.check(root, options, run.files, run.locate, seen.discovered)
     if run.store is not None:
         run.store.save()
-        prune(root, [run.store.key, "check-", "report-"])
-    if steady:
-        remembered.put(sign, _answer_of(result))
+        prune(root, [run.store.key, "check-", "report-", "history-"])
+    if seen.steady:
+        remembered.put(seen.signature, _answer_of(result))
     return result
 
 
@@ -317,12 +331,15 @@ def load(root: Path, speed: Speed | None = None) -> Any:
     speed = speed or Speed()
     if not speed.cache:
         return pipeline.load(root)
+    seen = snapshot(root, "load")
+
     def files(root: Path, sources: Sequence[SourceFile],
               custom: dict[str, dict[str, Any]]) -> list[FileResult]:
         store = Store(root, _key(_context(), repr(sorted(
             (k, repr(v)) for k, v in custom.items()))))
         out = []
-        for source, state in zip(sources, _stats(root, sources), strict=True):
+        for source in sources:
+            state = seen.stats.get(source.rel)
             entry = store.entry(source.rel, source.kind)
             if entry is not None and state is not None and entry[0] == state and entry[1]:
                 out.append(FileResult(source, entry[4], []))
@@ -330,7 +347,7 @@ def load(root: Path, speed: Speed | None = None) -> Any:
                 out.append(pipeline.load_file(root, source))
         return out
 
-    return pipeline.load(root, files)
+    return pipeline.load(root, files, seen.discovered)
 
 
 def remembered(roots: Sequence[Path], name: str, key: str, compute: Callable[[], str],
@@ -340,15 +357,16 @@ def remembered(roots: Sequence[Path], name: str, key: str, compute: Callable[[],
     format, date); a report that fails is not remembered."""
     if not cache:
         return compute()
-    signs = [signature(root, f"{name}|{key}") for root in roots]
-    sign = _key(*(s for s, _steady in signs))
+    seen = [snapshot(root, f"{name}|{key}") for root in roots]
+    sign = _key(*(s.signature for s in seen))
+    steady = all(s.steady for s in seen)
     store = Remembered(roots[0], "report-" + _key(name, key, *map(str, roots)))
-    if all(steady for _s, steady in signs):
+    if steady:
         text = store.get(sign)
         if isinstance(text, str):
             return text
     text = compute()
-    if all(steady for _s, steady in signs):
+    if steady:
         store.put(sign, text)
     return text
 
