@@ -250,8 +250,10 @@ _SYNTAX_HELP: tuple[tuple[str, str, str], ...] = (
 def _syntax_finding(exc: Exception, text: str, file: str,
                     open_flows: list[Any] | None = None) -> F.Finding:
     problem = str(getattr(exc, "problem", "") or "")
+    from ruamel.yaml.reader import ReaderError
+
     mark = getattr(exc, "problem_mark", None)
-    if mark is None:  # ReaderError: libyaml names a byte offset
+    if isinstance(exc, ReaderError):  # a character YAML does not allow, at a byte offset
         found = _control_finding(text, file)
         if found is not None:
             return found
@@ -262,7 +264,7 @@ def _syntax_finding(exc: Exception, text: str, file: str,
             _("The file contains a control character that YAML does not allow."),
             _("Delete the invisible character at this place (it was probably pasted in)."),
         )
-    line, column = mark.line + 1, mark.column + 1
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     context = str(getattr(exc, "context", "") or "")
     context_mark = getattr(exc, "context_mark", None)
     if context_mark is not None and (
@@ -519,6 +521,12 @@ def _event_class(name: str) -> Any:
     return getattr(events, name)
 
 
+def _yaml_error() -> type[Exception]:
+    from ruamel.yaml.error import YAMLError
+
+    return YAMLError
+
+
 def _parser(text: str) -> Any:
     from ruamel.yaml.cyaml import CBaseLoader
 
@@ -569,11 +577,13 @@ def load_text(text: str, file: str, positions: Positions | None = None) -> Loade
     except _Refused as refused:
         result.findings.append(refused.finding)
         return result
-    except Exception as exc:  # the C parser's scanner, parser and reader errors
-        if type(exc).__module__.startswith("ruamel") or "Error" in type(exc).__name__:
-            result.findings.append(_syntax_finding(exc, text, file, open_flows))
-            return result
-        raise
+    except Exception as exc:
+        # Only the parser's own errors (scanner, parser, reader) are about the file; anything
+        # else is a defect of gk and must not be reported as a problem in the data.
+        if not isinstance(exc, _yaml_error()):
+            raise
+        result.findings.append(_syntax_finding(exc, text, file, open_flows))
+        return result
     finally:
         dispose = getattr(loader, "dispose", None)
         if dispose is not None:
