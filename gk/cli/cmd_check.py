@@ -52,7 +52,7 @@ def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | N
     from gk.engine.pipeline import CheckOptions, check_repository
 
     root = repository_root(ctx, paths[0] if paths else None)
-    apply_language(ctx, root, cache=not no_cache)
+    apply_language(ctx, root)
     only = None
     if paths:
         base = Path((ctx.find_root().obj or {}).get("directory") or ".")

@@ -61,49 +61,16 @@ def repository_root(ctx: click.Context, hint_path: str | None = None) -> Path:
     return find_root(base)
 
 
-def apply_language(ctx: click.Context, root: Path | None, cache: bool = True) -> str:
+def apply_language(ctx: click.Context, root: Path | None) -> str:
     """--lang, else GK_LANG, else gk.yaml's language, else German."""
     lang = (ctx.find_root().obj or {}).get("lang") or language_from_env()
     if lang is None and root is not None:
-        lang = config_language(root, cache)
+        from gk.engine.load import config_language
+
+        lang = config_language(root)
     lang = lang or "de"
     set_language(lang)
     return lang
-
-
-def config_language(root: Path, cache: bool = False) -> str | None:
-    """The ``language`` of gk.yaml; with ``cache``, remembered while gk.yaml is unchanged
-    (reading YAML costs more start-up than a whole unchanged ``gk check``)."""
-    path = root / "gk.yaml"
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    key = f"{os.path.realpath(path)}|{st.st_size}|{st.st_mtime_ns}"
-    known: Any = None
-    if cache:
-        from gk.speed.cache import cache_dir, read_marshal
-
-        known = read_marshal(cache_dir() / "config-language.marshal")
-        if isinstance(known, dict) and key in known:
-            value = known[key]
-            return value if value in ("de", "en") else None
-    from gk.engine.load import load_bytes
-
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return None
-    data = load_bytes(raw, "gk.yaml").data
-    value = data.get("language") if isinstance(data, dict) else None
-    value = value if value in ("de", "en") else None
-    if cache:
-        from gk.speed.cache import cache_dir, write_marshal
-
-        known = dict(known) if isinstance(known, dict) and len(known) < 64 else {}
-        known[key] = value
-        write_marshal(cache_dir() / "config-language.marshal", known)
-    return value
 
 
 def emit(text: str, output: str | None) -> None:

@@ -17,7 +17,7 @@ from sys import intern
 from typing import Any
 
 from gk import findings as F
-from gk.engine.discover import MAX_BYTES, FileTooLarge, UnsafeFile, read_data_file
+from gk.engine.discover import CONFIG_FILE, MAX_BYTES, FileTooLarge, UnsafeFile, read_data_file
 from gk.i18n import _
 
 MAX_DEPTH = 64  # documented (GK008); real files nest to depth 5
@@ -642,6 +642,15 @@ def load_file(root: str | os.PathLike[str], rel: str,
     except OSError as exc:
         return Loaded(findings=[unreadable(rel, exc)])
     return load_bytes(raw, rel, positions)
+
+
+def config_language(root: str | os.PathLike[str]) -> str | None:
+    """The language the repository's gk.yaml sets, if it is one gk speaks."""
+    from gk.i18n import LANGUAGES
+
+    data = load_file(root, CONFIG_FILE).data
+    value = data.get("language") if isinstance(data, dict) else None
+    return value if value in LANGUAGES else None
 
 
 def unreadable(file: str, exc: OSError) -> F.Finding:
