@@ -1,13 +1,81 @@
-"""Failures that stop a command, and gk's own defects named as such."""
+"""Failures that stop a command: one line on standard error and the exit status, the same
+words for the same problem in every command, and gk's own defects named as such."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import VALID_ALLIANCE, VALID_SERVICE, run_gk, run_main
 
 from gk.engine import load
 
+SHEET = "worksheets/musterstadt/protokoll.yaml"
+SHEET_TEXT = """\
+template: begleitprotokoll
+date: 2026-01-10
+todos:
+  - id: termin
+    title: Termin vereinbaren
+    status: open
+"""
+UNKNOWN_ALLIANCE = {
+    "checklist": ["checklist", "musterstad"],
+    "gaps": ["gaps", "musterstad"],
+    "export": ["export", "musterstad"],
+    "todo": ["todo", "musterstad"],
+    "summarize": ["summarize", "--alliance", "musterstad"],
+}
+
+
+@pytest.fixture
+def repo(make_repo: Any) -> Path:
+    return make_repo({"alliances/musterstadt.yaml": VALID_ALLIANCE,
+                      "alliances/beispielheim.yaml": VALID_ALLIANCE,
+                      "services/musterstadt/sprachcafe.yaml": VALID_SERVICE,
+                      SHEET: SHEET_TEXT})
+
+
+@pytest.mark.parametrize(("lang", "line"), [
+    ("de", "gk: In dieser Datenablage gibt es kein Bündnis „musterstad“. "
+           "Meinten Sie „musterstadt“?\n"),
+    ("en", "gk: There is no alliance 'musterstad' in this data repository. "
+           "Did you mean 'musterstadt'?\n"),
+])
+@pytest.mark.parametrize("command", sorted(UNKNOWN_ALLIANCE))
+def test_unknown_alliance_is_the_same_line_in_every_command(repo: Path, command: str,
+                                                            lang: str, line: str) -> None:
+    result = run_gk("-C", str(repo), "--lang", lang, *UNKNOWN_ALLIANCE[command])
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", line)
+
+
+def test_unknown_alliance_without_a_close_one_lists_the_known(repo: Path) -> None:
+    result = run_gk("-C", str(repo), "gaps", "xyz")
+    assert (result.exit_code, result.stderr) == (
+        2, "gk: In dieser Datenablage gibt es kein Bündnis „xyz“. "
+           "Bekannte Bündnisse: beispielheim, musterstadt.\n")
+
+
+def test_a_broken_setup_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    code, output = run_main("-C", str(tmp_path / "fehlt"), "gaps")
+    assert (code, output) == (2, f"gk: Den Ordner „{tmp_path / 'fehlt'}“ gibt es nicht.\n")
+    code, output = run_main("-C", str(tmp_path), "--lang", "en", "todo")
+    assert code == 2
+    assert output.startswith(f"gk: No gk data repository found at '{tmp_path}' or above it")
+    assert output.count("\n") == 1
+
+
+def test_nothing_to_show_is_exit_1(repo: Path) -> None:
+    result = run_gk("-C", str(repo), "--lang", "en", "checklist", "beispielheim")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "gk: The alliance 'beispielheim' has no worksheet 'prozessmanagement' yet. Start one "
+        "with: gk new worksheet beispielheim prozessmanagement\n")
+
+
+# --- defects of gk itself --------------------------------------------------------------------
 
 def _defect(*_args: Any, **_kwargs: Any) -> Any:
     return 1 / 0
@@ -23,3 +91,46 @@ def broken_builder(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_defect_in_the_builder_is_no_finding_about_the_file() -> None:
     with pytest.raises(ZeroDivisionError):
         load.load_text("name: Stadt Musterstadt\n", "alliances/musterstadt.yaml")
+
+
+@pytest.mark.usefixtures("broken_builder")
+@pytest.mark.parametrize(("lang", "line"), [
+    ("de", "gk: interner Fehler (ZeroDivisionError: division by zero). Starten Sie den Befehl "
+           "noch einmal mit --debug, um die Einzelheiten zu sehen, und melden Sie den Fehler "
+           "bitte.\n"),
+    ("en", "gk: internal error (ZeroDivisionError: division by zero). Run again with --debug "
+           "to see the details, and please report it.\n"),
+])
+def test_a_defect_in_the_builder_is_an_internal_error(repo: Path, lang: str, line: str) -> None:
+    ref = "musterstadt/protokoll/termin"
+    code, output = run_main("-C", str(repo), "--lang", lang, "todo", "done", ref)
+    assert (code, output) == (2, line)
+    result = run_gk("-C", str(repo), "--lang", lang, "todo", "done", ref)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", line)
+    assert (repo / SHEET).read_text(encoding="utf-8") == SHEET_TEXT
+
+
+@pytest.mark.usefixtures("broken_builder")
+def test_a_defect_while_reading_the_settings_is_an_internal_error(repo: Path) -> None:
+    """Without --lang, gk.yaml is read first: the defect shows there, in German."""
+    code, output = run_main("-C", str(repo), "gaps")
+    assert code == 2
+    assert output.startswith("gk: interner Fehler (ZeroDivisionError: division by zero).")
+    assert "GK005" not in output and output.count("\n") == 1
+
+
+@pytest.mark.usefixtures("broken_builder")
+def test_check_names_a_defect_in_the_builder_as_gk_s_own(repo: Path) -> None:
+    """gk check goes on with the other files; each one carries GK999, none a GK005."""
+    result = run_gk("-C", str(repo), "--lang", "en", "check", "--format", "json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert {f["code"] for f in report["findings"]} == {"GK999"}
+    assert all("ZeroDivisionError" in f["message"] for f in report["findings"])
+
+
+@pytest.mark.usefixtures("broken_builder")
+def test_debug_shows_the_defect_itself(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GK_DEBUG", "")  # main() sets it for --debug: removed again after the test
+    with pytest.raises(ZeroDivisionError):
+        run_main("--debug", "-C", str(repo), "gaps")

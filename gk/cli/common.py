@@ -11,9 +11,11 @@ from typing import Any, TypeVar
 
 import click
 
+from gk.errors import GkError
 from gk.i18n import _, language_from_env, set_language
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def output_option(func: F) -> F:
@@ -51,9 +53,7 @@ def repository_root(ctx: click.Context, hint_path: str | None = None) -> Path:
     directory = (ctx.find_root().obj or {}).get("directory")
     base = Path(directory) if directory else Path.cwd()
     if directory and not base.is_dir():
-        from gk.engine.discover import RepositoryError
-
-        raise RepositoryError(_("The folder '{path}' does not exist.").format(path=directory))
+        raise GkError(_("The folder '{path}' does not exist.").format(path=directory))
     if hint_path and not directory:
         start = Path(hint_path)
         return find_root(start if start.exists() else start.parent if start.parent.exists()
@@ -82,13 +82,18 @@ def emit(text: str, output: str | None) -> None:
         sys.stdout.flush()
         return
     from gk.edit.atomic import write_atomic
-    from gk.engine.discover import RepositoryError
 
+    write_or_fail(output, lambda: write_atomic(
+        Path(output), text if text.endswith("\n") else text + "\n"))
+
+
+def write_or_fail(target: str | Path | None, action: Callable[[], T]) -> T:
+    """Run a step that writes ``target``; a file system error becomes a GkError."""
     try:
-        write_atomic(Path(output), text if text.endswith("\n") else text + "\n")
+        return action()
     except OSError as exc:
-        raise RepositoryError(_("Cannot write '{path}': {error}").format(
-            path=output, error=exc.strerror or exc)) from exc
+        raise GkError(_("Cannot write '{path}': {error}").format(
+            path=target or exc.filename or "", error=exc.strerror or exc)) from exc
 
 
 def use_color(output: str | None) -> bool:

@@ -46,11 +46,12 @@ def _start_dir(ctx: click.Context) -> Path:
 
 def data_root(ctx: click.Context) -> Path | None:
     """The data repository the command line points at, or None when there is none."""
-    from gk.engine.discover import RepositoryError, find_root
+    from gk.engine.discover import find_root
+    from gk.errors import GkError
 
     try:
         return find_root(_start_dir(ctx))
-    except (RepositoryError, OSError):
+    except (GkError, OSError):
         return None
 
 
