@@ -279,15 +279,6 @@ def unified_diff(doc: Document, new_text: str, display: str) -> str:
     return "".join(out).replace("\r\n", "\n")
 
 
-def changed_lines(old: str, new: str) -> int:
-    """How many lines differ (removed plus added) between two texts."""
-    count = 0
-    for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0):
-        if line.startswith(("+", "-")) and not line.startswith(("+++", "---")):
-            count += 1
-    return count
-
-
 def commit(doc: Document, new_text: str, expected: Any, display: str,
            accept: Callable[[Path], None] | None = None) -> None:
     """Write ``new_text`` over the document's file, or refuse and leave the file untouched.
@@ -365,7 +356,6 @@ class Edit:
     text: str
     expected: Any
     line: int
-    minimal: bool  # True: a line-level edit; False: a round-trip rewrite
 
 
 def _verified(text: str | None, expected: Any) -> bool:
@@ -390,8 +380,8 @@ def set_todo_status(doc: Document, index: int, status: str) -> Edit:
         text = _insert_status(doc, index, status)
         line = line + 1
     if _verified(text, expected):
-        return Edit(str(text), expected, line, True)
-    return Edit(roundtrip_text(doc, change), expected, line, False)
+        return Edit(str(text), expected, line)
+    return Edit(roundtrip_text(doc, change), expected, line)
 
 
 def _insert_status(doc: Document, index: int, status: str) -> str | None:
@@ -428,8 +418,8 @@ def add_todo(doc: Document, todo: dict[str, Any]) -> Edit:
             else f"{key}: {scalar(value)}" for key, value in todo.items()]
     text, line = _append_entry(doc, body)
     if _verified(text, expected):
-        return Edit(str(text), expected, line, True)
-    return Edit(roundtrip_text(doc, change), expected, line, False)
+        return Edit(str(text), expected, line)
+    return Edit(roundtrip_text(doc, change), expected, line)
 
 
 def _fresh(todo: dict[str, Any], data: Any) -> Any:
