@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ import click
 from gk.cli.common import (
     apply_language,
     common_options,
+    date_option,
     emit,
     format_option,
     output_option,
@@ -23,16 +23,6 @@ from gk.errors import GkError, require_alliances
 from gk.i18n import _
 
 REGIONS = ("arnsberg", "detmold", "duesseldorf", "koeln", "muenster")
-
-
-def _date(value: str | None, option: str) -> str | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError as exc:
-        raise click.UsageError(_("{option}: '{value}' is not a date (YYYY-MM-DD).").format(
-            option=option, value=value)) from exc
 
 
 @click.command(help=_("""Summarise one or several data repositories for the monitoring:
@@ -71,7 +61,8 @@ def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end
     from gk.engine.discover import find_root
     from gk.engine.pipeline import CheckOptions
 
-    start, end = _date(start, "--from"), _date(end, "--to")
+    start = date_option(start, "--from").isoformat() if start is not None else None
+    end = date_option(end, "--to").isoformat() if end is not None else None
     if start and end and start > end:
         raise click.UsageError(_("--from {start} lies after --to {end}.").format(
             start=start, end=end))

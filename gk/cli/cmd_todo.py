@@ -11,6 +11,7 @@ import click
 from gk.cli.common import (
     apply_language,
     common_options,
+    date_option,
     emit,
     format_option,
     output_option,
@@ -20,7 +21,7 @@ from gk.cli.common import (
     use_color,
 )
 from gk.cli.completion import complete_todo_ref, complete_worksheet_ref
-from gk.errors import GkError, require_alliances
+from gk.errors import require_alliances
 from gk.i18n import _
 
 
@@ -100,7 +101,7 @@ def todo(ctx: click.Context, alliance: str | None, owner: str | None, status: st
     root = repository_root(ctx)
     apply_language(ctx, root)
     day = resolve_today(today)
-    before = _date(due_before, "--due-before") if due_before else None
+    before = date_option(due_before, "--due-before") if due_before else None
     repo = load_repository(root, CheckOptions(today=day))
     if alliance is not None:
         require_alliances([alliance], set(repo.alliances) | repo.alliance_folders)
@@ -109,16 +110,6 @@ def todo(ctx: click.Context, alliance: str | None, owner: str | None, status: st
     text = TODO_RENDERERS[fmt or "text"](rows, use_color(output), status=status, today=day,
                                          items=item_texts(repo))
     emit(text, output)
-
-
-def _date(value: str, option: str) -> Any:
-    import datetime as dt
-
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise GkError(_("{option}: '{value}' is not a date (YYYY-MM-DD).").format(
-            option=option, value=value)) from exc
 
 
 def _write(root: Path, doc: Any, edit: Any, rel: str, dry_run: bool) -> None:
@@ -190,7 +181,7 @@ def add(ctx: click.Context, ref: str, title: str, owner: str | None, due: str | 
     alliance, worksheet = split_ref(ref, 2)
     path, rel = worksheet_file(root, alliance, worksheet)
     if due is not None:
-        due = _date(due, "--due").isoformat()
+        due = date_option(due, "--due").isoformat()
     doc = open_document(path, rel)
     items = sheet_items(root, alliance, worksheet) if item is not None else ()
     entry = new_todo(doc.data, title, owner, due, item, todo_id, items)

@@ -46,6 +46,15 @@ def resolve_today(value: str | None) -> dt.date:
         raise click.UsageError(_("'{value}' is not a date (YYYY-MM-DD).").format(value=raw)) from exc
 
 
+def date_option(value: str, option: str) -> dt.date:
+    """The date an option names, or a usage error in the same words for every option."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.UsageError(_("{option}: '{value}' is not a date (YYYY-MM-DD).").format(
+            option=option, value=value)) from exc
+
+
 def repository_root(ctx: click.Context, hint_path: str | None = None) -> Path:
     """The data repository's root: from -C, else from a path argument, else from the cwd."""
     from gk.engine.discover import find_root
