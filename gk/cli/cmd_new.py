@@ -122,22 +122,9 @@ def _existing_alliance(alliance: str, known: Sequence[str]) -> None:
 
 def _write_new(root: Path, rel: str, text: str, kind: str,
                custom: dict[str, dict[str, Any]], template_schema: dict[str, Any] | None) -> None:
-    """Validate the generated text, create the file (never overwriting), refresh the schemas."""
-    from gk.edit.roundtrip import create_new
-    from gk.edit.skeletons import write_schemas
-    from gk.engine.load import load_text
-    from gk.engine.schemas import Validator, validator
+    from gk.edit.skeletons import create
 
-    loaded = load_text(text, rel)
-    check = Validator(template_schema) if template_schema is not None else validator(kind)
-    if loaded.findings or not check.is_valid(loaded.data):
-        raise RuntimeError(f"the skeleton for {rel} does not pass its own schema")
-    try:
-        create_new(root / rel, text.encode("utf-8"))
-    except FileExistsError as exc:
-        raise GkError(_("'{path}' already exists; gk new never overwrites a file.").format(
-            path=rel)) from exc
-    write_schemas(root, custom)
+    create(root, rel, text, kind, custom, template_schema)
     click.echo(_("Created {path}.").format(path=rel))
     click.echo(_("Fill it in (the comments explain each key), then run: gk check"))
 

@@ -465,6 +465,30 @@ def _items(writer: SkeletonWriter, template: Template, node: dict[str, Any]) -> 
         writer.lines.pop()
 
 
+def create(root: Path, rel: str, text: str, kind: str, custom: Mapping[str, Mapping[str, Any]],
+           template_schema: dict[str, Any] | None = None) -> None:
+    """Create the new file ``rel`` (never over an existing one) and refresh the editor schemas.
+
+    The text must pass its own schema (``kind``'s, or ``template_schema`` for a worksheet of
+    the repository's own template); a skeleton that does not is a defect of gk."""
+    from gk.edit.roundtrip import create_new
+    from gk.engine.load import load_text
+    from gk.engine.schemas import Validator, validator
+    from gk.errors import GkError
+    from gk.i18n import _
+
+    loaded = load_text(text, rel)
+    check = Validator(template_schema) if template_schema is not None else validator(kind)
+    if loaded.findings or not check.is_valid(loaded.data):
+        raise RuntimeError(f"the skeleton for {rel} does not pass its own schema")
+    try:
+        create_new(root / rel, text.encode("utf-8"))
+    except FileExistsError as exc:
+        raise GkError(_("'{path}' already exists; gk new never overwrites a file.").format(
+            path=rel)) from exc
+    write_schemas(root, custom)
+
+
 @dataclass(frozen=True, slots=True)
 class Surroundings:
     """What a new file depends on in the repository: the alliances there are (by their
