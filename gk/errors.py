@@ -8,7 +8,7 @@ command line turns it into one line on standard error and its exit status, in on
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from gk.i18n import _
 
@@ -48,7 +48,7 @@ def unknown_alliance(alliance: str, known: Collection[str]) -> GkError:
     return GkError(message)
 
 
-def require_alliances(wanted: Collection[str], known: Collection[str]) -> None:
+def require_alliances(wanted: Iterable[str], known: Collection[str]) -> None:
     """Stop with ``unknown_alliance`` at the first of ``wanted`` that is not ``known``."""
     for alliance in wanted:
         if alliance not in known:

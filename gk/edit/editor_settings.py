@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from gk.engine.schemas import KINDS, SHIPPED_TEMPLATES, localized, schema, worksheet_schema_for_template
-from gk.errors import GkError
+from gk.errors import GkError, did_you_mean
 from gk.i18n import _
 
 SCHEMA_BASE = "https://gk.invalid/schemas/"
@@ -35,8 +35,7 @@ VSCODE_PATTERNS: dict[str, list[str]] = {
 
 
 def unknown_kind(kind: str, known: list[str]) -> GkError:
-    from gk.errors import did_you_mean
-
+    """The error for a schema kind gk does not publish (``known`` are the ones it does)."""
     return GkError(_("There is no schema of the kind '{kind}'.").format(kind=kind)
                    + did_you_mean(kind, known)
                    + " " + _("Known kinds: {kinds}.").format(kinds=", ".join(known)))
