@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import VALID_ALLIANCE, VALID_SERVICE, run_gk, run_main
+from conftest import VALID_ALLIANCE, VALID_SERVICE, run_gk, run_main, write_repo
 
 from gk.engine import load
 
@@ -88,6 +88,19 @@ def test_a_date_option_that_is_no_date_is_the_same_usage_error(repo: Path, args:
     assert result.stderr.splitlines()[-1] == (
         f"Fehler: {option}: „31.12.2026“ ist kein Datum (JJJJ-MM-TT).")
     assert (repo / SHEET).read_text(encoding="utf-8") == SHEET_TEXT
+
+
+def test_summarize_refuses_to_count_an_alliance_twice(tmp_path: Path) -> None:
+    first = write_repo(tmp_path / "a", {"alliances/musterstadt.yaml": VALID_ALLIANCE})
+    second = write_repo(tmp_path / "b", {"alliances/musterstadt.yaml": VALID_ALLIANCE})
+    result = run_gk("-C", str(tmp_path), "--lang", "en", "summarize", "a", "b")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"gk: The alliance 'musterstadt' is in two data repositories ({first} and {second}); "
+        "it would be counted twice. Keep each alliance in one repository only.\n")
+    result = run_gk("-C", str(tmp_path), "summarize", "a", "a/")
+    assert (result.exit_code, result.stderr) == (
+        2, "gk: Dieselbe Datenablage ist zweimal genannt.\n")
 
 
 # --- defects of gk itself --------------------------------------------------------------------
