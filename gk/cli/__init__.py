@@ -116,13 +116,15 @@ _translate_click()
               help=_("Run as if gk was started in DIR."))
 @click.option("--lang", type=click.Choice(["de", "en"]), default=None,
               help=_("Language of messages and reports (default: GK_LANG, gk.yaml, else de)."))
-@click.option("--debug", is_flag=True, help=_("Show the full error on internal errors."))
+# --debug is read from the arguments before click parses them (main, LazyGroup.main): it
+# must be known when the error handler around everything decides.
+@click.option("--debug", is_flag=True, expose_value=False,
+              help=_("Show the full error on internal errors."))
 @click.pass_context
-def cli(ctx: click.Context, directory: str | None, lang: str | None, debug: bool) -> None:
+def cli(ctx: click.Context, directory: str | None, lang: str | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["directory"] = directory
     ctx.obj["lang"] = lang
-    ctx.obj["debug"] = debug
     if lang is not None:
         from gk.i18n import set_language
 
