@@ -4,6 +4,9 @@ words for the same problem in every command, and gk's own defects named as such.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +68,16 @@ def test_a_broken_setup_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert code == 2
     assert output.startswith(f"gk: No gk data repository found at '{tmp_path}' or above it")
     assert output.count("\n") == 1
+
+
+def test_the_installed_gk_says_it_in_one_line(repo: Path) -> None:
+    script = Path(sys.executable).parent / "gk"
+    command = [str(script)] if script.is_file() else [sys.executable, "-m", "gk"]
+    proc = subprocess.run([*command, "-C", str(repo), "todo", "done", "musterstadt/protokoll/x"],
+                          capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "GK_LANG": "en"})
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == "gk: The worksheet 'musterstadt/protokoll' has no to-do 'x'.\n"
 
 
 def test_nothing_to_show_is_exit_1(repo: Path) -> None:
