@@ -81,8 +81,7 @@ def run_main(*args: str) -> tuple[int, str]:
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
         try:
-            gk_main(list(args))
-            code = 0
+            code = int(gk_main(list(args)) or 0)  # a command's ctx.exit(N) comes back as N
         except SystemExit as exc:
             code = int(exc.code or 0)
     return code, out.getvalue()

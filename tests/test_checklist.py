@@ -121,7 +121,7 @@ def test_unknown_alliance_is_exit_2_with_suggestion(make_repo) -> None:
     root = _repo(make_repo)
     result = run_gk("-C", str(root), "--lang", "en", "checklist", "musterstadtt")
     assert result.exit_code == 2
-    assert "The alliance 'musterstadtt' is not in this repository. Did you mean " \
+    assert "There is no alliance 'musterstadtt' in this data repository. Did you mean " \
            "'musterstadt'?" in result.output
 
 

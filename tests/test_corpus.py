@@ -24,7 +24,6 @@ no traceback; a few run as a real ``gk`` process as well.
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import shutil
@@ -92,16 +91,6 @@ def prepare(name: str, tmp_path: Path) -> Path:
     return root
 
 
-def _rereads_are_safe() -> bool:
-    """Whether gk.engine.pipeline re-reads the files named in findings (for '# gk: ignore' comments and
-    excerpts) through gk.engine.discover.read_data_file. Until it does, a pipe or a link to a device
-    named in a finding blocks it; the isolated cases are expected to fail then."""
-    import gk.engine.pipeline
-
-    return "read_data_file" in inspect.getsource(gk.engine.pipeline) or \
-        "load_file" in inspect.getsource(gk.engine.pipeline)
-
-
 def gk_command() -> list[str]:
     """The installed ``gk`` script, as users run it (or its entry point where none is)."""
     script = Path(sys.executable).parent / ("gk.exe" if os.name == "nt" else "gk")
@@ -163,9 +152,6 @@ def test_case(name: str, tmp_path: Path) -> None:
     expected = expected_of(name)
     args = list(expected.get("args", []))
     if expected.get("isolate"):
-        if not _rereads_are_safe():
-            pytest.xfail("gk.engine.pipeline re-reads the files named in findings without "
-                         "gk.engine.discover.read_data_file: a pipe or device there would block it")
         proc = run_process(root, args, tmp_path)
         assert "Traceback" not in proc.stderr
         assert_report(name, root, proc.returncode, proc.stdout)

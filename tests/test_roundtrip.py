@@ -9,7 +9,7 @@ import pytest
 from conftest import EXAMPLE, VALID_ALLIANCE, run_gk
 
 from gk.edit import roundtrip
-from gk.edit.roundtrip import WriteRefused
+from gk.errors import GkError
 
 # A commented worksheet with CRLF line endings, a BOM, quotes of both kinds, flow lists,
 # blank lines, a folded scalar and comments at the ends of lines.
@@ -133,7 +133,7 @@ def test_file_changed_since_read_is_refused(make_repo) -> None:
     edit = roundtrip.set_todo_status(doc, 0, "done")
     someone_else = CRLF_SHEET.replace("Ohne Stand", "Ohne Stand (geändert)").encode("utf-8")
     path.write_bytes(someone_else)
-    with pytest.raises(WriteRefused, match="was changed by someone else"):
+    with pytest.raises(GkError, match="was changed by someone else"):
         roundtrip.commit(doc, edit.text, edit.expected, "worksheets/bonn/protokoll.yaml")
     assert path.read_bytes() == someone_else
     assert sorted(p.name for p in path.parent.iterdir()) == ["protokoll.yaml"]
@@ -145,7 +145,7 @@ def test_same_bytes_but_touched_is_refused(make_repo) -> None:
     edit = roundtrip.set_todo_status(doc, 0, "done")
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
-    with pytest.raises(WriteRefused):
+    with pytest.raises(GkError):
         roundtrip.commit(doc, edit.text, edit.expected, "protokoll.yaml")
     assert path.read_bytes() == CRLF_SHEET.encode("utf-8")
 
@@ -156,10 +156,10 @@ def test_text_that_does_not_read_back_as_meant_is_refused(make_repo) -> None:
     edit = roundtrip.set_todo_status(doc, 0, "done")
     wrong = edit.text.replace('status: "done"', 'status: "dropped"', 1)
     assert wrong != edit.text
-    with pytest.raises(WriteRefused, match="would not read back as intended"):
+    with pytest.raises(GkError, match="would not read back as intended"):
         roundtrip.commit(doc, wrong, edit.expected, "protokoll.yaml")
     broken = edit.text.replace("todos:", "todos: [", 1)
-    with pytest.raises(WriteRefused):
+    with pytest.raises(GkError):
         roundtrip.commit(doc, broken, edit.expected, "protokoll.yaml")
     assert path.read_bytes() == CRLF_SHEET.encode("utf-8")
 
@@ -169,7 +169,7 @@ def test_a_change_that_adds_an_error_is_refused(make_repo) -> None:
     rel = "worksheets/bonn/protokoll.yaml"
     doc = roundtrip.open_document(path, rel)
     edit = roundtrip.set_todo_status(doc, 0, "erledigt")  # not a to-do status
-    with pytest.raises(WriteRefused, match="GK102"):
+    with pytest.raises(GkError, match="GK102"):
         roundtrip.commit(doc, edit.text, edit.expected, rel,
                          accept=roundtrip.no_new_errors(root, rel))
     assert path.read_bytes() == CRLF_SHEET.encode("utf-8")

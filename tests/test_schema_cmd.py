@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -354,6 +355,16 @@ def test_complete_todo_refs_part_by_part(completion_repo: Path) -> None:
     assert _complete(completion_repo, complete, "moers/") == []
     assert _complete(completion_repo, completion.complete_worksheet_ref, "musterstadt/o") == [
         "musterstadt/ohne-aufgaben"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_completion_does_not_wait_on_a_pipe(completion_repo: Path) -> None:
+    """Tab completion reads worksheets like gk check does: a named pipe is not opened."""
+    folder = completion_repo / "worksheets" / "moers"
+    folder.mkdir()
+    os.mkfifo(folder / "rohr.yaml")
+    assert _complete(completion_repo, completion.complete_todo_ref, "moers/") == []
+    assert completion.todo_ids(completion_repo, "moers", "rohr") == []
 
 
 def test_completion_outside_a_repository_offers_nothing(tmp_path: Path) -> None:

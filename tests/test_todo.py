@@ -134,7 +134,8 @@ def test_nothing_to_show(make_repo) -> None:
 def test_unknown_alliance(repo: Path) -> None:
     result = run_gk("-C", str(repo), "--lang", "en", "todo", "bon")
     assert result.exit_code == 2
-    assert "The alliance 'bon' is not in this repository. Did you mean 'bonn'?" in result.output
+    assert "There is no alliance 'bon' in this data repository. Did you mean 'bonn'?" \
+        in result.output
 
 
 def test_bad_date_option(repo: Path) -> None:

@@ -17,22 +17,15 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from gk.engine.discover import CONFIG_FILE, KIND_FOLDERS, RepositoryError, SourceFile
+from gk.engine.discover import CONFIG_FILE, KIND_FOLDERS, SourceFile
 from gk.engine.load import load_bytes
 from gk.engine.model import Repository
 from gk.engine.pipeline import FileResult, build_repository
+from gk.errors import GkError
 from gk.i18n import _
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _NESTED = {"services", "worksheets"}
-
-
-class HistoryError(RepositoryError):
-    """No git, no repository, or an unknown revision: one line and exit status 2."""
-
-
-class GitMissing(HistoryError):
-    """The git program is not installed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,30 +56,28 @@ def classify(rel: str) -> SourceFile | None:
     return SourceFile(rel, kind, None, stem) if len(parts) == 2 else None
 
 
-def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+def _git(root: Path, *args: str, stdin: bytes | None = None,
+         failed: str | None = None) -> bytes:
+    """The output of a git command; when it fails, a GkError with ``failed`` (the meaning
+    in the user's words) or else git's own last line."""
     try:
         proc = subprocess.run(["git", "-C", str(root), *args], input=stdin,
                               capture_output=True, check=False)
     except FileNotFoundError as exc:
-        raise GitMissing(_("git is not installed, so gk cannot read the history of the "
-                             "repository for --since.")) from exc
+        raise GkError(_("git is not installed, so gk cannot read the history of the "
+                        "repository for --since.")) from exc
     if proc.returncode != 0:
-        raise HistoryError(proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1]
-                           if proc.stderr.strip() else "git " + " ".join(args))
+        raise GkError(failed or (proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1]
+                                 if proc.stderr.strip() else "git " + " ".join(args)))
     return proc.stdout
 
 
 def _toplevel(root: Path) -> tuple[Path, str]:
     """The git work tree holding ``root`` and the path of ``root`` inside it ('' or 'a/b/')."""
-    try:
-        out = _git(root, "rev-parse", "--show-toplevel", "--show-prefix")
-    except GitMissing:
-        raise
-    except HistoryError as exc:
-        raise HistoryError(_("The data repository '{path}' is not under git version control, "
-                             "so there is no history to compare with. Leave out --since, or "
-                             "put the repository under git (git init, git add, git commit).")
-                           .format(path=root)) from exc
+    out = _git(root, "rev-parse", "--show-toplevel", "--show-prefix", failed=_(
+        "The data repository '{path}' is not under git version control, so there is no "
+        "history to compare with. Leave out --since, or put the repository under git (git "
+        "init, git add, git commit).").format(path=root))
     lines = out.decode("utf-8", "replace").splitlines()
     top = Path(lines[0])
     prefix = lines[1] if len(lines) > 1 else ""
@@ -97,22 +88,18 @@ def resolve(root: Path, given: str) -> Revision:
     """The commit a revision (or a date) names in the git repository holding ``root``."""
     top, _prefix = _toplevel(root)
     if given.startswith("-") or not given.strip():
-        raise HistoryError(_("'{rev}' is not a git revision.").format(rev=given))
+        raise GkError(_("'{rev}' is not a git revision.").format(rev=given))
     if _DATE.match(given):
         out = _git(top, "rev-list", "-1", f"--before={given} 00:00:00", "HEAD")
         commit = out.decode().strip()
         if not commit:
-            raise HistoryError(_("There is no commit before {date}: the history of the "
-                                 "repository starts later. Choose a later date.").format(
-                                     date=given))
+            raise GkError(_("There is no commit before {date}: the history of the "
+                            "repository starts later. Choose a later date.").format(date=given))
         return Revision(given, commit)
-    try:
-        out = _git(top, "rev-parse", "--verify", "--quiet", "--end-of-options",
-                   given + "^{commit}")
-    except HistoryError as exc:
-        raise HistoryError(_("'{rev}' is not a commit of the git repository at '{path}'. "
-                             "Name a commit, a branch, a tag or a date (YYYY-MM-DD).").format(
-                                 rev=given, path=top)) from exc
+    out = _git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", given + "^{commit}",
+               failed=_("'{rev}' is not a commit of the git repository at '{path}'. Name a "
+                        "commit, a branch, a tag or a date (YYYY-MM-DD).").format(
+                            rev=given, path=top))
     return Revision(given, out.decode().strip())
 
 
@@ -149,7 +136,7 @@ def read_blobs(top: Path, oids: list[str]) -> Iterator[bytes]:
         end = out.index(b"\n", pos)
         header = out[pos:end].split(b" ")
         if len(header) < 3 or header[1] != b"blob":
-            raise HistoryError(_("git could not read an object of the history."))
+            raise GkError(_("git could not read an object of the history."))
         size = int(header[2])
         start = end + 1
         yield out[start:start + size]

@@ -23,7 +23,7 @@ where SPEC is silent (all documented in docs/reports.md):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +31,8 @@ from gk.analyses.disclosure import Group, protect
 from gk.analyses.gaps import ANALYSIS, ServiceIndex, analyse_gaps, current_worksheets
 from gk.engine.model import SERVICE_FIELDS, Alliance, Repository, Template, Worksheet
 from gk.engine.schemas import SHIPPED_TEMPLATES
+from gk.errors import GkError
+from gk.i18n import _
 
 CHECKLIST = "prozessmanagement"
 PROTOCOL = "begleitprotokoll"
@@ -39,16 +41,6 @@ UNANSWERED = "unanswered"
 ALLIANCE_TYPES = ("kreisfreie-stadt", "kreis", "kreisangehoerige-kommune")
 REGIONS = ("arnsberg", "detmold", "duesseldorf", "koeln", "muenster")
 UNKNOWN = "unknown"
-
-
-class DuplicateAlliance(ValueError):
-    """The same alliance id in two repositories: they cannot be summarised together."""
-
-    def __init__(self, alliance: str, first: str, second: str) -> None:
-        super().__init__(alliance)
-        self.alliance = alliance
-        self.first = first
-        self.second = second
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +106,11 @@ def alliance_owner(sources: Sequence[Source]) -> dict[str, Source]:
     for source in sources:
         for alliance in source.repository.alliances:
             if alliance in owner:
-                raise DuplicateAlliance(alliance, owner[alliance].label, source.label)
+                raise GkError(_("The alliance '{alliance}' is in two data repositories "
+                                "({first} and {second}); it would be counted twice. Keep each "
+                                "alliance in one repository only.").format(
+                                    alliance=alliance, first=owner[alliance].label,
+                                    second=source.label))
             owner[alliance] = source
     return owner
 
@@ -511,6 +507,3 @@ def _notes(chosen: Sequence[tuple[Alliance, Source]],
     return notes
 
 
-def unknown_alliances(sources: Iterable[Source], wanted: Iterable[str]) -> list[str]:
-    known = {a for s in sources for a in s.repository.alliances}
-    return [a for a in wanted if a not in known]

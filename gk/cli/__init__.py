@@ -6,10 +6,12 @@ Sub-commands live in one module each and are imported only when used, so ``gk --
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import os
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -48,6 +50,13 @@ class LazyGroup(click.Group):
             return None
         command: click.Command = getattr(module, entry[1])
         return command
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the command line; whatever stops it goes through ``error_handler``, both for the
+        ``gk`` script and for click's test runner."""
+        argv = kwargs.get("args", args[0] if args else None)
+        with error_handler(debug="--debug" in (sys.argv[1:] if argv is None else argv)):
+            return super().main(*args, **kwargs)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, _(COMMANDS[name][2])) for name in self.list_commands(ctx)]
@@ -107,13 +116,15 @@ _translate_click()
               help=_("Run as if gk was started in DIR."))
 @click.option("--lang", type=click.Choice(["de", "en"]), default=None,
               help=_("Language of messages and reports (default: GK_LANG, gk.yaml, else de)."))
-@click.option("--debug", is_flag=True, help=_("Show the full error on internal errors."))
+# --debug is read from the arguments before click parses them (main, LazyGroup.main): it
+# must be known when the error handler around everything decides.
+@click.option("--debug", is_flag=True, expose_value=False,
+              help=_("Show the full error on internal errors."))
 @click.pass_context
-def cli(ctx: click.Context, directory: str | None, lang: str | None, debug: bool) -> None:
+def cli(ctx: click.Context, directory: str | None, lang: str | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["directory"] = directory
     ctx.obj["lang"] = lang
-    ctx.obj["debug"] = debug
     if lang is not None:
         from gk.i18n import set_language
 
@@ -121,36 +132,44 @@ def cli(ctx: click.Context, directory: str | None, lang: str | None, debug: bool
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Entry point: runs the command line and maps every failure to a clean exit status."""
-    from gk.engine.discover import RepositoryError
-
+    """Entry point of the ``gk`` script."""
     _early_language()
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
-    if debug:
+    if "--debug" in (argv if argv is not None else sys.argv[1:]):
         os.environ["GK_DEBUG"] = "1"  # lets per-file defects through too (gk.engine.pipeline)
+    return cli.main(args=argv, prog_name="gk", standalone_mode=False)
+
+
+@contextlib.contextmanager
+def error_handler(debug: bool = False) -> Iterator[None]:
+    """The one place where failures become one line on standard error and an exit status:
+    a GkError says what is wrong itself; anything else unexpected is a defect of gk, named as
+    such (``--debug`` shows the traceback instead)."""
+    from gk.errors import GkError
+
     try:
-        return cli.main(args=argv, prog_name="gk", standalone_mode=False)
+        yield
+    except GkError as exc:
+        click.echo(_("gk: {message}").format(message=exc.message), err=True)
+        sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         click.echo(_("Aborted."), err=True)
-        return sys.exit(2)
+        sys.exit(2)
     except click.exceptions.ClickException as exc:
         exc.show()
-        return sys.exit(2 if exc.exit_code not in (0, 1) else exc.exit_code)
-    except RepositoryError as exc:
-        click.echo(_("gk: {message}").format(message=exc), err=True)
-        return sys.exit(2)
-    except (KeyboardInterrupt, BrokenPipeError):
+        sys.exit(2 if exc.exit_code not in (0, 1) else exc.exit_code)
+    except BrokenPipeError:
         _silence_stdout()
-        return sys.exit(130 if not isinstance(sys.exc_info()[1], BrokenPipeError) else 1)
-    except SystemExit:
-        raise
-    except Exception as exc:  # the one place an unexpected error becomes a clean line
+        sys.exit(1)
+    except KeyboardInterrupt:
+        _silence_stdout()
+        sys.exit(130)
+    except Exception as exc:
         if debug or os.environ.get("GK_DEBUG"):
             raise
         click.echo(_("gk: internal error ({kind}: {message}). Run again with --debug to see "
                      "the details, and please report it.").format(
                          kind=type(exc).__name__, message=str(exc)[:200]), err=True)
-        return sys.exit(2)
+        sys.exit(2)
 
 
 def _silence_stdout() -> None:

@@ -48,8 +48,8 @@ from gk.i18n import _
 def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | None,
           output: str | None, stale: int | None, no_cache: bool, jobs: int | None,
           today: str | None) -> None:
-    from gk.engine.discover import RepositoryError
     from gk.engine.pipeline import CheckOptions
+    from gk.errors import GkError
     from gk.speed.cached import Speed
     from gk.speed.cached import check as cached_check
 
@@ -65,10 +65,10 @@ def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | N
             try:
                 rel = candidate.relative_to(root_real).as_posix()
             except ValueError as exc:
-                raise RepositoryError(_("'{path}' lies outside the data repository {root}.")
+                raise GkError(_("'{path}' lies outside the data repository {root}.")
                                       .format(path=raw, root=root)) from exc
             if not candidate.exists():
-                raise RepositoryError(_("'{path}' does not exist.").format(path=raw))
+                raise GkError(_("'{path}' does not exist.").format(path=raw))
             only.append(rel)
     bar = ProgressBar(_("Checking files"))
     options = CheckOptions(today=resolve_today(today), stale_days=stale)

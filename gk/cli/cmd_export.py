@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from gk.cli.cmd_schema import write_or_fail
 from gk.cli.common import (
     apply_language,
     common_options,
@@ -42,19 +41,10 @@ def export(ctx: click.Context, alliances: tuple[str, ...], fmt: str | None, outp
            today: str | None) -> None:
     from gk.analyses.export import EXPORTERS
     from gk.cli.common import load_repository
+    from gk.errors import require_alliances
 
     root = repository_root(ctx)
     apply_language(ctx, root)
     repository = load_repository(root)
-    unknown = [a for a in alliances if a not in repository.alliances]
-    if unknown:
-        from gk.engine.validate import suggest
-
-        message = _("There is no alliance '{alliance}' in this data repository.").format(
-            alliance=unknown[0])
-        guess = suggest(unknown[0], list(repository.alliances))
-        if guess:
-            message += " " + _("Did you mean '{guess}'?").format(guess=guess)
-        raise click.UsageError(message)
-    text = EXPORTERS[fmt or "hsds"](repository, alliances)
-    write_or_fail(output, lambda: emit(text, output))
+    require_alliances(alliances, repository.alliances)
+    emit(EXPORTERS[fmt or "hsds"](repository, alliances), output)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from gk.cli.common import (
@@ -17,30 +15,6 @@ from gk.cli.common import (
 )
 from gk.cli.completion import complete_alliance
 from gk.i18n import _
-
-
-class ReportError(click.ClickException):
-    """A usage or repository problem found while preparing a report: exit status 2."""
-
-    exit_code = 2
-
-    def show(self, file: Any = None) -> None:
-        click.echo(_("gk: {message}").format(message=self.format_message()), err=True)
-
-
-def unknown_alliance(alliance: str, known: list[str]) -> ReportError:
-    from gk.engine.validate import suggest
-
-    message = _("There is no alliance '{alliance}' in this data repository.").format(
-        alliance=alliance)
-    guess = suggest(alliance, known)
-    if guess:
-        message += " " + _("Did you mean '{guess}'?").format(guess=guess)
-    elif known:
-        message += " " + _("Known alliances: {alliances}.").format(alliances=", ".join(known[:20])
-                                                                   + (" …" if len(known) > 20
-                                                                      else ""))
-    return ReportError(message)
 
 
 @click.command(help=_("""Show the gaps of each alliance: fields x statuses (Duldung,
@@ -57,17 +31,9 @@ alliance or its district), and the broken follow-up chains.""") + "\n\n\b\n" + _
 @common_options
 @click.pass_context
 def gaps(ctx: click.Context, alliance: str | None, fmt: str | None, output: str | None) -> None:
-    from gk.engine.discover import RepositoryError
-
-    try:
-        _gaps(ctx, alliance, fmt, output)
-    except RepositoryError as exc:
-        raise ReportError(str(exc)) from exc
-
-
-def _gaps(ctx: click.Context, alliance: str | None, fmt: str | None, output: str | None) -> None:
     from gk.analyses.gaps import analyse_gaps
     from gk.cli.common import load_repository
+    from gk.errors import require_alliances
     from gk.render.reports import GAPS_RENDERERS
     from gk.speed.cached import remembered
 
@@ -77,8 +43,8 @@ def _gaps(ctx: click.Context, alliance: str | None, fmt: str | None, output: str
 
     def render() -> str:
         repository = load_repository(root)
-        if alliance is not None and alliance not in repository.alliances:
-            raise unknown_alliance(alliance, sorted(repository.alliances))
+        if alliance is not None:
+            require_alliances([alliance], repository.alliances)
         report = analyse_gaps(repository, [alliance] if alliance else None)
         title = repository.config.get("name")
         return GAPS_RENDERERS[fmt or "text"](

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from gk.cli.cmd_checklist import fail
 from gk.cli.common import apply_language, common_options, resolve_today
+from gk.errors import GkError
 from gk.i18n import _
 
 FOLDERS = ("alliances", "services", "worksheets", "templates")
@@ -150,10 +150,10 @@ def init(ctx: click.Context, target_dir: str | None, name: str | None, no_git: b
     base = Path((ctx.find_root().obj or {}).get("directory") or ".")
     target = (base / target_dir) if target_dir else base
     if target.exists() and not target.is_dir():
-        fail(_("'{path}' is a file, not a folder.").format(path=target))
+        raise GkError(_("'{path}' is a file, not a folder.").format(path=target))
     if (target / "gk.yaml").exists():
-        fail(_("'{path}' is already a gk data repository (it has a gk.yaml); nothing was "
-               "written.").format(path=target))
+        raise GkError(_("'{path}' is already a gk data repository (it has a gk.yaml); nothing "
+                        "was written.").format(path=target))
     title = " ".join((name or "").split()) or \
         f"Gemeinsam klappt’s – {target.resolve().name or 'Daten'}"
     today = resolve_today(None).isoformat()

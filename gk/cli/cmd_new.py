@@ -9,9 +9,9 @@ from typing import Any
 
 import click
 
-from gk.cli.cmd_checklist import did_you_mean, fail
 from gk.cli.common import apply_language, common_options, repository_root, resolve_today
 from gk.cli.completion import complete_alliance, complete_template
+from gk.errors import GkError, did_you_mean, unknown_alliance
 from gk.i18n import _, label
 
 
@@ -108,58 +108,31 @@ def _check_id(value: str, what: str) -> None:
     from gk.analyses.worksheets import is_slug, slugify
 
     if not is_slug(value):
-        fail(_("'{value}' is not a valid id for {what}: use lower-case letters a–z, digits and "
-               "single hyphens (no umlauts, no spaces), for example '{example}'.").format(
-                   value=value, what=what, example=slugify(value, 64) or "beispiel"))
+        raise GkError(_("'{value}' is not a valid id for {what}: use lower-case letters a–z, "
+                        "digits and single hyphens (no umlauts, no spaces), for example "
+                        "'{example}'.").format(value=value, what=what,
+                                               example=slugify(value, 64) or "beispiel"))
 
 
-def _existing_alliance(root: Path, alliance: str) -> None:
-    folder = root / "alliances"
-    known = sorted(p.name[:-5] for p in folder.glob("*.yaml") if not p.name.startswith(".")) \
-        if folder.is_dir() else []
+def _existing_alliance(alliance: str, known: Sequence[str]) -> None:
     if alliance not in known:
-        fail(_("The alliance '{id}' does not exist (no alliances/{id}.yaml).").format(id=alliance)
-             + did_you_mean(alliance, known)
-             + " " + _("Create it first with: gk new alliance {id}").format(id=alliance))
+        raise GkError(unknown_alliance(alliance, known).message + " "
+                      + _("Create it first with: gk new alliance {id}").format(id=alliance))
 
 
 def _write_new(root: Path, rel: str, text: str, kind: str,
                custom: dict[str, dict[str, Any]], template_schema: dict[str, Any] | None) -> None:
-    """Validate the generated text, create the file (never overwriting), refresh the schemas."""
-    from gk.edit.roundtrip import WriteRefused, create_new
-    from gk.edit.skeletons import write_schemas
-    from gk.engine.load import load_text
-    from gk.engine.schemas import Validator, validator
+    from gk.edit.skeletons import create
 
-    loaded = load_text(text, rel)
-    check = Validator(template_schema) if template_schema is not None else validator(kind)
-    if loaded.findings or not check.is_valid(loaded.data):
-        raise RuntimeError(f"the skeleton for {rel} does not pass its own schema")
-    try:
-        create_new(root / rel, text.encode("utf-8"))
-    except FileExistsError:
-        fail(_("'{path}' already exists; gk new never overwrites a file.").format(path=rel))
-    except WriteRefused as exc:
-        fail(str(exc))
-    write_schemas(root, custom)
+    create(root, rel, text, kind, custom, template_schema)
     click.echo(_("Created {path}.").format(path=rel))
     click.echo(_("Fill it in (the comments explain each key), then run: gk check"))
 
 
 def _target(root: Path, rel: str) -> None:
     if (root / rel).exists():
-        fail(_("'{path}' already exists; gk new never overwrites a file.").format(path=rel))
-
-
-def _usable_templates(root: Path) -> tuple[dict[str, dict[str, Any]], list[str]]:
-    """The repository's usable templates and the ids of broken ones."""
-    from gk.engine.discover import discover
-    from gk.engine.pipeline import custom_templates
-
-    sources, _layout = discover(root)
-    usable, results = custom_templates(root, sources)
-    broken = [r.source.stem for r in results if r.source.stem not in usable]
-    return usable, broken
+        raise GkError(_("'{path}' already exists; gk new never overwrites a file.").format(
+            path=rel))
 
 
 @click.group(help=_("""Write a new alliance, service or worksheet file: every key is there,
@@ -224,7 +197,7 @@ def new_alliance(ctx: click.Context, alliance_id: str, name: str | None, kind: s
     data["joined"] = values["joined"]
     data["lead_office"] = office
     today = resolve_today(None).isoformat()
-    custom, _broken = _usable_templates(root)
+    custom = skeletons.surroundings(root).templates
     _write_new(root, rel, skeletons.alliance(alliance_id, data, today), "alliance", custom, None)
 
 
@@ -254,7 +227,8 @@ def new_service(ctx: click.Context, alliance: str, service_id: str, title: str |
     apply_language(ctx, root)
     _check_id(alliance, _("an alliance"))
     _check_id(service_id, _("a service"))
-    _existing_alliance(root, alliance)
+    around = skeletons.surroundings(root)
+    _existing_alliance(alliance, around.alliances)
     rel = f"services/{alliance}/{service_id}.yaml"
     _target(root, rel)
     values = _complete({"title": title, "provider": provider, "fields": list(fields),
@@ -273,9 +247,8 @@ def new_service(ctx: click.Context, alliance: str, service_id: str, title: str |
             "fields": list(values["fields"]), "open_to": list(values["open_to"]),
             "status": status}
     today = resolve_today(None).isoformat()
-    custom, _broken = _usable_templates(root)
     _write_new(root, rel, skeletons.service(alliance, service_id, data, today), "service",
-               custom, None)
+               around.templates, None)
 
 
 @new.command("worksheet", help=_("""Write worksheets/ALLIANCE/ID.yaml for a new worksheet of
@@ -310,23 +283,24 @@ def new_worksheet(ctx: click.Context, alliance: str, template_id: str, sheet_id:
     root = repository_root(ctx)
     apply_language(ctx, root)
     _check_id(alliance, _("an alliance"))
-    _existing_alliance(root, alliance)
-    custom, broken = _usable_templates(root)
+    around = skeletons.surroundings(root)
+    _existing_alliance(alliance, around.alliances)
+    custom = around.templates
     known = sorted({*SHIPPED_TEMPLATES, *custom})
-    if template_id in broken and template_id not in SHIPPED_TEMPLATES:
-        fail(_("The template 'templates/{id}.yaml' has errors; run 'gk check' and fix them "
-               "first.").format(id=template_id))
+    if template_id in around.broken_templates and template_id not in SHIPPED_TEMPLATES:
+        raise GkError(_("The template 'templates/{id}.yaml' has errors; run 'gk check' and fix "
+                        "them first.").format(id=template_id))
     if template_id not in known:
-        fail(_("The template '{id}' is unknown.").format(id=template_id)
-             + did_you_mean(template_id, known)
-             + " " + _("Known templates: {ids}.").format(ids=", ".join(known)))
+        raise GkError(_("The template '{id}' is unknown.").format(id=template_id)
+                      + did_you_mean(template_id, known)
+                      + " " + _("Known templates: {ids}.").format(ids=", ".join(known)))
     day = date or resolve_today(None).isoformat()
     sheet_id = sheet_id or f"{template_id}-{day}"
     _check_id(sheet_id, _("a worksheet"))
     rel = f"worksheets/{alliance}/{sheet_id}.yaml"
     if (root / rel).exists():
-        fail(_("'{path}' already exists; gk new never overwrites a file. Choose another id with "
-               "--id.").format(path=rel))
+        raise GkError(_("'{path}' already exists; gk new never overwrites a file. Choose "
+                        "another id with --id.").format(path=rel))
     if template_id in custom:
         template = Template.from_data(custom[template_id], f"templates/{template_id}.yaml")
         kind_schema = worksheet_schema_for_template(custom[template_id])
@@ -339,7 +313,7 @@ def new_worksheet(ctx: click.Context, alliance: str, template_id: str, sheet_id:
     if author:
         values["author"] = " ".join(author.split())
     if template_id == "begleitprotokoll":
-        consultant = consultant or _alliance_consultant(root, alliance)
+        consultant = consultant or skeletons.alliance_consultant(root, alliance)
         if consultant:
             values["consultant"] = consultant
         if days is not None:
@@ -348,14 +322,3 @@ def new_worksheet(ctx: click.Context, alliance: str, template_id: str, sheet_id:
                                resolve_today(None).isoformat())
     _write_new(root, rel, text, f"worksheet-{template_id}", custom, sheet_schema)
 
-
-def _alliance_consultant(root: Path, alliance: str) -> str | None:
-    from gk.engine.load import load_bytes
-
-    try:
-        raw = (root / "alliances" / f"{alliance}.yaml").read_bytes()
-    except OSError:
-        return None
-    data = load_bytes(raw, "alliance").data
-    value = data.get("consultant") if isinstance(data, dict) else None
-    return value if isinstance(value, str) and value.strip() else None

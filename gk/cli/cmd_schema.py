@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import click
 
-from gk.cli.common import apply_language, common_options, emit, output_option, repository_root
+from gk.cli.common import (
+    apply_language,
+    common_options,
+    emit,
+    output_option,
+    repository_root,
+    write_or_fail,
+)
 from gk.cli.completion import complete_schema_kind
+from gk.errors import GkError
 from gk.i18n import _
-
-T = TypeVar("T")
 
 _HELP = _("""Print or write the JSON Schemas of gk's files, for editors and other tools.
 
@@ -28,23 +32,10 @@ into .gk/schemas/ and adds them to .vscode/settings.json (keeping everything els
 """
 
 
-def write_or_fail(target: str | Path | None, action: Callable[[], T]) -> T:
-    """Run a step that writes ``target``; a file system error becomes one clean line (exit 2)."""
-    from gk.engine.discover import RepositoryError
-
-    try:
-        return action()
-    except OSError as exc:
-        raise RepositoryError(_("Cannot write '{path}': {error}").format(
-            path=target or exc.filename or "", error=exc.strerror or exc)) from exc
-
-
 def _root_or_none(ctx: click.Context) -> Path | None:
-    from gk.engine.discover import RepositoryError
-
     try:
         return repository_root(ctx)
-    except RepositoryError:
+    except GkError:
         return None
 
 
@@ -75,7 +66,7 @@ def schema(ctx: click.Context, kind: str | None, out_dir: str | None, vscode: bo
     lang = apply_language(ctx, root)
     known = editors.kinds(root)
     if kind is not None and kind not in known:
-        _unknown_kind(kind, known)
+        raise editors.unknown_kind(kind, known)
     if out_dir:
         written = write_or_fail(out_dir, lambda: editors.write_schemas(
             Path(out_dir), lang, root, [kind] if kind else None))
@@ -86,33 +77,15 @@ def schema(ctx: click.Context, kind: str | None, out_dir: str | None, vscode: bo
         width = max(len(k) for k in known)
         lines = [f"{k.ljust(width)}  {editors.published(k, lang, root).get('title', '')}"
                  for k in known]
-        write_or_fail(output, lambda: emit("\n".join(lines) + "\n", output))
+        emit("\n".join(lines) + "\n", output)
         return
-    text = editors.render(editors.published(kind, lang, root))
-    write_or_fail(output, lambda: emit(text, output))
-
-
-def _unknown_kind(kind: str, known: list[str]) -> None:
-    from gk.engine.validate import suggest
-
-    message = _("There is no schema of the kind '{kind}'.").format(kind=kind)
-    guess = suggest(kind, known)
-    if guess:
-        message += " " + _("Did you mean '{guess}'?").format(guess=guess)
-    message += " " + _("Known kinds: {kinds}.").format(kinds=", ".join(known))
-    raise click.UsageError(message)
+    emit(editors.render(editors.published(kind, lang, root)), output)
 
 
 def _setup_vscode(root: Path, lang: str) -> None:
     from gk.edit import editor_settings as editors
-    from gk.engine.discover import RepositoryError
 
-    try:
-        schemas, settings = write_or_fail(root, lambda: editors.setup_vscode(root, lang))
-    except editors.SettingsError as exc:
-        raise RepositoryError(
-            str(exc) + "\n" + _("Add these lines to it by hand instead:") + "\n"
-            + editors.snippet(editors.schema_mapping())) from exc
+    schemas, settings = write_or_fail(root, lambda: editors.setup_vscode(root, lang))
     click.echo(_("Wrote {n} schema file(s) to {folder}.").format(
         n=len(schemas), folder=editors.SCHEMA_FOLDER))
     for path in settings:

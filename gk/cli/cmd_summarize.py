@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import click
 
-from gk.cli.cmd_gaps import ReportError, unknown_alliance
 from gk.cli.common import (
     apply_language,
     common_options,
+    date_option,
     emit,
     format_option,
     output_option,
@@ -20,19 +19,10 @@ from gk.cli.common import (
     today_option,
     use_color,
 )
+from gk.errors import GkError, require_alliances
 from gk.i18n import _
 
 REGIONS = ("arnsberg", "detmold", "duesseldorf", "koeln", "muenster")
-
-
-def _date(value: str | None, option: str) -> str | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError as exc:
-        raise click.UsageError(_("{option}: '{value}' is not a date (YYYY-MM-DD).").format(
-            option=option, value=value)) from exc
 
 
 @click.command(help=_("""Summarise one or several data repositories for the monitoring:
@@ -68,23 +58,11 @@ def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end
               regions: tuple[str, ...], alliances: tuple[str, ...], since: str | None,
               sources: bool, notes: bool, fmt: str | None, output: str | None,
               today: str | None) -> None:
-    from gk.engine.discover import RepositoryError
-
-    try:
-        _summarize(ctx, repos, start, end, regions, alliances, since, sources, notes, fmt,
-                   output, today)
-    except RepositoryError as exc:
-        raise ReportError(str(exc)) from exc
-
-
-def _summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end: str | None,
-               regions: tuple[str, ...], alliances: tuple[str, ...], since: str | None,
-               sources: bool, notes: bool, fmt: str | None, output: str | None,
-               today: str | None) -> None:
     from gk.engine.discover import find_root
     from gk.engine.pipeline import CheckOptions
 
-    start, end = _date(start, "--from"), _date(end, "--to")
+    start = date_option(start, "--from").isoformat() if start is not None else None
+    end = date_option(end, "--to").isoformat() if end is not None else None
     if start and end and start > end:
         raise click.UsageError(_("--from {start} lies after --to {end}.").format(
             start=start, end=end))
@@ -96,7 +74,7 @@ def _summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, en
     apply_language(ctx, roots[0])
     options = CheckOptions(today=resolve_today(today))
     if len(set(r.resolve() for r in roots)) != len(roots):
-        raise ReportError(_("The same data repository is named twice."))
+        raise GkError(_("The same data repository is named twice."))
     color = use_color(output)
 
     def render() -> str:
@@ -117,14 +95,7 @@ def _summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, en
 def _render(roots: list[Path], options: Any, start: str | None, end: str | None,
             regions: tuple[str, ...], alliances: tuple[str, ...], since: str | None,
             sources: bool, notes: bool, fmt: str | None, color: bool) -> str:
-    from gk.analyses.summary import (
-        DuplicateAlliance,
-        Period,
-        Source,
-        SummaryOptions,
-        config_period,
-        unknown_alliances,
-    )
+    from gk.analyses.summary import Period, Source, SummaryOptions, config_period
     from gk.analyses.summary import (
         summarize as build_summary,
     )
@@ -134,24 +105,14 @@ def _render(roots: list[Path], options: Any, start: str | None, end: str | None,
     labels = [str(r) for r in roots] if len(roots) > 1 else [""]
     loaded = [Source(label, load_repository(root)) for label, root in zip(
         labels, roots, strict=True)]
-    for alliance in alliances:
-        if unknown_alliances(loaded, [alliance]):
-            raise unknown_alliance(alliance, sorted(
-                {a for s in loaded for a in s.repository.alliances}))
+    require_alliances(alliances, {a for s in loaded for a in s.repository.alliances})
     period = config_period(loaded[0].repository.config)
     period = Period(start or period.start, end or period.end)
     summary_options = SummaryOptions(
         period=period, regions=frozenset(regions) or None,
         alliances=frozenset(alliances) or None, today=options.today, sources=sources,
         notes=notes)
-    try:
-        summary = build_summary(loaded, summary_options)
-    except DuplicateAlliance as exc:
-        raise ReportError(_("The alliance '{alliance}' is in two data repositories ({first} "
-                            "and {second}); it would be counted twice. Keep each alliance in "
-                            "one repository only.").format(
-                                alliance=exc.alliance, first=exc.first, second=exc.second)
-                          ) from exc
+    summary = build_summary(loaded, summary_options)
     if since is not None:
         from gk.analyses.history import Changes, compare, load_repository_at, resolve
         from gk.speed.cached import parse_blobs

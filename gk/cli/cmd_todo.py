@@ -8,10 +8,10 @@ from typing import Any
 
 import click
 
-from gk.cli.cmd_checklist import did_you_mean, fail, known_alliance
 from gk.cli.common import (
     apply_language,
     common_options,
+    date_option,
     emit,
     format_option,
     output_option,
@@ -21,6 +21,7 @@ from gk.cli.common import (
     use_color,
 )
 from gk.cli.completion import complete_todo_ref, complete_worksheet_ref
+from gk.errors import require_alliances
 from gk.i18n import _
 
 
@@ -100,10 +101,10 @@ def todo(ctx: click.Context, alliance: str | None, owner: str | None, status: st
     root = repository_root(ctx)
     apply_language(ctx, root)
     day = resolve_today(today)
-    before = _date(due_before, "--due-before") if due_before else None
+    before = date_option(due_before, "--due-before") if due_before else None
     repo = load_repository(root)
     if alliance is not None:
-        known_alliance(repo, alliance)
+        require_alliances([alliance], set(repo.alliances) | repo.alliance_folders)
     rows = list_todos(repo, day, alliance=alliance, owner=owner, status=status,
                       due_before=before)
     text = TODO_RENDERERS[fmt or "text"](rows, use_color(output), status=status, today=day,
@@ -111,57 +112,14 @@ def todo(ctx: click.Context, alliance: str | None, owner: str | None, status: st
     emit(text, output)
 
 
-def _date(value: str, option: str) -> Any:
-    import datetime as dt
-
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        fail(_("{option}: '{value}' is not a date (YYYY-MM-DD).").format(option=option,
-                                                                          value=value))
-
-
-def _worksheet_file(root: Path, alliance: str, worksheet: str) -> tuple[Path, str]:
-    """The worksheet's file, or a clean stop with a suggestion."""
-    from gk.analyses.worksheets import is_slug
-
-    if not alliance or not is_slug(alliance):
-        fail(_("'{value}' is not an alliance id.").format(value=alliance))
-    folder = root / "worksheets" / alliance
-    alliances = sorted(p.name for p in (root / "worksheets").glob("*") if p.is_dir()) \
-        if (root / "worksheets").is_dir() else []
-    if not folder.is_dir():
-        fail(_("The alliance '{id}' has no worksheets.").format(id=alliance)
-             + did_you_mean(alliance, alliances))
-    rel = f"worksheets/{alliance}/{worksheet}.yaml"
-    path = root / rel
-    if not is_slug(worksheet) or not path.is_file():
-        sheets = sorted(p.name[:-5] for p in folder.glob("*.yaml") if not p.name.startswith("."))
-        fail(_("The alliance '{alliance}' has no worksheet '{id}'.").format(
-            alliance=alliance, id=worksheet) + did_you_mean(worksheet, sheets))
-    return path, rel
-
-
-def _open(path: Path, rel: str) -> Any:
-    from gk.edit.roundtrip import WriteRefused, open_document
-
-    try:
-        return open_document(path, rel)
-    except WriteRefused as exc:
-        fail(str(exc), 1)
-
-
 def _write(root: Path, doc: Any, edit: Any, rel: str, dry_run: bool) -> None:
-    from gk.edit.roundtrip import WriteRefused, commit, no_new_errors, unified_diff
+    from gk.edit.roundtrip import commit, no_new_errors, unified_diff
 
     if dry_run:
         click.echo(unified_diff(doc, edit.text, rel), nl=False)
         click.echo(_("Dry run: nothing was written."), err=True)
         return
-    try:
-        commit(doc, edit.text, edit.expected, rel, accept=no_new_errors(root, rel))
-    except WriteRefused as exc:
-        fail(str(exc), 1)
+    commit(doc, edit.text, edit.expected, rel, accept=no_new_errors(root, rel))
 
 
 @todo.command("done", help=_("""Mark one to-do as done. Only its 'status' line changes; the
@@ -176,29 +134,16 @@ the change is shown as a diff and nothing is written.""")
 @common_options
 @click.pass_context
 def done(ctx: click.Context, ref: str, dry_run: bool) -> None:
-    from gk.edit.roundtrip import set_todo_status
+    from gk.analyses.todos import split_ref, todo_index, worksheet_file
+    from gk.edit.roundtrip import open_document, set_todo_status
 
     root = repository_root(ctx)
     apply_language(ctx, root)
-    parts = ref.strip("/").split("/")
-    if len(parts) != 3:
-        fail(_("'{ref}' is not a to-do reference; write ALLIANCE/WORKSHEET/TODO, as "
-               "'gk todo' shows it.").format(ref=ref))
-    alliance, worksheet, todo_id = parts
-    path, rel = _worksheet_file(root, alliance, worksheet)
-    doc = _open(path, rel)
-    todos = doc.data.get("todos")
-    entries = todos if isinstance(todos, list) else []
-    indexes = [i for i, t in enumerate(entries)
-               if isinstance(t, dict) and str(t.get("id")) == todo_id]
-    if not indexes:
-        ids = [str(t.get("id")) for t in entries if isinstance(t, dict) and t.get("id")]
-        fail(_("The worksheet '{worksheet}' has no to-do '{id}'.").format(
-            worksheet=f"{alliance}/{worksheet}", id=todo_id) + did_you_mean(todo_id, ids))
-    if len(indexes) > 1:
-        fail(_("The to-do id '{id}' is used {n} times in {file}; give each to-do its own id "
-               "first.").format(id=todo_id, n=len(indexes), file=rel))
-    index = indexes[0]
+    alliance, worksheet, todo_id = split_ref(ref, 3)
+    path, rel = worksheet_file(root, alliance, worksheet)
+    doc = open_document(path, rel)
+    index = todo_index(doc.data, f"{alliance}/{worksheet}", todo_id, rel)
+    entries = doc.data["todos"]
     if entries[index].get("status") == "done":
         click.echo(_("'{ref}' is already done; nothing to change.").format(ref=ref))
         return
@@ -228,50 +173,20 @@ as it is. With --dry-run the change is shown as a diff and nothing is written.""
 @click.pass_context
 def add(ctx: click.Context, ref: str, title: str, owner: str | None, due: str | None,
         item: str | None, todo_id: str | None, dry_run: bool) -> None:
-    from gk.analyses.worksheets import is_slug, item_ids_for, slugify, unique_id
+    from gk.analyses.todos import new_todo, sheet_items, split_ref, worksheet_file
     from gk.cli.common import load_repository
-    from gk.edit.roundtrip import add_todo
+    from gk.edit.roundtrip import add_todo, open_document
 
     root = repository_root(ctx)
     apply_language(ctx, root)
-    parts = ref.strip("/").split("/")
-    if len(parts) != 2:
-        fail(_("'{ref}' is not a worksheet reference; write ALLIANCE/WORKSHEET.").format(ref=ref))
-    alliance, worksheet = parts
-    path, rel = _worksheet_file(root, alliance, worksheet)
-    title = " ".join(title.split())
-    if not title:
-        fail(_("--title must not be empty."))
+    alliance, worksheet = split_ref(ref, 2)
+    path, rel = worksheet_file(root, alliance, worksheet)
     if due is not None:
-        due = _date(due, "--due").isoformat()
-    doc = _open(path, rel)
-    todos = doc.data.get("todos")
-    taken = [str(t.get("id")) for t in (todos if isinstance(todos, list) else [])
-             if isinstance(t, dict) and t.get("id") is not None]
-    if todo_id is not None:
-        if not is_slug(todo_id):
-            fail(_("'{id}' is not a valid id: use lower-case letters a–z, digits and single "
-                   "hyphens, for example '{example}'.").format(
-                       id=todo_id, example=slugify(todo_id) or "termin-abh"))
-        if todo_id in taken:
-            fail(_("The worksheet already has a to-do '{id}'.").format(id=todo_id))
-    else:
-        todo_id = unique_id(slugify(title) or "aufgabe", taken)
-    if item is not None:
-        repo = load_repository(root)
-        sheet = repo.worksheets.get((alliance, worksheet))
-        known = item_ids_for(repo, sheet) if sheet is not None else ()
-        if item not in known:
-            fail(_("'{item}' is not a checklist item.").format(item=item)
-                 + did_you_mean(item, list(known)))
-    entry: dict[str, Any] = {"id": todo_id, "title": title}
-    if owner:
-        entry["owner"] = " ".join(owner.split())
-    if due:
-        entry["due"] = due
-    entry["status"] = "open"
-    if item:
-        entry["item"] = item
+        due = date_option(due, "--due").isoformat()
+    doc = open_document(path, rel)
+    items = sheet_items(load_repository(root), alliance, worksheet) if item is not None else ()
+    entry = new_todo(doc.data, title, owner, due, item, todo_id, items)
+    todo_id = entry["id"]
     edit = add_todo(doc, entry)
     _write(root, doc, edit, rel, dry_run)
     if not dry_run:

@@ -11,9 +11,11 @@ from typing import Any, TypeVar
 
 import click
 
+from gk.errors import GkError
 from gk.i18n import _, language_from_env, set_language
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def output_option(func: F) -> F:
@@ -44,6 +46,15 @@ def resolve_today(value: str | None) -> dt.date:
         raise click.UsageError(_("'{value}' is not a date (YYYY-MM-DD).").format(value=raw)) from exc
 
 
+def date_option(value: str, option: str) -> dt.date:
+    """The date an option names, or a usage error in the same words for every option."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.UsageError(_("{option}: '{value}' is not a date (YYYY-MM-DD).").format(
+            option=option, value=value)) from exc
+
+
 def repository_root(ctx: click.Context, hint_path: str | None = None) -> Path:
     """The data repository's root: from -C, else from a path argument, else from the cwd."""
     from gk.engine.discover import find_root
@@ -51,9 +62,7 @@ def repository_root(ctx: click.Context, hint_path: str | None = None) -> Path:
     directory = (ctx.find_root().obj or {}).get("directory")
     base = Path(directory) if directory else Path.cwd()
     if directory and not base.is_dir():
-        from gk.engine.discover import RepositoryError
-
-        raise RepositoryError(_("The folder '{path}' does not exist.").format(path=directory))
+        raise GkError(_("The folder '{path}' does not exist.").format(path=directory))
     if hint_path and not directory:
         start = Path(hint_path)
         return find_root(start if start.exists() else start.parent if start.parent.exists()
@@ -62,25 +71,19 @@ def repository_root(ctx: click.Context, hint_path: str | None = None) -> Path:
 
 
 def apply_language(ctx: click.Context, root: Path | None, cache: bool = True) -> str:
-    """--lang, else GK_LANG, else gk.yaml's language, else German."""
+    """--lang, else GK_LANG, else gk.yaml's language, else German. With ``cache``, gk.yaml's
+    language is remembered by the digest of its bytes (parsing YAML costs more start-up than
+    a whole unchanged ``gk check``)."""
     lang = (ctx.find_root().obj or {}).get("lang") or language_from_env()
     if lang is None and root is not None:
-        lang = config_language(root, cache)
+        if cache:
+            from gk.speed.cached import config_language
+        else:
+            from gk.engine.load import config_language  # type: ignore[assignment]
+        lang = config_language(root)
     lang = lang or "de"
     set_language(lang)
     return lang
-
-
-def config_language(root: Path, cache: bool = False) -> str | None:
-    """The ``language`` of gk.yaml (with ``cache``, remembered by its content: parsing YAML
-    costs more start-up than a whole unchanged ``gk check``)."""
-    if cache:
-        from gk.speed.cached import config_language as remembered_language
-
-        return remembered_language(root)
-    from gk.engine.pipeline import config_language as read_language
-
-    return read_language(root)
 
 
 def load_repository(root: Path) -> Any:
@@ -99,13 +102,18 @@ def emit(text: str, output: str | None) -> None:
         sys.stdout.flush()
         return
     from gk.edit.atomic import write_atomic
-    from gk.engine.discover import RepositoryError
 
+    write_or_fail(output, lambda: write_atomic(
+        Path(output), text if text.endswith("\n") else text + "\n"))
+
+
+def write_or_fail(target: str | Path | None, action: Callable[[], T]) -> T:
+    """Run a step that writes ``target``; a file system error becomes a GkError."""
     try:
-        write_atomic(Path(output), text if text.endswith("\n") else text + "\n")
+        return action()
     except OSError as exc:
-        raise RepositoryError(_("Cannot write '{path}': {error}").format(
-            path=output, error=exc.strerror or exc)) from exc
+        raise GkError(_("Cannot write '{path}': {error}").format(
+            path=target or exc.filename or "", error=exc.strerror or exc)) from exc
 
 
 def use_color(output: str | None) -> bool:

@@ -46,11 +46,12 @@ def _start_dir(ctx: click.Context) -> Path:
 
 def data_root(ctx: click.Context) -> Path | None:
     """The data repository the command line points at, or None when there is none."""
-    from gk.engine.discover import RepositoryError, find_root
+    from gk.engine.discover import find_root
+    from gk.errors import GkError
 
     try:
         return find_root(_start_dir(ctx))
-    except (RepositoryError, OSError):
+    except (GkError, OSError):
         return None
 
 
@@ -78,14 +79,9 @@ def worksheet_ids(root: Path, alliance: str) -> list[str]:
 
 def todo_ids(root: Path, alliance: str, worksheet: str, only_open: bool = True) -> list[str]:
     """The ids of the to-dos of one worksheet (open ones unless told otherwise)."""
-    from gk.engine.load import load_bytes
+    from gk.engine.load import load_file
 
-    rel = f"worksheets/{alliance}/{worksheet}.yaml"
-    try:
-        raw = (root / rel).read_bytes()
-    except OSError:
-        return []
-    data = load_bytes(raw, rel).data
+    data = load_file(root, f"worksheets/{alliance}/{worksheet}.yaml").data
     todos = data.get("todos") if isinstance(data, dict) else None
     ids: list[str] = []
     for todo in todos if isinstance(todos, list) else []:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from gk.engine.schemas import KINDS, SHIPPED_TEMPLATES, localized, schema, worksheet_schema_for_template
+from gk.errors import GkError, did_you_mean
 from gk.i18n import _
 
 SCHEMA_BASE = "https://gk.invalid/schemas/"
@@ -33,15 +34,18 @@ VSCODE_PATTERNS: dict[str, list[str]] = {
 }
 
 
-class UnknownKind(LookupError):
-    def __init__(self, kind: str, known: list[str]) -> None:
-        super().__init__(kind)
-        self.kind = kind
-        self.known = known
+def unknown_kind(kind: str, known: list[str]) -> GkError:
+    """The error for a schema kind gk does not publish (``known`` are the ones it does)."""
+    return GkError(_("There is no schema of the kind '{kind}'.").format(kind=kind)
+                   + did_you_mean(kind, known)
+                   + " " + _("Known kinds: {kinds}.").format(kinds=", ".join(known)))
 
 
-class SettingsError(Exception):
-    """An editor settings file gk cannot merge into without losing something."""
+def _cannot_merge(message: str) -> GkError:
+    """An editor settings file gk cannot merge into without losing something: why, and the
+    lines to add by hand instead."""
+    return GkError(message + "\n" + _("Add these lines to it by hand instead:") + "\n"
+                   + snippet(schema_mapping()))
 
 
 def schema_id(kind: str) -> str:
@@ -81,7 +85,7 @@ def published(kind: str, lang: str, root: Path | None = None) -> dict[str, Any]:
         custom = _custom_templates(root)
         template = kind.removeprefix("worksheet-") if kind.startswith("worksheet-") else None
         if template is None or template not in custom:
-            raise UnknownKind(kind, kinds(root))
+            raise unknown_kind(kind, kinds(root))
         source = worksheet_schema_for_template(custom[template])
     body = localized(source, lang)
     out: dict[str, Any] = {
@@ -146,14 +150,14 @@ def _strip_jsonc(text: str) -> str:
 def read_settings(path: Path, display: str) -> dict[str, Any]:
     """The settings in a VS Code JSON file, or {} when there is none.
 
-    Raises SettingsError when the file holds comments or trailing commas (writing it back
+    Raises a GkError when the file holds comments or trailing commas (writing it back
     would lose them) or is no JSON object at all."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return {}
     except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(_("Cannot read '{file}': {error}").format(file=display, error=exc)) \
+        raise _cannot_merge(_("Cannot read '{file}': {error}").format(file=display, error=exc)) \
             from exc
     if not text.strip():
         return {}
@@ -163,16 +167,16 @@ def read_settings(path: Path, display: str) -> dict[str, Any]:
         try:
             json.loads(_strip_jsonc(text))
         except json.JSONDecodeError:
-            raise SettingsError(
+            raise _cannot_merge(
                 _("'{file}' is not valid JSON (line {line}, column {column}: {error}); gk "
                   "changes nothing. Correct the file in VS Code or move it away, then run "
                   "the command again.").format(file=display, line=exc.lineno, column=exc.colno,
                                                error=exc.msg)) from exc
-        raise SettingsError(
+        raise _cannot_merge(
             _("'{file}' contains comments or trailing commas; gk would lose them when "
               "writing the file and so changes nothing.").format(file=display)) from exc
     if not isinstance(data, dict):
-        raise SettingsError(_("'{file}' does not contain a JSON object ({{ … }}); gk changes "
+        raise _cannot_merge(_("'{file}' does not contain a JSON object ({{ … }}); gk changes "
                               "nothing.").format(file=display))
     return data
 
@@ -188,7 +192,7 @@ def merge_settings(settings: dict[str, Any], mapping: dict[str, list[str]],
     merged = dict(settings)
     current = merged.get("yaml.schemas", {})
     if not isinstance(current, dict):
-        raise SettingsError(_("'yaml.schemas' in '{file}' is not a mapping of schema files to "
+        raise _cannot_merge(_("'yaml.schemas' in '{file}' is not a mapping of schema files to "
                               "file patterns; gk changes nothing.").format(file=display))
     schemas = dict(current)
     schemas.update(mapping)
@@ -201,7 +205,7 @@ def merge_extensions(settings: dict[str, Any], display: str) -> dict[str, Any]:
     merged = dict(settings)
     current = merged.get("recommendations", [])
     if not isinstance(current, list):
-        raise SettingsError(_("'recommendations' in '{file}' is not a list; gk changes "
+        raise _cannot_merge(_("'recommendations' in '{file}' is not a list; gk changes "
                               "nothing.").format(file=display))
     if YAML_EXTENSION not in current:
         merged["recommendations"] = [*current, YAML_EXTENSION]
@@ -211,7 +215,7 @@ def merge_extensions(settings: dict[str, Any], display: str) -> dict[str, Any]:
 def render_settings(settings: dict[str, Any]) -> str:
     text = json.dumps(settings, ensure_ascii=False, indent=4) + "\n"
     if json.loads(text) != settings:  # never write what would not read back the same
-        raise SettingsError(_("The editor settings would not read back unchanged; gk changes "
+        raise _cannot_merge(_("The editor settings would not read back unchanged; gk changes "
                               "nothing."))
     return text
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from gk.edit.atomic import default_mode, write_bytes_atomic
 from gk.engine.load import Positions, load_bytes, load_text
+from gk.errors import NOTHING, GkError
 from gk.i18n import _
 
 BOM = b"\xef\xbb\xbf"
@@ -32,8 +33,10 @@ BOM = b"\xef\xbb\xbf"
 _BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 
 
-class WriteRefused(Exception):
-    """A change was not written; the message says why. The file on disk is unchanged."""
+def _refused(message: str) -> GkError:
+    """A change that was not written (the message says why; the file on disk is unchanged):
+    exit status 1, as for findings, since it is the file's state that stops it."""
+    return GkError(message, NOTHING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +64,7 @@ def read_snapshot(path: Path) -> Snapshot:
         stat = path.stat()
         raw = path.read_bytes()
     except OSError as exc:
-        raise WriteRefused(_("The file '{path}' cannot be read ({error}).").format(
+        raise _refused(_("The file '{path}' cannot be read ({error}).").format(
             path=path, error=exc.strerror or exc)) from exc
     return Snapshot(path, raw, stat.st_mtime_ns, stat.st_size)
 
@@ -98,7 +101,7 @@ def open_document(path: Path, display: str | None = None) -> Document:
     """Read and parse a file for editing; refuse links and files that do not load cleanly."""
     if path.is_symlink():
         # replacing a link by a file would change the repository's layout behind its back
-        raise WriteRefused(_("'{path}' is a link; gk changes only regular files.").format(
+        raise _refused(_("'{path}' is a link; gk changes only regular files.").format(
             path=display or path))
     snapshot = read_snapshot(path)
     positions: Positions = {}
@@ -106,7 +109,7 @@ def open_document(path: Path, display: str | None = None) -> Document:
     if loaded.data is None or loaded.text is None or not isinstance(loaded.data, dict):
         first = loaded.findings[0] if loaded.findings else None
         detail = f"{first.line}:{first.column}: {first.message}" if first else "?"
-        raise WriteRefused(_("'{path}' cannot be changed because it does not load ({detail}). "
+        raise _refused(_("'{path}' cannot be changed because it does not load ({detail}). "
                              "Run 'gk check' and fix it first.").format(
                                  path=display or path, detail=detail))
     return Document(snapshot, loaded.text, loaded.data, positions)
@@ -255,7 +258,7 @@ def verify_text(text: str, expected: Any, display: str = "") -> None:
     """Refuse unless ``text`` loads without problems to exactly ``expected``."""
     loaded = load_text(text, display)
     if loaded.findings or loaded.data != expected:
-        raise WriteRefused(_("The change to '{path}' would not read back as intended; nothing "
+        raise _refused(_("The change to '{path}' would not read back as intended; nothing "
                              "was written.").format(path=display))
 
 
@@ -276,22 +279,13 @@ def unified_diff(doc: Document, new_text: str, display: str) -> str:
     return "".join(out).replace("\r\n", "\n")
 
 
-def changed_lines(old: str, new: str) -> int:
-    """How many lines differ (removed plus added) between two texts."""
-    count = 0
-    for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0):
-        if line.startswith(("+", "-")) and not line.startswith(("+++", "---")):
-            count += 1
-    return count
-
-
 def commit(doc: Document, new_text: str, expected: Any, display: str,
            accept: Callable[[Path], None] | None = None) -> None:
     """Write ``new_text`` over the document's file, or refuse and leave the file untouched.
 
     Steps: parse the new text and compare with ``expected``; write a temporary file in the
     same folder and fsync it; read it back and compare bytes and data again; let ``accept``
-    inspect the temporary file (it raises WriteRefused to stop); make sure the original did
+    inspect the temporary file (it raises a GkError to stop); make sure the original did
     not change since it was read; rename the temporary file over the original."""
     verify_text(new_text, expected, display)
     path = doc.snapshot.path
@@ -300,7 +294,7 @@ def commit(doc: Document, new_text: str, expected: Any, display: str,
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise WriteRefused(_("Cannot write in the folder of '{path}' ({error}).").format(
+        raise _refused(_("Cannot write in the folder of '{path}' ({error}).").format(
             path=display, error=exc.strerror or exc)) from exc
     tmp = Path(tmp_name)
     try:
@@ -310,23 +304,23 @@ def commit(doc: Document, new_text: str, expected: Any, display: str,
             os.fsync(handle.fileno())
         written = tmp.read_bytes()
         if written != payload:
-            raise WriteRefused(_("The temporary file for '{path}' does not hold what was "
+            raise _refused(_("The temporary file for '{path}' does not hold what was "
                                  "written; nothing was changed.").format(path=display))
         reread = load_bytes(written, display)
         if reread.findings or reread.data != expected:
-            raise WriteRefused(_("The change to '{path}' would not read back as intended; "
+            raise _refused(_("The change to '{path}' would not read back as intended; "
                                  "nothing was written.").format(path=display))
         if accept is not None:
             accept(tmp)
         if changed_since(doc.snapshot):
-            raise WriteRefused(_("'{path}' was changed by someone else since gk read it; "
+            raise _refused(_("'{path}' was changed by someone else since gk read it; "
                                  "nothing was written. Run the command again.").format(
                                      path=display))
         os.chmod(tmp, doc.snapshot.path.stat().st_mode & 0o7777)
         os.replace(tmp, path)
     except OSError as exc:
         _remove(tmp)
-        raise WriteRefused(_("Writing '{path}' failed ({error}); the file was left as it "
+        raise _refused(_("Writing '{path}' failed ({error}); the file was left as it "
                              "was.").format(path=display, error=exc.strerror or exc)) from exc
     except BaseException:
         _remove(tmp)
@@ -362,7 +356,6 @@ class Edit:
     text: str
     expected: Any
     line: int
-    minimal: bool  # True: a line-level edit; False: a round-trip rewrite
 
 
 def _verified(text: str | None, expected: Any) -> bool:
@@ -387,8 +380,8 @@ def set_todo_status(doc: Document, index: int, status: str) -> Edit:
         text = _insert_status(doc, index, status)
         line = line + 1
     if _verified(text, expected):
-        return Edit(str(text), expected, line, True)
-    return Edit(roundtrip_text(doc, change), expected, line, False)
+        return Edit(str(text), expected, line)
+    return Edit(roundtrip_text(doc, change), expected, line)
 
 
 def _insert_status(doc: Document, index: int, status: str) -> str | None:
@@ -425,8 +418,8 @@ def add_todo(doc: Document, todo: dict[str, Any]) -> Edit:
             else f"{key}: {scalar(value)}" for key, value in todo.items()]
     text, line = _append_entry(doc, body)
     if _verified(text, expected):
-        return Edit(str(text), expected, line, True)
-    return Edit(roundtrip_text(doc, change), expected, line, False)
+        return Edit(str(text), expected, line)
+    return Edit(roundtrip_text(doc, change), expected, line)
 
 
 def _fresh(todo: dict[str, Any], data: Any) -> Any:
@@ -502,7 +495,7 @@ def no_new_errors(root: Path, rel: str) -> Callable[[Path], None]:
         added = Counter(f.code for f in after_findings) - before
         if added:
             first = next(f for f in after_findings if f.code in added)
-            raise WriteRefused(_("The change would add an error to '{path}' ({code}: {message}); "
+            raise _refused(_("The change would add an error to '{path}' ({code}: {message}); "
                                  "nothing was written.").format(
                                      path=rel, code=first.code, message=first.message))
     return accept
@@ -525,7 +518,7 @@ def create_new(path: Path, payload: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         if tmp.read_bytes() != payload:
-            raise WriteRefused(_("The temporary file for '{path}' does not hold what was "
+            raise _refused(_("The temporary file for '{path}' does not hold what was "
                                  "written; nothing was changed.").format(path=path.name))
         os.chmod(tmp, default_mode())
         try:

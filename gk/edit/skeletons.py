@@ -15,6 +15,7 @@ import posixpath
 import re
 import textwrap
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -464,28 +465,56 @@ def _items(writer: SkeletonWriter, template: Template, node: dict[str, Any]) -> 
         writer.lines.pop()
 
 
-def custom_template_data(root: Path, template_id: str) -> dict[str, Any] | None:
-    """The raw data of a repository's own template, or None when it is absent or broken."""
-    from gk.engine.load import load_bytes
+def create(root: Path, rel: str, text: str, kind: str, custom: Mapping[str, Mapping[str, Any]],
+           template_schema: dict[str, Any] | None = None) -> None:
+    """Create the new file ``rel`` (never over an existing one) and refresh the editor schemas.
 
-    path = root / "templates" / f"{template_id}.yaml"
+    The text must pass its own schema (``kind``'s, or ``template_schema`` for a worksheet of
+    the repository's own template); a skeleton that does not is a defect of gk."""
+    from gk.edit.roundtrip import create_new
+    from gk.engine.load import load_text
+    from gk.engine.schemas import Validator, validator
+    from gk.errors import GkError
+    from gk.i18n import _
+
+    loaded = load_text(text, rel)
+    check = Validator(template_schema) if template_schema is not None else validator(kind)
+    if loaded.findings or not check.is_valid(loaded.data):
+        raise RuntimeError(f"the skeleton for {rel} does not pass its own schema")
     try:
-        raw = path.read_bytes()
-    except OSError:
-        return None
-    data = load_bytes(raw, f"templates/{template_id}.yaml").data
-    return data if isinstance(data, dict) else None
+        create_new(root / rel, text.encode("utf-8"))
+    except FileExistsError as exc:
+        raise GkError(_("'{path}' already exists; gk new never overwrites a file.").format(
+            path=rel)) from exc
+    write_schemas(root, custom)
 
 
-def custom_templates(root: Path) -> dict[str, dict[str, Any]]:
-    """All loadable templates of a repository by id (the file name)."""
-    folder = root / "templates"
-    out: dict[str, dict[str, Any]] = {}
-    if not folder.is_dir():
-        return out
-    for name in sorted(os.listdir(folder)):
-        if name.endswith(".yaml") and not name.startswith("."):
-            data = custom_template_data(root, name[:-5])
-            if data is not None:
-                out[name[:-5]] = data
-    return out
+@dataclass(frozen=True, slots=True)
+class Surroundings:
+    """What a new file depends on in the repository: the alliances there are (by their
+    files), the repository's usable templates by id and the ids of broken ones."""
+
+    alliances: tuple[str, ...]
+    templates: dict[str, dict[str, Any]]
+    broken_templates: tuple[str, ...]
+
+
+def surroundings(root: Path) -> Surroundings:
+    from gk.engine.discover import discover
+    from gk.engine.pipeline import custom_templates
+
+    sources, _layout = discover(root)
+    usable, results = custom_templates(root, sources)
+    return Surroundings(
+        alliances=tuple(sorted(s.stem for s in sources if s.kind == "alliance")),
+        templates=usable,
+        broken_templates=tuple(r.source.stem for r in results if r.source.stem not in usable))
+
+
+def alliance_consultant(root: Path, alliance: str) -> str | None:
+    """The process consultant an alliance's file names, if it can be read."""
+    from gk.engine.load import load_file
+
+    data = load_file(root, f"alliances/{alliance}.yaml").data
+    value = data.get("consultant") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value.strip() else None

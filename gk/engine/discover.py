@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from gk import findings as F
+from gk.errors import GkError
 from gk.i18n import _
 
 CONFIG_FILE = "gk.yaml"
@@ -20,8 +21,7 @@ KIND_FOLDERS = {"alliances": "alliance", "services": "service", "worksheets": "w
 _NESTED = {"services", "worksheets"}  # folders with one sub-folder per alliance
 
 
-class RepositoryError(Exception):
-    """The setup is broken (no repository, unreadable config): one line and exit status 2."""
+# The name gk/cli/cmd_check.py still imports; it is the one error type, gk.errors.GkError.
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,7 @@ def find_root(start: Path) -> Path:
     for folder in (here, *here.parents):
         if (folder / CONFIG_FILE).is_file():
             return folder
-    raise RepositoryError(
+    raise GkError(
         _("No gk data repository found at '{path}' or above it (no {config}). "
           "Create one with 'gk init' or name it with -C DIR.").format(
               path=start, config=CONFIG_FILE)
@@ -225,7 +225,7 @@ class _Discovery:
             with os.scandir(root) as listing:
                 top = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
-            raise RepositoryError(_("Cannot read the folder '{path}': {error}").format(
+            raise GkError(_("Cannot read the folder '{path}': {error}").format(
                 path=root, error=exc.strerror)) from exc
         for entry in top:
             if _is_hidden(entry.name):

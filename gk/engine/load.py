@@ -17,7 +17,7 @@ from sys import intern
 from typing import Any
 
 from gk import findings as F
-from gk.engine.discover import MAX_BYTES, FileTooLarge, UnsafeFile, read_data_file
+from gk.engine.discover import CONFIG_FILE, MAX_BYTES, FileTooLarge, UnsafeFile, read_data_file
 from gk.i18n import _
 
 MAX_DEPTH = 64  # documented (GK008); real files nest to depth 5
@@ -250,8 +250,10 @@ _SYNTAX_HELP: tuple[tuple[str, str, str], ...] = (
 def _syntax_finding(exc: Exception, text: str, file: str,
                     open_flows: list[Any] | None = None) -> F.Finding:
     problem = str(getattr(exc, "problem", "") or "")
+    from ruamel.yaml.reader import ReaderError
+
     mark = getattr(exc, "problem_mark", None)
-    if mark is None:  # ReaderError: libyaml names a byte offset
+    if isinstance(exc, ReaderError):  # a character YAML does not allow, at a byte offset
         found = _control_finding(text, file)
         if found is not None:
             return found
@@ -262,7 +264,7 @@ def _syntax_finding(exc: Exception, text: str, file: str,
             _("The file contains a control character that YAML does not allow."),
             _("Delete the invisible character at this place (it was probably pasted in)."),
         )
-    line, column = mark.line + 1, mark.column + 1
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     context = str(getattr(exc, "context", "") or "")
     context_mark = getattr(exc, "context_mark", None)
     if context_mark is not None and (
@@ -519,6 +521,12 @@ def _event_class(name: str) -> Any:
     return getattr(events, name)
 
 
+def _yaml_error() -> type[Exception]:
+    from ruamel.yaml.error import YAMLError
+
+    return YAMLError
+
+
 def _parser(text: str) -> Any:
     from ruamel.yaml.cyaml import CBaseLoader
 
@@ -569,11 +577,13 @@ def load_text(text: str, file: str, positions: Positions | None = None) -> Loade
     except _Refused as refused:
         result.findings.append(refused.finding)
         return result
-    except Exception as exc:  # the C parser's scanner, parser and reader errors
-        if type(exc).__module__.startswith("ruamel") or "Error" in type(exc).__name__:
-            result.findings.append(_syntax_finding(exc, text, file, open_flows))
-            return result
-        raise
+    except Exception as exc:
+        # Only the parser's own errors (scanner, parser, reader) are about the file; anything
+        # else is a defect of gk and must not be reported as a problem in the data.
+        if not isinstance(exc, _yaml_error()):
+            raise
+        result.findings.append(_syntax_finding(exc, text, file, open_flows))
+        return result
     finally:
         dispose = getattr(loader, "dispose", None)
         if dispose is not None:
@@ -632,6 +642,23 @@ def load_file(root: str | os.PathLike[str], rel: str,
     except OSError as exc:
         return Loaded(findings=[unreadable(rel, exc)])
     return load_bytes(raw, rel, positions)
+
+
+def config_language(root: str | os.PathLike[str]) -> str | None:
+    """The language the repository's gk.yaml sets, if it is one gk speaks."""
+    try:
+        return language_in(read_data_file(root, CONFIG_FILE, MAX_BYTES))
+    except OSError:
+        return None
+
+
+def language_in(raw: bytes) -> str | None:
+    """The language set in the bytes of a gk.yaml, if it is one gk speaks."""
+    from gk.i18n import LANGUAGES
+
+    data = load_bytes(raw, CONFIG_FILE).data
+    value = data.get("language") if isinstance(data, dict) else None
+    return value if value in LANGUAGES else None
 
 
 def unreadable(file: str, exc: OSError) -> F.Finding:

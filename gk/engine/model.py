@@ -237,11 +237,6 @@ class Repository:
         return [s.id for s in self.services_of(alliance)]
 
     @property
-    def language(self) -> str:
-        lang = self.config.get("language")
-        return lang if lang in ("de", "en") else "de"
-
-    @property
     def min_count(self) -> int:
         privacy = self.config.get("privacy")
         value = privacy.get("min_count") if isinstance(privacy, dict) else None

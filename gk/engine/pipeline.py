@@ -363,25 +363,6 @@ def check(root: Path, options: CheckOptions | None = None, files: FilesStep = ch
                     locate_step)
 
 
-def language_in(raw: bytes) -> str | None:
-    """The ``language`` set in the bytes of a gk.yaml, if it is one gk speaks."""
-    from gk.engine.load import load_bytes
-
-    data = load_bytes(raw, "gk.yaml").data
-    value = data.get("language") if isinstance(data, dict) else None
-    return value if value in ("de", "en") else None
-
-
-def config_language(root: Path) -> str | None:
-    """The ``language`` of the repository's gk.yaml (None when unset or unreadable)."""
-    from gk.engine.discover import CONFIG_FILE
-
-    try:
-        return language_in(read_data_file(root, CONFIG_FILE, MAX_BYTES))
-    except OSError:
-        return None
-
-
 def load(root: Path, files: FilesStep = load_files, discovered: Discovered | None = None
          ) -> Repository:
     """The model of a repository for analyses (checklist, to-dos, gaps, summaries).

@@ -250,10 +250,6 @@ def _texts(data: Any) -> list[tuple[Path, str, bool]]:
     return out
 
 
-def _role_key(path: Path) -> bool:
-    return any(isinstance(p, str) and p in _ROLE_KEYS for p in path)
-
-
 def _keep(code: str) -> str:
     return _("If it is meant to be here, mark the line with '# gk: ignore {code}'.").format(
         code=code)

@@ -397,7 +397,7 @@ def parse_blobs(top: Path, wanted: list[tuple[SourceFile, str]]) -> list[Any]:
 
 
 def config_language(root: Path) -> str | None:
-    """``gk.engine.pipeline.config_language``, remembered by the digest of gk.yaml's bytes
+    """``gk.engine.load.config_language``, remembered by the digest of gk.yaml's bytes
     (reading them is cheap; parsing them needs the YAML library)."""
     from gk.engine.discover import CONFIG_FILE, MAX_BYTES, read_data_file
     from gk.speed.store import cache_dir, read_cache_file, write_cache_file
@@ -413,7 +413,9 @@ def config_language(root: Path) -> str | None:
     value = known.get(digest)
     if value in ("de", "en", ""):
         return value or None
-    language = pipeline.language_in(raw)
+    from gk.engine.load import language_in
+
+    language = language_in(raw)
     known[digest] = language or ""
     write_cache_file(path, known)
     return language
