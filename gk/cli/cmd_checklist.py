@@ -27,7 +27,7 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 
 def did_you_mean(value: str, candidates: list[str]) -> str:
-    from gk.engine.validate import suggest
+    from gk.domain import suggest
 
     found = suggest(value, candidates)
     return (" " + _("Did you mean '{guess}'?").format(guess=found)) if found else ""
@@ -60,7 +60,8 @@ Exit status: 0 shown, 1 the alliance has no such worksheet, 2 unknown alliance o
 @click.pass_context
 def checklist(ctx: click.Context, alliance: str, worksheet_id: str | None, fmt: str | None,
               output: str | None) -> None:
-    from gk.analyses.worksheets import CHECKLIST_TEMPLATE, build_checklist
+    from gk.analyses.worksheets import build_checklist
+    from gk.domain import CHECKLIST_TEMPLATE
     from gk.engine.pipeline import load_repository
     from gk.render.worksheet_report import CHECKLIST_RENDERERS
 

@@ -49,7 +49,7 @@ def export(ctx: click.Context, alliances: tuple[str, ...], fmt: str | None, outp
     repository = load_repository(root, CheckOptions(today=resolve_today(today)))
     unknown = [a for a in alliances if a not in repository.alliances]
     if unknown:
-        from gk.engine.validate import suggest
+        from gk.domain import suggest
 
         message = _("There is no alliance '{alliance}' in this data repository.").format(
             alliance=unknown[0])

@@ -29,7 +29,7 @@ class ReportError(click.ClickException):
 
 
 def unknown_alliance(alliance: str, known: list[str]) -> ReportError:
-    from gk.engine.validate import suggest
+    from gk.domain import suggest
 
     message = _("There is no alliance '{alliance}' in this data repository.").format(
         alliance=alliance)

@@ -10,9 +10,8 @@ import click
 
 from gk.cli.cmd_checklist import fail
 from gk.cli.common import apply_language, common_options, resolve_today
+from gk.domain import KIND_FOLDERS
 from gk.i18n import _
-
-FOLDERS = ("alliances", "services", "worksheets", "templates")
 
 # Files for the team, in German on purpose (the repository is theirs).
 README = """\
@@ -163,7 +162,7 @@ def init(ctx: click.Context, target_dir: str | None, name: str | None, no_git: b
         "README.md": README.format(name=title),
         ".gitattributes": GITATTRIBUTES,
         ".editorconfig": EDITORCONFIG,
-        **{f"{folder}/.gitkeep": "" for folder in FOLDERS},
+        **{f"{folder}/.gitkeep": "" for folder in KIND_FOLDERS},
     }
     created, kept = [], []
     for rel, text in files.items():

@@ -12,20 +12,18 @@ import click
 from gk.cli.cmd_checklist import did_you_mean, fail
 from gk.cli.common import apply_language, common_options, repository_root, resolve_today
 from gk.cli.completion import complete_alliance, complete_template
+from gk.domain import (
+    FOLDER_OF,
+    PROTOCOL_TEMPLATE,
+    SHIPPED_TEMPLATES,
+    is_id,
+    labels,
+    parse_date,
+    path_of,
+    slugify,
+)
+from gk.domain import enum as _enum
 from gk.i18n import _, label
-
-
-def _enum(definition: str) -> list[str]:
-    from gk.engine.schemas import defs
-
-    values = defs()[definition].get("enum", [])
-    return [str(v) for v in values]
-
-
-def _enum_labels(definition: str) -> dict[str, dict[str, str]]:
-    from gk.engine.schemas import defs
-
-    return dict(defs()[definition].get("x-labels", {}))
 
 
 class DateType(click.ParamType):
@@ -33,12 +31,10 @@ class DateType(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> str:
-        import datetime as dt
-
-        try:
-            return dt.date.fromisoformat(str(value).strip()).isoformat()
-        except ValueError:
+        day = parse_date(str(value).strip())
+        if day is None:
             self.fail(_("'{value}' is not a date (YYYY-MM-DD).").format(value=value), param, ctx)
+        return day.isoformat()
 
 
 class ChoiceList(click.ParamType):
@@ -69,7 +65,7 @@ def interactive() -> bool:
 
 
 def _show_choices(definition: str) -> None:
-    for value, texts in _enum_labels(definition).items():
+    for value, texts in labels(definition).items():
         click.echo(f"  {value:<26} {label(texts)}", err=True)
 
 
@@ -105,16 +101,14 @@ def _complete(values: dict[str, Any], wanted: list[tuple[str, str, str, Any]]) -
 
 
 def _check_id(value: str, what: str) -> None:
-    from gk.analyses.worksheets import is_slug, slugify
-
-    if not is_slug(value):
+    if not is_id(value):
         fail(_("'{value}' is not a valid id for {what}: use lower-case letters a–z, digits and "
                "single hyphens (no umlauts, no spaces), for example '{example}'.").format(
                    value=value, what=what, example=slugify(value, 64) or "beispiel"))
 
 
 def _existing_alliance(root: Path, alliance: str) -> None:
-    folder = root / "alliances"
+    folder = root / FOLDER_OF["alliance"]
     known = sorted(p.name[:-5] for p in folder.glob("*.yaml") if not p.name.startswith(".")) \
         if folder.is_dir() else []
     if alliance not in known:
@@ -153,11 +147,9 @@ def _target(root: Path, rel: str) -> None:
 
 def _usable_templates(root: Path) -> tuple[dict[str, dict[str, Any]], list[str]]:
     """The repository's usable templates and the ids of broken ones."""
-    from gk.engine.discover import discover
     from gk.engine.pipeline import custom_templates
 
-    sources, _layout = discover(root)
-    usable, results = custom_templates(root, sources)
+    usable, results = custom_templates(root)
     broken = [r.source.stem for r in results if r.source.stem not in usable]
     return usable, broken
 
@@ -204,7 +196,7 @@ def new_alliance(ctx: click.Context, alliance_id: str, name: str | None, kind: s
     root = repository_root(ctx)
     apply_language(ctx, root)
     _check_id(alliance_id, _("an alliance"))
-    rel = f"alliances/{alliance_id}.yaml"
+    rel = path_of("alliance", None, alliance_id)
     _target(root, rel)
     if district is not None:
         _check_id(district, _("an alliance"))
@@ -255,7 +247,7 @@ def new_service(ctx: click.Context, alliance: str, service_id: str, title: str |
     _check_id(alliance, _("an alliance"))
     _check_id(service_id, _("a service"))
     _existing_alliance(root, alliance)
-    rel = f"services/{alliance}/{service_id}.yaml"
+    rel = path_of("service", alliance, service_id)
     _target(root, rel)
     values = _complete({"title": title, "provider": provider, "fields": list(fields),
                         "open_to": list(open_to)},
@@ -304,7 +296,7 @@ def new_worksheet(ctx: click.Context, alliance: str, template_id: str, sheet_id:
                   days: float | None) -> None:
     from gk.edit import skeletons
     from gk.engine.model import Template
-    from gk.engine.schemas import SHIPPED_TEMPLATES, schema, worksheet_schema_for_template
+    from gk.engine.schemas import schema, worksheet_schema_for_template
     from gk.engine.shipped_templates import shipped
 
     root = repository_root(ctx)
@@ -323,12 +315,12 @@ def new_worksheet(ctx: click.Context, alliance: str, template_id: str, sheet_id:
     day = date or resolve_today(None).isoformat()
     sheet_id = sheet_id or f"{template_id}-{day}"
     _check_id(sheet_id, _("a worksheet"))
-    rel = f"worksheets/{alliance}/{sheet_id}.yaml"
+    rel = path_of("worksheet", alliance, sheet_id)
     if (root / rel).exists():
         fail(_("'{path}' already exists; gk new never overwrites a file. Choose another id with "
                "--id.").format(path=rel))
     if template_id in custom:
-        template = Template.from_data(custom[template_id], f"templates/{template_id}.yaml")
+        template = Template.from_data(custom[template_id], path_of("template", None, template_id))
         kind_schema = worksheet_schema_for_template(custom[template_id])
         sheet_schema: dict[str, Any] | None = kind_schema
     else:
@@ -338,7 +330,7 @@ def new_worksheet(ctx: click.Context, alliance: str, template_id: str, sheet_id:
     values: dict[str, Any] = {"template": template_id, "date": day}
     if author:
         values["author"] = " ".join(author.split())
-    if template_id == "begleitprotokoll":
+    if template_id == PROTOCOL_TEMPLATE:
         consultant = consultant or _alliance_consultant(root, alliance)
         if consultant:
             values["consultant"] = consultant
@@ -350,12 +342,14 @@ def new_worksheet(ctx: click.Context, alliance: str, template_id: str, sheet_id:
 
 
 def _alliance_consultant(root: Path, alliance: str) -> str | None:
+    from gk.engine.discover import MAX_BYTES, read_data_file
     from gk.engine.load import load_bytes
 
-    try:
-        raw = (root / "alliances" / f"{alliance}.yaml").read_bytes()
+    rel = path_of("alliance", None, alliance)
+    try:  # read safely: the file may be a pipe or a link out of the repository
+        raw = read_data_file(root, rel, MAX_BYTES)
     except OSError:
         return None
-    data = load_bytes(raw, "alliance").data
+    data = load_bytes(raw, rel).data
     value = data.get("consultant") if isinstance(data, dict) else None
     return value if isinstance(value, str) and value.strip() else None

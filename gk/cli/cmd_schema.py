@@ -93,7 +93,7 @@ def schema(ctx: click.Context, kind: str | None, out_dir: str | None, vscode: bo
 
 
 def _unknown_kind(kind: str, known: list[str]) -> None:
-    from gk.engine.validate import suggest
+    from gk.domain import suggest
 
     message = _("There is no schema of the kind '{kind}'.").format(kind=kind)
     guess = suggest(kind, known)

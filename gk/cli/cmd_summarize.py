@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -20,19 +19,18 @@ from gk.cli.common import (
     today_option,
     use_color,
 )
+from gk.domain import parse_date, regions
 from gk.i18n import _
-
-REGIONS = ("arnsberg", "detmold", "duesseldorf", "koeln", "muenster")
 
 
 def _date(value: str | None, option: str) -> str | None:
     if value is None:
         return None
-    try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError as exc:
+    day = parse_date(value)
+    if day is None:
         raise click.UsageError(_("{option}: '{value}' is not a date (YYYY-MM-DD).").format(
-            option=option, value=value)) from exc
+            option=option, value=value))
+    return day.isoformat()
 
 
 @click.command(help=_("""Summarise one or several data repositories for the monitoring:
@@ -50,7 +48,7 @@ else from the period in gk.yaml.""") + "\n\n\b\n" + _("Examples:") + """
               help=_("First day of the period (YYYY-MM-DD)."))
 @click.option("--to", "end", metavar="DATE", default=None,
               help=_("Last day of the period (YYYY-MM-DD)."))
-@click.option("--region", "regions", multiple=True, type=click.Choice(REGIONS),
+@click.option("--region", "regions", multiple=True, type=click.Choice(regions()),
               help=_("Only alliances of this administrative region (repeatable)."))
 @click.option("--alliance", "alliances", multiple=True, metavar="ID",
               help=_("Only this alliance (repeatable)."))

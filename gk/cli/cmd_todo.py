@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,17 @@ from gk.cli.common import (
     use_color,
 )
 from gk.cli.completion import complete_todo_ref, complete_worksheet_ref
+from gk.domain import (
+    FOLDER_OF,
+    OPEN,
+    is_id,
+    parse_date,
+    path_of,
+    slugify,
+    suggest,
+    todo_statuses,
+    unique_id,
+)
 from gk.i18n import _
 
 
@@ -51,17 +61,17 @@ class TodoGroup(click.Group):
                 continue
             if arg not in self.commands:
                 rest = [a for a in args[index + 1:] if not a.startswith("-")]
-                guess = difflib.get_close_matches(arg, list(self.commands), n=1, cutoff=0.6)
+                guess = suggest(arg, self.commands)
                 if rest and guess:  # 'gk todo dnoe a/b/c' is a typo, not an alliance
                     raise click.UsageError(_("There is no sub-command '{name}'. Did you mean "
-                                             "'{guess}'?").format(name=arg, guess=guess[0]),
+                                             "'{guess}'?").format(name=arg, guess=guess),
                                            ctx)
                 args[index:index + 1] = ["--alliance", arg]
             break
         return super().parse_args(ctx, args)
 
 
-STATUS_CHOICES = ["open", "done", "dropped", "all"]
+STATUS_CHOICES = [*todo_statuses(), "all"]
 
 
 @click.group(cls=TodoGroup, invoke_without_command=True,
@@ -80,7 +90,7 @@ ALLIANCE/WORKSHEET/TODO, which 'gk todo done' takes.
 """)
 @click.option("--alliance", "alliance", hidden=True, default=None)
 @click.option("--owner", metavar="TEXT", help=_("Only to-dos whose owner contains TEXT."))
-@click.option("--status", type=click.Choice(STATUS_CHOICES), default="open", show_default=True,
+@click.option("--status", type=click.Choice(STATUS_CHOICES), default=OPEN, show_default=True,
               help=_("Which to-dos to show."))
 @click.option("--due-before", metavar="DATE",
               help=_("Only to-dos due before DATE (YYYY-MM-DD)."))
@@ -112,30 +122,27 @@ def todo(ctx: click.Context, alliance: str | None, owner: str | None, status: st
 
 
 def _date(value: str, option: str) -> Any:
-    import datetime as dt
-
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
+    day = parse_date(value)
+    if day is None:
         fail(_("{option}: '{value}' is not a date (YYYY-MM-DD).").format(option=option,
                                                                           value=value))
+    return day
 
 
 def _worksheet_file(root: Path, alliance: str, worksheet: str) -> tuple[Path, str]:
     """The worksheet's file, or a clean stop with a suggestion."""
-    from gk.analyses.worksheets import is_slug
-
-    if not alliance or not is_slug(alliance):
+    if not alliance or not is_id(alliance):
         fail(_("'{value}' is not an alliance id.").format(value=alliance))
-    folder = root / "worksheets" / alliance
-    alliances = sorted(p.name for p in (root / "worksheets").glob("*") if p.is_dir()) \
-        if (root / "worksheets").is_dir() else []
+    worksheets = root / FOLDER_OF["worksheet"]
+    folder = worksheets / alliance
+    alliances = sorted(p.name for p in worksheets.glob("*") if p.is_dir()) \
+        if worksheets.is_dir() else []
     if not folder.is_dir():
         fail(_("The alliance '{id}' has no worksheets.").format(id=alliance)
              + did_you_mean(alliance, alliances))
-    rel = f"worksheets/{alliance}/{worksheet}.yaml"
+    rel = path_of("worksheet", alliance, worksheet)
     path = root / rel
-    if not is_slug(worksheet) or not path.is_file():
+    if not is_id(worksheet) or not path.is_file():
         sheets = sorted(p.name[:-5] for p in folder.glob("*.yaml") if not p.name.startswith("."))
         fail(_("The alliance '{alliance}' has no worksheet '{id}'.").format(
             alliance=alliance, id=worksheet) + did_you_mean(worksheet, sheets))
@@ -228,7 +235,7 @@ as it is. With --dry-run the change is shown as a diff and nothing is written.""
 @click.pass_context
 def add(ctx: click.Context, ref: str, title: str, owner: str | None, due: str | None,
         item: str | None, todo_id: str | None, dry_run: bool) -> None:
-    from gk.analyses.worksheets import is_slug, item_ids_for, slugify, unique_id
+    from gk.analyses.worksheets import item_ids_for
     from gk.edit.roundtrip import add_todo
     from gk.engine.pipeline import load_repository
 
@@ -249,7 +256,7 @@ def add(ctx: click.Context, ref: str, title: str, owner: str | None, due: str | 
     taken = [str(t.get("id")) for t in (todos if isinstance(todos, list) else [])
              if isinstance(t, dict) and t.get("id") is not None]
     if todo_id is not None:
-        if not is_slug(todo_id):
+        if not is_id(todo_id):
             fail(_("'{id}' is not a valid id: use lower-case letters a–z, digits and single "
                    "hyphens, for example '{example}'.").format(
                        id=todo_id, example=slugify(todo_id) or "termin-abh"))
@@ -269,7 +276,7 @@ def add(ctx: click.Context, ref: str, title: str, owner: str | None, due: str | 
         entry["owner"] = " ".join(owner.split())
     if due:
         entry["due"] = due
-    entry["status"] = "open"
+    entry["status"] = OPEN
     if item:
         entry["item"] = item
     edit = add_todo(doc, entry)

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from gk.i18n import _, language_from_env, set_language
+from gk.i18n import LANGUAGES, _, language_from_env, set_language
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,10 +38,12 @@ def resolve_today(value: str | None) -> dt.date:
     raw = value or os.environ.get("GK_TODAY")
     if not raw:
         return dt.date.today()
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError as exc:
-        raise click.UsageError(_("'{value}' is not a date (YYYY-MM-DD).").format(value=raw)) from exc
+    from gk.domain import parse_date
+
+    day = parse_date(raw)
+    if day is None:
+        raise click.UsageError(_("'{value}' is not a date (YYYY-MM-DD).").format(value=raw))
+    return day
 
 
 def repository_root(ctx: click.Context, hint_path: str | None = None) -> Path:
@@ -87,7 +89,7 @@ def config_language(root: Path, cache: bool = False) -> str | None:
         known = read_marshal(cache_dir() / "config-language.marshal")
         if isinstance(known, dict) and key in known:
             value = known[key]
-            return value if value in ("de", "en") else None
+            return value if value in LANGUAGES else None
     from gk.engine.load import load_bytes
 
     try:
@@ -96,7 +98,7 @@ def config_language(root: Path, cache: bool = False) -> str | None:
         return None
     data = load_bytes(raw, "gk.yaml").data
     value = data.get("language") if isinstance(data, dict) else None
-    value = value if value in ("de", "en") else None
+    value = value if value in LANGUAGES else None
     if cache:
         from gk.speed.cache import cache_dir, write_marshal
 
@@ -144,7 +146,7 @@ def _remember(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]
 
 def common_options(func: F) -> F:
     """-C DIR and --lang on every sub-command too, so they work before or after its name."""
-    func = click.option("--lang", type=click.Choice(["de", "en"]), default=None,
+    func = click.option("--lang", type=click.Choice(LANGUAGES), default=None,
                         expose_value=False, is_eager=True, callback=_remember("lang"),
                         help=_("Language of messages and reports."))(func)
     func = click.option("-C", "directory", metavar="DIR", default=None, expose_value=False,

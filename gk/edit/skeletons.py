@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from gk.domain import path_of
 from gk.engine.load import resolve_plain
 from gk.engine.model import Template
 
@@ -56,7 +57,7 @@ def schema_hint(rel_file: str, kind: str) -> str:
     return f"# yaml-language-server: $schema={target}"
 
 
-def write_schemas(root: Path, custom: Mapping[str, Mapping[str, Any]]) -> list[str]:
+def write_schemas(root: Path, custom: dict[str, dict[str, Any]]) -> list[str]:
     """Write or refresh ``.gk/schemas/*.json`` (German titles); returns the paths that changed.
 
     The documents are the ones ``gk schema --vscode`` publishes, so both commands leave the
@@ -68,7 +69,8 @@ def write_schemas(root: Path, custom: Mapping[str, Mapping[str, Any]]) -> list[s
     folder = root / SCHEMA_DIR
     changed = []
     for kind in [*KINDS, *(f"worksheet-{t}" for t in custom if f"worksheet-{t}" not in KINDS)]:
-        text = json.dumps(published(kind, "de", root), ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(published(kind, "de", root, custom), ensure_ascii=False,
+                          indent=2) + "\n"
         path = folder / f"{kind}.json"
         try:
             if path.read_text(encoding="utf-8") == text:
@@ -359,7 +361,7 @@ def _body(writer: SkeletonWriter, node: dict[str, Any], values: Mapping[str, Any
 def alliance(alliance_id: str, values: Mapping[str, Any], today: str) -> str:
     from gk.engine.schemas import schema
 
-    rel = f"alliances/{alliance_id}.yaml"
+    rel = path_of("alliance", None, alliance_id)
     writer = SkeletonWriter(schema("alliance"), {"id": alliance_id})
     header(writer, rel, "alliance",
             f"Bündnis „{values.get('name') or alliance_id}“ – angelegt mit „gk new alliance“ "
@@ -371,7 +373,7 @@ def alliance(alliance_id: str, values: Mapping[str, Any], today: str) -> str:
 def service(alliance_id: str, service_id: str, values: Mapping[str, Any], today: str) -> str:
     from gk.engine.schemas import schema
 
-    rel = f"services/{alliance_id}/{service_id}.yaml"
+    rel = path_of("service", alliance_id, service_id)
     writer = SkeletonWriter(schema("service"), {"id": service_id})
     header(writer, rel, "service",
             f"Angebot „{values.get('title') or service_id}“ im Bündnis {alliance_id} – angelegt "
@@ -383,7 +385,7 @@ def service(alliance_id: str, service_id: str, values: Mapping[str, Any], today:
 def worksheet(alliance_id: str, sheet_id: str, template: Template,
               template_schema: dict[str, Any], values: Mapping[str, Any], today: str) -> str:
     """A new worksheet. A template answered by status lists every item as ``open``."""
-    rel = f"worksheets/{alliance_id}/{sheet_id}.yaml"
+    rel = path_of("worksheet", alliance_id, sheet_id)
     kind = f"worksheet-{template.id}"
     writer = SkeletonWriter(template_schema, {"id": sheet_id})
     title = template.title.get("de") or template.id
@@ -462,30 +464,3 @@ def _items(writer: SkeletonWriter, template: Template, node: dict[str, Any]) -> 
                                 + (f"  # {allowed}" if allowed else ""))
     if commented and writer.lines[-1] == "# items:":
         writer.lines.pop()
-
-
-def custom_template_data(root: Path, template_id: str) -> dict[str, Any] | None:
-    """The raw data of a repository's own template, or None when it is absent or broken."""
-    from gk.engine.load import load_bytes
-
-    path = root / "templates" / f"{template_id}.yaml"
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return None
-    data = load_bytes(raw, f"templates/{template_id}.yaml").data
-    return data if isinstance(data, dict) else None
-
-
-def custom_templates(root: Path) -> dict[str, dict[str, Any]]:
-    """All loadable templates of a repository by id (the file name)."""
-    folder = root / "templates"
-    out: dict[str, dict[str, Any]] = {}
-    if not folder.is_dir():
-        return out
-    for name in sorted(os.listdir(folder)):
-        if name.endswith(".yaml") and not name.startswith("."):
-            data = custom_template_data(root, name[:-5])
-            if data is not None:
-                out[name[:-5]] = data
-    return out

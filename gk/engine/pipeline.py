@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from gk import __version__
 from gk import findings as F
-from gk.engine.discover import CONFIG_FILE, MAX_BYTES, SourceFile, discover, read_data_file
+from gk.domain import CHECKLIST_TEMPLATE, SHIPPED_TEMPLATES, path_of
+from gk.engine.discover import MAX_BYTES, SourceFile, discover, discover_templates, read_data_file
 from gk.i18n import _, get_language
 
 if TYPE_CHECKING:  # the rest is imported where used: an unchanged repository needs none of it
@@ -85,7 +86,7 @@ _custom_validators: dict[str, Validator] = {}
 
 def _validator_for(source: SourceFile, data: dict[str, Any],
                    custom: dict[str, dict[str, Any]]) -> Validator:
-    from gk.engine.schemas import SHIPPED_TEMPLATES, Validator, validator, worksheet_schema_for_template
+    from gk.engine.schemas import Validator, validator, worksheet_schema_for_template
 
     if source.kind == "config":
         return validator("gk")
@@ -166,9 +167,14 @@ def _stamp(problem: Problem, located: Located) -> F.Finding:
     return F.make(problem.code, problem.file, line, column, problem.message, problem.hint)
 
 
-def custom_templates(root: Path, sources: Sequence[SourceFile]) -> tuple[
+def custom_templates(root: Path, sources: Sequence[SourceFile] | None = None) -> tuple[
         dict[str, dict[str, Any]], list[FileResult]]:
-    """Templates a repository adds under templates/, validated; usable ones by id."""
+    """Templates a repository adds under templates/, read safely and validated: the usable
+    ones (no errors) by id, and the result of every template file (those not usable are
+    broken). Without ``sources`` only ``templates/`` is walked; pipes, devices and links out
+    of the repository are never opened (``discover`` reports them as GK010)."""
+    if sources is None:
+        sources, _layout = discover_templates(root)
     results: list[FileResult] = []
     usable: dict[str, dict[str, Any]] = {}
     for source in sources:
@@ -211,7 +217,7 @@ def build_repository(root: Path, results: Iterable[FileResult],
 
     templates: dict[str, Template] = dict(shipped())
     for tid, data in custom.items():
-        templates[tid] = Template.from_data(data, f"templates/{tid}.yaml")
+        templates[tid] = Template.from_data(data, path_of("template", None, tid))
     return Repository(str(root), config, alliances, services, worksheets, templates, folders,
                       unloaded)
 
@@ -418,9 +424,6 @@ def locate_many(root: Path, wanted: Sequence[tuple[str, list[tuple[Any, bool]]]]
     return out
 
 
-_PM = "prozessmanagement"
-
-
 @dataclass(slots=True)
 class _State:
     """What the last cached run of ``gk check`` leaves for the next one (as plain data).
@@ -471,7 +474,7 @@ class _State:
             unloaded.add(src.rel)
         elif src.kind == "alliance":
             alliances[src.rel] = data
-        elif src.kind == "worksheet" and src.alliance and data.get("template") == _PM:
+        elif src.kind == "worksheet" and src.alliance and data.get("template") == CHECKLIST_TEMPLATE:
             pm[src.rel] = src.alliance
         elif src.kind == "service" and src.alliance and isinstance(data.get("follow_up"), list):
             follow[src.rel] = sorted({ref.partition("/")[0] if "/" in ref else src.alliance
@@ -615,7 +618,7 @@ def cache_key_parts(custom: dict[str, dict[str, Any]], lang: str) -> str:
     return digest.hexdigest()[:24]
 
 
-__all__ = ["CONFIG_FILE", "CheckOptions", "CheckResult", "FileResult", "check_repository",
+__all__ = ["CheckOptions", "CheckResult", "FileResult", "check_repository",
            "process_file"]
 
 

@@ -14,9 +14,10 @@ import os
 from functools import cache
 from typing import Any
 
+from gk.domain import SHIPPED_TEMPLATES
+
 DEFS_FILE = "defs.json"
 _DEFS_PREFIX = DEFS_FILE + "#/$defs/"
-SHIPPED_TEMPLATES = ("prozessmanagement", "bedarfs-angebotsanalyse", "begleitprotokoll")
 # Kinds that `gk schema KIND` knows; worksheet kinds are 'worksheet-<template>'.
 KINDS = (
     "gk", "alliance", "service", "worksheet",
