@@ -32,6 +32,7 @@ from gk.analyses.gaps import ServiceIndex, analyse_gaps
 from gk.domain import (
     ANALYSIS_TEMPLATE,
     CHECKLIST_TEMPLATE,
+    CONFIG_FILE,
     PROTOCOL_TEMPLATE,
     SHIPPED_TEMPLATES,
     STATUSES_OF_INTEREST,
@@ -371,7 +372,7 @@ def _consulting(chosen: Sequence[tuple[Alliance, Source]], sheets_of: dict[str, 
         else:
             per_year.add(granted)
             granted_by[alliance.id] = _num(granted * years)
-            collect.add("consulting_days", source.label, "gk.yaml")
+            collect.add("consulting_days", source.label, CONFIG_FILE)
     known = [v for v in granted_by.values() if v is not None]
     return {
         "used": _num(used_total),

@@ -76,7 +76,9 @@ def apply_language(ctx: click.Context, root: Path | None, cache: bool = True) ->
 def config_language(root: Path, cache: bool = False) -> str | None:
     """The ``language`` of gk.yaml; with ``cache``, remembered while gk.yaml is unchanged
     (reading YAML costs more start-up than a whole unchanged ``gk check``)."""
-    path = root / "gk.yaml"
+    from gk.domain import CONFIG_FILE
+
+    path = root / CONFIG_FILE
     try:
         st = os.stat(path)
     except OSError:
@@ -90,13 +92,14 @@ def config_language(root: Path, cache: bool = False) -> str | None:
         if isinstance(known, dict) and key in known:
             value = known[key]
             return value if value in LANGUAGES else None
+    from gk.engine.discover import MAX_BYTES, read_data_file
     from gk.engine.load import load_bytes
 
-    try:
-        raw = path.read_bytes()
+    try:  # safely: gk.yaml may be a link out of the repository
+        raw = read_data_file(root, CONFIG_FILE, MAX_BYTES)
     except OSError:
         return None
-    data = load_bytes(raw, "gk.yaml").data
+    data = load_bytes(raw, CONFIG_FILE).data
     value = data.get("language") if isinstance(data, dict) else None
     value = value if value in LANGUAGES else None
     if cache:
