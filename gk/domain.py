@@ -318,6 +318,8 @@ KIND_FOLDERS = {"alliances": "alliance", "services": "service", "worksheets": "w
 FOLDER_OF = {kind: folder for folder, kind in KIND_FOLDERS.items()}
 # Folders with one sub-folder per alliance (named by the alliance's id).
 NESTED_FOLDERS = frozenset({"services", "worksheets"})
+# Where gk new and gk schema --vscode put the published schemas for editors.
+SCHEMA_FOLDER = ".gk/schemas"
 
 
 def path_of(kind: str, alliance: str | None, ident: str) -> str:

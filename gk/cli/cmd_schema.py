@@ -10,6 +10,7 @@ import click
 
 from gk.cli.common import apply_language, common_options, emit, output_option, repository_root
 from gk.cli.completion import complete_schema_kind
+from gk.domain import SCHEMA_FOLDER
 from gk.i18n import _
 
 T = TypeVar("T")
@@ -114,7 +115,7 @@ def _setup_vscode(root: Path, lang: str) -> None:
             str(exc) + "\n" + _("Add these lines to it by hand instead:") + "\n"
             + editors.snippet(editors.schema_mapping())) from exc
     click.echo(_("Wrote {n} schema file(s) to {folder}.").format(
-        n=len(schemas), folder=editors.SCHEMA_FOLDER))
+        n=len(schemas), folder=SCHEMA_FOLDER))
     for path in settings:
         click.echo(_("Updated {file}.").format(file=path.relative_to(root).as_posix()))
     if not settings:

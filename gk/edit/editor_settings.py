@@ -12,12 +12,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from gk.domain import SHIPPED_TEMPLATES
+from gk.domain import CONFIG_FILE, KIND_FOLDERS, SCHEMA_FOLDER, SHIPPED_TEMPLATES, path_of
 from gk.engine.schemas import KINDS, localized, schema, worksheet_schema_for_template
 from gk.i18n import _
 
 SCHEMA_BASE = "https://gk.invalid/schemas/"
-SCHEMA_FOLDER = ".gk/schemas"  # inside a data repository, for `gk schema --vscode`
 VSCODE_SETTINGS = ".vscode/settings.json"
 VSCODE_EXTENSIONS = ".vscode/extensions.json"
 YAML_EXTENSION = "redhat.vscode-yaml"
@@ -26,11 +25,8 @@ YAML_EXTENSION = "redhat.vscode-yaml"
 # Worksheets of different templates share one folder, so they get the common worksheet
 # schema; a file's own schema line (`# yaml-language-server: $schema=...`) refines that.
 VSCODE_PATTERNS: dict[str, list[str]] = {
-    "gk": ["/gk.yaml"],
-    "alliance": ["/alliances/*.yaml"],
-    "service": ["/services/*/*.yaml"],
-    "worksheet": ["/worksheets/*/*.yaml"],
-    "template": ["/templates/*.yaml"],
+    "gk": [f"/{CONFIG_FILE}"],
+    **{kind: [f"/{path_of(kind, '*', '*')}"] for kind in KIND_FOLDERS.values()},
 }
 
 

@@ -18,15 +18,13 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from gk.domain import path_of
+from gk.domain import SCHEMA_FOLDER, parse_date, path_of
 from gk.engine.load import resolve_plain
 from gk.engine.model import Template
 
-SCHEMA_DIR = ".gk/schemas"
 WIDTH = 88
 _EXAMPLE = re.compile(r"z\. ?B\. „([^“]+)“")
 _LIST_EXAMPLE = re.compile(r"z\. ?B\. (\[[^\]\n]+\])")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
 
 # Comment texts of the skeletons. They are German on purpose: the files are for the teams.
@@ -47,7 +45,7 @@ FILE_HELP = (
 
 def schema_file(kind: str) -> str:
     """The path of a kind's schema inside the data repository (POSIX, relative to the root)."""
-    return f"{SCHEMA_DIR}/{kind}.json"
+    return f"{SCHEMA_FOLDER}/{kind}.json"
 
 
 def schema_hint(rel_file: str, kind: str) -> str:
@@ -66,7 +64,7 @@ def write_schemas(root: Path, custom: dict[str, dict[str, Any]]) -> list[str]:
     from gk.edit.roundtrip import write_file
     from gk.engine.schemas import KINDS
 
-    folder = root / SCHEMA_DIR
+    folder = root / SCHEMA_FOLDER
     changed = []
     for kind in [*KINDS, *(f"worksheet-{t}" for t in custom if f"worksheet-{t}" not in KINDS)]:
         text = json.dumps(published(kind, "de", root, custom), ensure_ascii=False,
@@ -99,7 +97,8 @@ def scalar(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(scalar(v) for v in value) + "]"
     text = str(value)
-    if _DATE.match(text) or (_PLAIN.match(text) and resolve_plain(text) == text):
+    # A date stays a plain scalar: gk's loader reads dates as text anyway.
+    if parse_date(text) is not None or (_PLAIN.match(text) and resolve_plain(text) == text):
         return text
     return json.dumps(text, ensure_ascii=False)
 
