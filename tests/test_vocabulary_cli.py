@@ -76,6 +76,20 @@ def test_new_alliance_and_check_accept_the_same_ids(make_repo) -> None:  # type:
     assert code == 0, report
 
 
+def test_check_reads_the_id_pattern_as_gk_new_does(make_repo) -> None:  # type: ignore[no-untyped-def]
+    """An id with a trailing line break is refused with the id hint (GK107) at its place, not
+    with the catch-all GK108 that came when the two schema validators disagreed on '$'."""
+    root = make_repo({"alliances/abd.yaml": 'id: "abd\\n"\n' + VALID_ALLIANCE
+                      + 'district: "kreis\\n"\n'})
+    code, report = check_json(root)
+    assert code == 1
+    found = {(f["code"], f["line"]) for f in report["findings"]}
+    assert ("GK107", 1) in found and ("GK107", 9) in found
+    assert "GK108" not in {c for c, _line in found}
+    assert all("Kleinbuchstaben a–z" in f["message"] for f in report["findings"]
+               if f["code"] == "GK107")
+
+
 @pytest.mark.parametrize("option", ["--due-before", "--today"])
 def test_dates_on_the_command_line_are_strict(make_repo, option: str) -> None:  # type: ignore[no-untyped-def]
     root = make_repo({"alliances/musterstadt.yaml": VALID_ALLIANCE,

@@ -70,13 +70,13 @@ def alliance_ids(root: Path) -> list[str]:
 def custom_template_ids(root: Path | None) -> list[str]:
     """The ids of the repository's own templates, from the names in ``templates/`` as
     ``discover`` sees them (pipes and links out of the repository left out; nothing is read)."""
-    from gk.engine.discover import discover_templates
+    from gk.engine.discover import RepositoryError, discover_templates
 
     if root is None:
         return []
     try:
         sources, _problems = discover_templates(root)
-    except OSError:
+    except (OSError, RepositoryError):  # completion never fails: no suggestions instead
         return []
     return [s.stem for s in sources if s.stem not in SHIPPED_TEMPLATES]
 

@@ -189,12 +189,36 @@ class Validator:
 
     def errors(self, data: Any) -> Any:
         if self._detailed is None:
-            from jsonschema import Draft202012Validator, FormatChecker
+            from jsonschema import FormatChecker
 
-            self._detailed = Draft202012Validator(
+            self._detailed = _detailed_class()(
                 copy.deepcopy(self.schema), format_checker=FormatChecker()
             )
         return self._detailed.iter_errors(data)
+
+
+def _ecma_end(pattern: str) -> str:
+    """A pattern's final ``$`` as JSON Schema (ECMA) means it: the end of the text. Python's
+    ``$`` also matches before a final newline, so 'abd\\n' would pass as an id here while the
+    compiled validator (and ``gk.domain.is_id``) refuse it."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        return pattern[:-1] + r"\Z"
+    return pattern
+
+
+@cache
+def _detailed_class() -> Any:
+    """Draft 2020-12 as jsonschema implements it, with ``pattern`` read the ECMA way."""
+    import re
+
+    from jsonschema import Draft202012Validator, ValidationError
+    from jsonschema.validators import extend
+
+    def pattern(validator: Any, wanted: str, instance: Any, schema: dict[str, Any]) -> Any:
+        if validator.is_type(instance, "string") and not re.search(_ecma_end(wanted), instance):
+            yield ValidationError(f"{instance!r} does not match {wanted!r}")
+
+    return extend(Draft202012Validator, {"pattern": pattern})
 
 
 @cache
