@@ -9,12 +9,12 @@ nothing, because ``gk --version`` and shell completion must stay fast.
 
 from __future__ import annotations
 
+import datetime as dt  # already loaded at start-up (click needs it): costs nothing here
 import re
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # only for annotations: defining protocols at run time costs start-up
-    import datetime as dt
     from collections.abc import Iterable, Mapping
     from typing import Protocol, TypeVar
 
@@ -202,20 +202,19 @@ def unique_id(base: str, taken: Iterable[str]) -> str:
 
 # --- dates --------------------------------------------------------------------------------
 
-# ``date.fromisoformat`` alone also takes "20250301", "2025-W09-6" and (via \d) digits of
-# other scripts; SPEC allows exactly YYYY-MM-DD. (A text, not a compiled pattern: ``re``
-# compiles and caches it on first use, not at start-up.)
-_ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+@cache
+def _iso_date() -> re.Pattern[str]:
+    # ``date.fromisoformat`` alone also takes "20250301", "2025-W09-6" and digits of other
+    # scripts; SPEC allows exactly YYYY-MM-DD. Compiled on first use, not at start-up.
+    return re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_date(text: object) -> dt.date | None:
     """The day ``text`` names when it is an ISO date ``YYYY-MM-DD`` that exists, else None.
 
     ``"2025-02-30"`` is None: a date that does not exist is no date, not a late one."""
-    if not isinstance(text, str) or re.fullmatch(_ISO_DATE, text) is None:
+    if not isinstance(text, str) or _iso_date().fullmatch(text) is None:
         return None
-    import datetime as dt
-
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -261,16 +260,19 @@ def latest_sheet(sheets: Iterable[S]) -> S | None:
 
 
 def current_sheets(sheets: Iterable[T]) -> dict[tuple[str, str], T]:
-    """The current sheet per (alliance, template), in one pass."""
-    latest: dict[tuple[str, str], T] = {}
+    """The current sheet per (alliance, template), in one pass (each sheet's date read once:
+    a state-wide repository has tens of thousands)."""
+    latest: dict[tuple[str, str], tuple[tuple[bool, str, str], T]] = {}
     for sheet in sheets:
-        if sheet.template is None:
+        template = sheet.template
+        if template is None:
             continue
-        key = (sheet.alliance, sheet.template)
+        key = (sheet.alliance, template)
+        order = sheet_order(sheet)
         found = latest.get(key)
-        if found is None or sheet_order(sheet) > sheet_order(found):
-            latest[key] = sheet
-    return latest
+        if found is None or order > found[0]:
+            latest[key] = (order, sheet)
+    return {key: sheet for key, (_order, sheet) in latest.items()}
 
 
 # --- did you mean -------------------------------------------------------------------------
