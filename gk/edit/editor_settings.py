@@ -45,21 +45,21 @@ def schema_id(kind: str) -> str:
     return f"{SCHEMA_BASE}{kind}.json"
 
 
-def custom_templates(root: Path | None) -> dict[str, dict[str, Any]]:
+def publishable_templates(root: Path | None) -> dict[str, dict[str, Any]]:
     """The repository's usable templates by id (``gk check`` finds no errors in them), except
     those that take a shipped template's id (which cannot be replaced)."""
     if root is None:
         return {}
-    from gk.engine.pipeline import custom_templates as load_custom
+    from gk.engine.pipeline import custom_templates
 
-    usable, _results = load_custom(root)
+    usable, _results = custom_templates(root)
     return {tid: data for tid, data in usable.items() if tid not in SHIPPED_TEMPLATES}
 
 
 def kinds(root: Path | None = None,
           custom: dict[str, dict[str, Any]] | None = None) -> list[str]:
     """The kinds gk publishes: the shipped ones, then worksheets of the repository's templates."""
-    custom = custom_templates(root) if custom is None else custom
+    custom = publishable_templates(root) if custom is None else custom
     return [*KINDS, *(f"worksheet-{t}" for t in custom)]
 
 
@@ -70,7 +70,7 @@ def published(kind: str, lang: str, root: Path | None = None,
     if kind in KINDS:
         source = schema(kind)
     else:
-        custom = custom_templates(root) if custom is None else custom
+        custom = publishable_templates(root) if custom is None else custom
         template = kind.removeprefix("worksheet-") if kind.startswith("worksheet-") else None
         if template is None or template not in custom:
             raise UnknownKind(kind, kinds(root, custom))
@@ -95,7 +95,7 @@ def write_schemas(folder: Path, lang: str, root: Path | None = None,
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    custom = custom_templates(root)
+    custom = publishable_templates(root)
     for kind in only or kinds(root, custom):
         path = folder / f"{kind}.json"
         write_atomic(path, render(published(kind, lang, root, custom)))
