@@ -14,7 +14,7 @@ import os
 from functools import cache
 from typing import Any
 
-from gk.domain import SHIPPED_TEMPLATES
+from gk.domain import SHIPPED_TEMPLATES, parse_date
 
 DEFS_FILE = "defs.json"
 _DEFS_PREFIX = DEFS_FILE + "#/$defs/"
@@ -178,7 +178,8 @@ class Validator:
         try:
             import jsonschema_rs
 
-            self._fast = jsonschema_rs.validator_for(bundled, validate_formats=True)
+            self._fast = jsonschema_rs.validator_for(bundled, validate_formats=True,
+                                                     formats={"date": is_date})
         except Exception:  # not installed or cannot compile: jsonschema does all the work
             self._fast = None
 
@@ -191,10 +192,17 @@ class Validator:
         if self._detailed is None:
             from jsonschema import FormatChecker
 
-            self._detailed = _detailed_class()(
-                copy.deepcopy(self.schema), format_checker=FormatChecker()
-            )
+            formats = FormatChecker()
+            formats.checks("date")(is_date)
+            self._detailed = _detailed_class()(copy.deepcopy(self.schema), format_checker=formats)
         return self._detailed.iter_errors(data)
+
+
+def is_date(value: object) -> bool:
+    """The schemas' ``date`` format is gk's one date rule (``gk.domain.parse_date``), so that
+    every date ``gk check`` accepts is one the reports read (year 0000, which the compiled
+    validator would take, included). Only texts are checked, as JSON Schema says."""
+    return not isinstance(value, str) or parse_date(value) is not None
 
 
 def _ecma_end(pattern: str) -> str:
