@@ -64,6 +64,9 @@ def test_new_alliance_refuses_an_id_gk_check_would_reject(make_repo, bad: str) -
     assert result.exit_code == 2
     assert "ist keine gültige Kennung für ein Bündnis" in result.output
     assert "zum Beispiel „abd“" in result.output or "a" * 64 in result.output
+    if bad != bad.strip():
+        assert "Sie beginnt oder endet mit einem Leerzeichen oder einem Zeilenumbruch." \
+            in result.output
     assert _tree(root) == before  # nothing written, not even the editor schemas
 
 

@@ -102,9 +102,12 @@ def _complete(values: dict[str, Any], wanted: list[tuple[str, str, str, Any]]) -
 
 def _check_id(value: str, what: str) -> None:
     if not is_id(value):
+        # A stray line break (from a copied line or $'…' in a script) is invisible in the value.
+        edge = " " + _("It begins or ends with a space or a line break.") \
+            if value != value.strip() else ""
         fail(_("'{value}' is not a valid id for {what}: use lower-case letters a–z, digits and "
                "single hyphens (no umlauts, no spaces), for example '{example}'.").format(
-                   value=value, what=what, example=slugify(value, 64) or "beispiel"))
+                   value=value, what=what, example=slugify(value, 64) or "beispiel") + edge)
 
 
 def _existing_alliance(root: Path, alliance: str) -> None:
