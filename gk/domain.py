@@ -66,7 +66,8 @@ def enum(definition: str) -> tuple[str, ...]:
 
 @cache
 def labels(definition: str) -> dict[str, dict[str, str]]:
-    """The German and English labels (``{de, en}``) of an enumeration's values, by value."""
+    """The German and English labels (``{de, en}``) of an enumeration's values, by value
+    (shared between callers: read it, do not change it)."""
     from gk.engine.schemas import defs
 
     raw = defs()[definition].get("x-labels", {})
