@@ -12,8 +12,9 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from gk.domain import enum_label
 from gk.engine.model import Repository, Service
-from gk.i18n import _, label
+from gk.i18n import _
 
 HSDS_VERSION = "3.0"
 # Ids in the HSDS export are name-based UUIDs (version 5) in gk's own namespace, so that the
@@ -110,19 +111,11 @@ def organization_id(provider: str) -> str:
     return stable_id("organization", _provider_key(provider))
 
 
-def _labels(definition: str) -> dict[str, Any]:
-    from gk.engine.schemas import defs
-
-    labels: dict[str, Any] = defs()[definition].get("x-labels", {})
-    return labels
-
-
 def eligibility(service: Service) -> str:
     """Who may take part, in words: residence statuses and age range."""
-    statuses = _labels("residence-status")
     parts = []
     if service.open_to:
-        names = [label(statuses.get(s)) or s for s in service.open_to]
+        names = [enum_label("residence-status", s) for s in service.open_to]
         parts.append(_("Open to: {statuses}.").format(statuses=", ".join(names)))
     low, high = _age(service, "min"), _age(service, "max")
     if low is not None and high is not None:

@@ -25,11 +25,16 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
-from gk.engine.model import SERVICE_FIELDS, STATUSES_OF_INTEREST, Repository, Service, Worksheet
+from gk.domain import (
+    ANALYSIS_TEMPLATE,
+    STATUSES_OF_INTEREST,
+    current_sheets,
+    need_levels,
+    service_fields,
+)
+from gk.engine.model import Repository, Service, Worksheet
 
-ANALYSIS = "bedarfs-angebotsanalyse"
 LOOKED_AT_RATINGS = ("medium", "high")
-RATINGS = ("none", "low", "medium", "high")
 ORIGIN_STATUSES = ("active", "planned")
 
 CONFIRMED = "confirmed"
@@ -105,20 +110,6 @@ class GapReport:
         return [gap for entry in self.alliances for gap in entry.gaps]
 
 
-def current_worksheets(repository: Repository) -> dict[tuple[str, str], Worksheet]:
-    """The latest worksheet (by date, then id) per (alliance, template), in one pass."""
-    latest: dict[tuple[str, str], Worksheet] = {}
-    for sheet in repository.worksheets.values():
-        template = sheet.template
-        if template is None:
-            continue
-        key = (sheet.alliance, template)
-        found = latest.get(key)
-        if found is None or (sheet.date, sheet.id) > (found.date, found.id):
-            latest[key] = sheet
-    return latest
-
-
 class ServiceIndex:
     """Services grouped by alliance folder, and what counts per (field, status)."""
 
@@ -141,7 +132,7 @@ class ServiceIndex:
         own = self.counting.get(alliance, Counter())
         extra = self.counting.get(district, Counter()) if district else Counter()
         return {(f, s): own[(f, s)] + extra[(f, s)]
-                for f in SERVICE_FIELDS for s in STATUSES_OF_INTEREST}
+                for f in service_fields() for s in STATUSES_OF_INTEREST}
 
 
 def counts(service: Service) -> bool:
@@ -152,9 +143,10 @@ def counts(service: Service) -> bool:
 def looked_at_fields(analysis: Worksheet | None) -> tuple[tuple[str, ...], bool]:
     """The fields rated medium or high; all eight (and True) when nothing is rated."""
     needs = analysis.data.get("needs") if analysis is not None else None
-    if not isinstance(needs, dict) or not any(needs.get(f) in RATINGS for f in SERVICE_FIELDS):
-        return SERVICE_FIELDS, True
-    return tuple(f for f in SERVICE_FIELDS if needs.get(f) in LOOKED_AT_RATINGS), False
+    fields = service_fields()
+    if not isinstance(needs, dict) or not any(needs.get(f) in need_levels() for f in fields):
+        return fields, True
+    return tuple(f for f in fields if needs.get(f) in LOOKED_AT_RATINGS), False
 
 
 def declared_pairs(analysis: Worksheet | None) -> set[tuple[str, str]]:
@@ -166,7 +158,7 @@ def declared_pairs(analysis: Worksheet | None) -> set[tuple[str, str]]:
     if not isinstance(entries, list):
         return pairs
     for entry in entries:
-        if not isinstance(entry, dict) or entry.get("field") not in SERVICE_FIELDS:
+        if not isinstance(entry, dict) or entry.get("field") not in service_fields():
             continue
         statuses = entry.get("statuses")
         if isinstance(statuses, list):
@@ -187,11 +179,11 @@ def analyse_gaps(repository: Repository, only: Collection[str] | None = None,
                  current: dict[tuple[str, str], Worksheet] | None = None) -> GapReport:
     """Gaps and broken chains of every alliance (or of those named in ``only``)."""
     index = index or ServiceIndex(repository)
-    current = current if current is not None else current_worksheets(repository)
+    current = current if current is not None else current_sheets(repository.worksheets.values())
     chosen = sorted(a for a in repository.alliances if only is None or a in only)
     entries = []
     for alliance in chosen:
-        analysis = current.get((alliance, ANALYSIS))
+        analysis = current.get((alliance, ANALYSIS_TEMPLATE))
         fields, all_fields = looked_at_fields(analysis)
         district = district_of(repository, alliance)
         offers = index.offers(alliance, district)
@@ -200,7 +192,7 @@ def analyse_gaps(repository: Repository, only: Collection[str] | None = None,
         entry = AllianceGaps(alliance, repository.alliances[alliance].name, analysis, fields,
                              all_fields, district, found.name if found else None, offers)
         looked = set(fields)
-        for field_ in SERVICE_FIELDS:
+        for field_ in service_fields():
             for status in STATUSES_OF_INTEREST:
                 computed = field_ in looked and offers[(field_, status)] == 0
                 is_declared = (field_, status) in declared

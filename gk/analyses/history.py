@@ -10,22 +10,25 @@ A date (``YYYY-MM-DD``) as revision means the last commit before that day began.
 
 from __future__ import annotations
 
-import re
 import subprocess
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from gk.engine.discover import CONFIG_FILE, KIND_FOLDERS, SourceFile
+from gk.domain import (
+    CHECKLIST_TEMPLATE,
+    current_sheets,
+    parse_date,
+    place_of,
+    service_fields,
+)
+from gk.engine.discover import SourceFile
 from gk.engine.load import load_bytes
 from gk.engine.model import Repository
 from gk.engine.pipeline import FileResult, build_repository
 from gk.errors import GkError
 from gk.i18n import _
-
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-_NESTED = {"services", "worksheets"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,18 +45,8 @@ def classify(rel: str) -> SourceFile | None:
     parts = rel.split("/")
     if any(p.startswith(".") or p.startswith("~$") or p.endswith("~") for p in parts):
         return None
-    if rel == CONFIG_FILE:
-        return SourceFile(rel, "config", None, "gk")
-    name = parts[-1]
-    if not name.endswith(".yaml"):
-        return None
-    stem = name[:-5]
-    kind = KIND_FOLDERS.get(parts[0])
-    if kind is None:
-        return None
-    if parts[0] in _NESTED:
-        return SourceFile(rel, kind, parts[1], stem) if len(parts) == 3 else None
-    return SourceFile(rel, kind, None, stem) if len(parts) == 2 else None
+    place = place_of(rel)
+    return SourceFile(rel, *place) if place is not None else None
 
 
 def _git(root: Path, *args: str, stdin: bytes | None = None,
@@ -89,7 +82,7 @@ def resolve(root: Path, given: str) -> Revision:
     top, _prefix = _toplevel(root)
     if given.startswith("-") or not given.strip():
         raise GkError(_("'{rev}' is not a git revision.").format(rev=given))
-    if _DATE.match(given):
+    if parse_date(given) is not None:
         out = _git(top, "rev-list", "-1", f"--before={given} 00:00:00", "HEAD")
         commit = out.decode().strip()
         if not commit:
@@ -203,20 +196,21 @@ def compare(before: Repository, after: Repository,
             alliances: Collection[str] | None = None) -> Changes:
     """Checklist items that moved, to-dos done and added, services added and ended, and
     computed gaps opened and closed, for the alliances named (default: all)."""
-    from gk.analyses.gaps import analyse_gaps, current_worksheets
-    from gk.analyses.summary import CHECKLIST, item_status
+    from gk.analyses.gaps import analyse_gaps
+    from gk.analyses.summary import item_status
 
     def chosen(alliance: str) -> bool:
         return alliances is None or alliance in alliances
 
     changes = Changes()
-    old_current, new_current = current_worksheets(before), current_worksheets(after)
-    template = after.templates.get(CHECKLIST) or before.templates.get(CHECKLIST)
+    old_current = current_sheets(before.worksheets.values())
+    new_current = current_sheets(after.worksheets.values())
+    template = after.templates.get(CHECKLIST_TEMPLATE) or before.templates.get(CHECKLIST_TEMPLATE)
     items = template.item_ids if template is not None else ()
-    names = sorted({a for a, t in (*old_current, *new_current) if t == CHECKLIST and chosen(a)})
+    names = sorted({a for a, t in (*old_current, *new_current) if t == CHECKLIST_TEMPLATE and chosen(a)})
     for alliance in names:
-        old = old_current.get((alliance, CHECKLIST))
-        new = new_current.get((alliance, CHECKLIST))
+        old = old_current.get((alliance, CHECKLIST_TEMPLATE))
+        new = new_current.get((alliance, CHECKLIST_TEMPLATE))
         for item in items:
             was = item_status(old, item) if old is not None else None
             now = item_status(new, item) if new is not None else None
@@ -255,9 +249,7 @@ def compare(before: Repository, after: Repository,
         return {(g.alliance, g.field, g.status) for g in analyse_gaps(repository, wanted).gaps
                 if g.computed}
 
-    from gk.engine.model import SERVICE_FIELDS
-
-    order = {f: i for i, f in enumerate(SERVICE_FIELDS)}
+    order = {f: i for i, f in enumerate(service_fields())}
     was_open, now_open = computed(before), computed(after)
 
     def rows(pairs: set[tuple[str, str, str]]) -> list[dict[str, str]]:

@@ -28,18 +28,29 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gk.analyses.disclosure import Group, protect
-from gk.analyses.gaps import ANALYSIS, ServiceIndex, analyse_gaps, current_worksheets
-from gk.engine.model import SERVICE_FIELDS, Alliance, Repository, Template, Worksheet
-from gk.engine.schemas import SHIPPED_TEMPLATES
+from gk.analyses.gaps import ServiceIndex, analyse_gaps
+from gk.domain import (
+    ANALYSIS_TEMPLATE,
+    CHECKLIST_TEMPLATE,
+    CONFIG_FILE,
+    PROTOCOL_TEMPLATE,
+    SHIPPED_TEMPLATES,
+    STATUSES_OF_INTEREST,
+    alliance_types,
+    current_sheets,
+    is_open,
+    is_overdue,
+    item_statuses,
+    parse_date,
+    regions,
+    residence_statuses,
+    service_fields,
+)
+from gk.engine.model import Alliance, Repository, Template, Worksheet
 from gk.errors import GkError
 from gk.i18n import _
 
-CHECKLIST = "prozessmanagement"
-PROTOCOL = "begleitprotokoll"
-ITEM_STATUSES = ("done", "in-progress", "open", "not-applicable")
 UNANSWERED = "unanswered"
-ALLIANCE_TYPES = ("kreisfreie-stadt", "kreis", "kreisangehoerige-kommune")
-REGIONS = ("arnsberg", "detmold", "duesseldorf", "koeln", "muenster")
 UNKNOWN = "unknown"
 
 
@@ -49,26 +60,28 @@ class Period:
     end: str | None = None
 
     def contains(self, date: str) -> bool:
-        if not date:
+        """Whether a day lies in the period; a text that is no date lies only in the
+        period without bounds."""
+        day = parse_date(date)
+        if day is None:
             return self.start is None and self.end is None
-        return (self.start is None or date >= self.start) and (self.end is None or date <= self.end)
+        text = day.isoformat()  # ISO dates compare as text the way the days do
+        return (self.start is None or text >= self.start) and (self.end is None or text <= self.end)
 
     def years(self) -> list[int] | None:
-        if self.start is None or self.end is None:
+        first, last = parse_date(self.start), parse_date(self.end)
+        if first is None or last is None:
             return None
-        try:
-            first, last = int(self.start[:4]), int(self.end[:4])
-        except ValueError:
-            return None
-        return list(range(first, last + 1))
+        return list(range(first.year, last.year + 1))
 
 
 def config_period(config: dict[str, Any]) -> Period:
+    """``period`` of gk.yaml; a bound that is no date counts as absent (``gk check`` says so)."""
     period = config.get("period")
     if not isinstance(period, dict):
         return Period()
-    start, end = period.get("from"), period.get("to")
-    return Period(start if isinstance(start, str) else None, end if isinstance(end, str) else None)
+    start, end = parse_date(period.get("from")), parse_date(period.get("to"))
+    return Period(start.isoformat() if start else None, end.isoformat() if end else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +192,7 @@ def summarize(sources: Sequence[Source], options: SummaryOptions) -> Summary:
     sheets_of: dict[str, list[Worksheet]] = {}
     for source in sources:
         repo = source.repository
-        current[id(source)] = current_worksheets(repo)
+        current[id(source)] = current_sheets(repo.worksheets.values())
         for (alliance_id, _wid), sheet in sorted(repo.worksheets.items()):
             if alliance_id in chosen_ids and owner.get(alliance_id) is source:
                 sheets_of.setdefault(alliance_id, []).append(sheet)
@@ -194,12 +207,12 @@ def summarize(sources: Sequence[Source], options: SummaryOptions) -> Summary:
     }
     payload["alliances"] = _alliances(chosen, collect)
     payload["returns"] = _returns(chosen, templates, sheets_of, options.period, collect)
-    checklist_template = templates.get(CHECKLIST)
+    checklist_template = templates.get(CHECKLIST_TEMPLATE)
     payload["checklist"] = _checklist(chosen, checklist_template, current, collect)
     gap_figures, chain_count = _gaps(sources, chosen_ids, owner, current, collect)
     payload["gaps"] = gap_figures
     payload["broken_chains"] = chain_count
-    payload["todos"] = _todos(ids, sheets_of, options.today.isoformat(), owner, collect)
+    payload["todos"] = _todos(ids, sheets_of, options.today, owner, collect)
     payload["consulting_days"] = _consulting(chosen, sheets_of, options.period, collect)
     suppressed = 0
     payload["participation_management"], count = _participation(chosen, min_count, collect)
@@ -217,8 +230,8 @@ def summarize(sources: Sequence[Source], options: SummaryOptions) -> Summary:
 
 
 def _alliances(chosen: Sequence[tuple[Alliance, Source]], collect: _Collector) -> dict[str, Any]:
-    by_type = dict.fromkeys(ALLIANCE_TYPES, 0)
-    by_region = dict.fromkeys(REGIONS, 0)
+    by_type = dict.fromkeys(alliance_types(), 0)
+    by_region = dict.fromkeys(regions(), 0)
     for alliance, source in chosen:
         kind = alliance.type if alliance.type in by_type else UNKNOWN
         by_type[kind] = by_type.get(kind, 0) + 1
@@ -253,7 +266,7 @@ def item_status(sheet: Worksheet, item: str) -> str:
     items = sheet.data.get("items")
     entry = items.get(item) if isinstance(items, dict) else None
     status = entry.get("status") if isinstance(entry, dict) else None
-    return status if status in ITEM_STATUSES else UNANSWERED
+    return status if status in item_statuses() else UNANSWERED
 
 
 def _checklist(chosen: Sequence[tuple[Alliance, Source]], template: Template | None,
@@ -262,9 +275,9 @@ def _checklist(chosen: Sequence[tuple[Alliance, Source]], template: Template | N
     if template is None:
         return {}
     out: dict[str, dict[str, int]] = {
-        item: dict.fromkeys((*ITEM_STATUSES, UNANSWERED), 0) for item in template.item_ids}
+        item: dict.fromkeys((*item_statuses(), UNANSWERED), 0) for item in template.item_ids}
     for alliance, source in chosen:
-        sheet = current[id(source)].get((alliance.id, CHECKLIST))
+        sheet = current[id(source)].get((alliance.id, CHECKLIST_TEMPLATE))
         if sheet is None:
             continue
         collect.add("checklist", source.label, sheet.file)
@@ -277,7 +290,7 @@ def _gaps(sources: Sequence[Source], chosen: frozenset[str], owner: dict[str, So
           current: dict[int, dict[tuple[str, str], Worksheet]],
           collect: _Collector) -> tuple[dict[str, Any], int]:
     computed = declared = confirmed = 0
-    by_field = dict.fromkeys(SERVICE_FIELDS, 0)
+    by_field = dict.fromkeys(service_fields(), 0)
     chains = 0
     for source in sources:
         repo = source.repository
@@ -304,11 +317,7 @@ def _gaps(sources: Sequence[Source], chosen: frozenset[str], owner: dict[str, So
              "by_field": by_field}, chains)
 
 
-def is_overdue(status: str | None, due: str | None, today: str) -> bool:
-    return status == "open" and bool(due) and str(due) < today
-
-
-def _todos(ids: Sequence[str], sheets_of: dict[str, list[Worksheet]], today: str,
+def _todos(ids: Sequence[str], sheets_of: dict[str, list[Worksheet]], today: dt.date,
            owner: dict[str, Source], collect: _Collector) -> dict[str, Any]:
     by_alliance: dict[str, dict[str, int]] = {}
     total_open = total_overdue = 0
@@ -316,10 +325,10 @@ def _todos(ids: Sequence[str], sheets_of: dict[str, list[Worksheet]], today: str
         open_count = overdue = 0
         for sheet in sheets_of.get(alliance_id, []):
             for todo in sheet.todos:
-                if todo.status != "open":
+                if not is_open(todo.data):
                     continue
                 open_count += 1
-                overdue += is_overdue(todo.status, todo.due, today)
+                overdue += is_overdue(todo.data, today)
                 collect.add("todos", owner[alliance_id].label, sheet.file)
         by_alliance[alliance_id] = {"open": open_count, "overdue": overdue}
         total_open += open_count
@@ -331,12 +340,8 @@ def _granted_years(alliance: Alliance, period: Period) -> int | None:
     years = period.years()
     if years is None:
         return None
-    joined = alliance.data.get("joined")
-    try:
-        first = int(joined[:4]) if isinstance(joined, str) else None
-    except ValueError:
-        first = None
-    return sum(1 for y in years if first is None or y >= first)
+    joined = parse_date(alliance.data.get("joined"))
+    return sum(1 for y in years if joined is None or y >= joined.year)
 
 
 def _consulting(chosen: Sequence[tuple[Alliance, Source]], sheets_of: dict[str, list[Worksheet]],
@@ -348,7 +353,7 @@ def _consulting(chosen: Sequence[tuple[Alliance, Source]], sheets_of: dict[str, 
     for alliance, source in chosen:
         used = 0.0
         for sheet in sheets_of.get(alliance.id, []):
-            if sheet.template != PROTOCOL or not period.contains(sheet.date):
+            if sheet.template != PROTOCOL_TEMPLATE or not period.contains(sheet.date):
                 continue
             days = _number(sheet.data.get("days"))
             if days is not None:
@@ -363,7 +368,7 @@ def _consulting(chosen: Sequence[tuple[Alliance, Source]], sheets_of: dict[str, 
         else:
             per_year.add(granted)
             granted_by[alliance.id] = _num(granted * years)
-            collect.add("consulting_days", source.label, "gk.yaml")
+            collect.add("consulting_days", source.label, CONFIG_FILE)
     known = [v for v in granted_by.values() if v is not None]
     return {
         "used": _num(used_total),
@@ -413,10 +418,6 @@ def _participation(chosen: Sequence[tuple[Alliance, Source]], min_count: int,
     return figures, protected.suppressed
 
 
-RESIDENCE_STATUSES = ("gestattung", "duldung", "aufenthaltserlaubnis", "other")
-TARGET_STATUSES = frozenset(("duldung", "gestattung"))
-
-
 def latest_target_group(alliance: Alliance) -> list[dict[str, Any]]:
     """The alliance's target-group entries of the latest ``as_of`` date, as written.
 
@@ -425,7 +426,7 @@ def latest_target_group(alliance: Alliance) -> list[dict[str, Any]]:
     entries = alliance.data.get("target_group")
     if not isinstance(entries, list):
         return []
-    dated = [e for e in entries if isinstance(e, dict) and isinstance(e.get("as_of"), str)]
+    dated = [e for e in entries if isinstance(e, dict) and parse_date(e.get("as_of")) is not None]
     if not dated:
         return []
     latest = max(e["as_of"] for e in dated)
@@ -437,7 +438,7 @@ def latest_target_group(alliance: Alliance) -> list[dict[str, Any]]:
         named = set(statuses) if isinstance(statuses, list) else set()
         count = entry.get("count")
         known = isinstance(count, int) and not isinstance(count, bool)
-        out.append({"as_of": latest, "statuses": [s for s in RESIDENCE_STATUSES if s in named],
+        out.append({"as_of": latest, "statuses": [s for s in residence_statuses() if s in named],
                     "count": count if known else UNKNOWN})
     return out
 
@@ -460,7 +461,7 @@ def _target_group(chosen: Sequence[tuple[Alliance, Source]], min_count: int,
             if isinstance(entry["count"], int):
                 cells[(alliance.id, index)] = entry["count"]
     members = tuple(k for k in cells
-                    if set(found[k[0]][k[1]]["statuses"]) == TARGET_STATUSES)
+                    if set(found[k[0]][k[1]]["statuses"]) == set(STATUSES_OF_INTEREST))
     total_key = ("", -1)
     if members:
         protected = protect({**cells, total_key: sum(cells[k] for k in members)},
@@ -488,13 +489,13 @@ def _notes(chosen: Sequence[tuple[Alliance, Source]],
 
     for alliance, source in chosen:
         latest = current[id(source)]
-        checklist = latest.get((alliance.id, CHECKLIST))
+        checklist = latest.get((alliance.id, CHECKLIST_TEMPLATE))
         if checklist is not None:
             items = checklist.data.get("items")
             for item, entry in (items.items() if isinstance(items, dict) else ()):
                 if isinstance(entry, dict):
                     add(checklist, f"items.{item}.note", entry.get("note"))
-        analysis = latest.get((alliance.id, ANALYSIS))
+        analysis = latest.get((alliance.id, ANALYSIS_TEMPLATE))
         if analysis is not None:
             gaps = analysis.data.get("gaps")
             for index, gap in enumerate(gaps if isinstance(gaps, list) else []):
@@ -502,7 +503,7 @@ def _notes(chosen: Sequence[tuple[Alliance, Source]],
                     add(analysis, f"gaps[{index}].description", gap.get("description"))
             add(analysis, "development_needs", analysis.data.get("development_needs"))
         for sheet in sheets_of.get(alliance.id, []):
-            if sheet.template == PROTOCOL and period.contains(sheet.date):
+            if sheet.template == PROTOCOL_TEMPLATE and period.contains(sheet.date):
                 add(sheet, "summary", sheet.data.get("summary"))
     return notes
 

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gk.analyses.worksheets import is_slug, item_ids_for, slugify, unique_id
+from gk.analyses.worksheets import item_ids_for
+from gk.domain import is_id, slugify, unique_id
 from gk.errors import GkError, did_you_mean
 from gk.i18n import _
 
@@ -29,7 +30,7 @@ def split_ref(ref: str, parts: int) -> list[str]:
 
 def worksheet_file(root: Path, alliance: str, worksheet: str) -> tuple[Path, str]:
     """The worksheet's file and its path relative to ``root``."""
-    if not alliance or not is_slug(alliance):
+    if not alliance or not is_id(alliance):
         raise GkError(_("'{value}' is not an alliance id.").format(value=alliance))
     folder = root / "worksheets" / alliance
     if not folder.is_dir():
@@ -39,7 +40,7 @@ def worksheet_file(root: Path, alliance: str, worksheet: str) -> tuple[Path, str
                       + did_you_mean(alliance, alliances))
     rel = f"worksheets/{alliance}/{worksheet}.yaml"
     path = root / rel
-    if not is_slug(worksheet) or not path.is_file():
+    if not is_id(worksheet) or not path.is_file():
         sheets = sorted(p.name[:-5] for p in folder.glob("*.yaml") if not p.name.startswith("."))
         raise GkError(_("The alliance '{alliance}' has no worksheet '{id}'.").format(
             alliance=alliance, id=worksheet) + did_you_mean(worksheet, sheets))
@@ -77,7 +78,7 @@ def new_todo(data: dict[str, Any], title: str, owner: str | None, due: str | Non
     taken = [str(t.get("id")) for t in _entries(data)
              if isinstance(t, dict) and t.get("id") is not None]
     if todo_id is not None:
-        if not is_slug(todo_id):
+        if not is_id(todo_id):
             raise GkError(_("'{id}' is not a valid id: use lower-case letters a–z, digits and "
                             "single hyphens, for example '{example}'.").format(
                                 id=todo_id, example=slugify(todo_id) or "termin-abh"))

@@ -6,17 +6,11 @@ Pure functions of the repository model; they neither read files nor print.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from gk.domain import CHECKLIST_TEMPLATE, is_overdue, item_statuses, parse_date, todo_status
 from gk.engine.model import Repository, Template, Worksheet
-
-ITEM_STATUSES = ("done", "in-progress", "open", "not-applicable")
-TODO_STATUSES = ("open", "done", "dropped")
-CHECKLIST_TEMPLATE = "prozessmanagement"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +40,7 @@ class Progress:
 
     def add(self, status: str | None) -> Progress:
         counts = self.as_dict()
-        counts[status if status in ITEM_STATUSES else "unanswered"] += 1
+        counts[status if status in item_statuses() else "unanswered"] += 1
         return Progress(counts["done"], counts["in-progress"], counts["open"],
                         counts["not-applicable"], counts["unanswered"])
 
@@ -104,7 +98,7 @@ def build_checklist(repo: Repository, sheet: Worksheet) -> Checklist:
         status = note = invalid = None
         if isinstance(answer, dict):
             raw = answer.get("status")
-            if raw in ITEM_STATUSES:
+            if raw in item_statuses():
                 status = raw
             elif raw is not None:
                 invalid = str(raw)
@@ -155,15 +149,6 @@ class TodoRow:
                 "status": self.status, "item": self.item, "overdue": self.overdue}
 
 
-def _date(value: Any) -> dt.date | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -173,19 +158,16 @@ def todo_rows(repo: Repository, today: dt.date) -> list[TodoRow]:
     rows = []
     for sheet in repo.worksheets.values():
         for todo in sheet.todos:
-            status = todo.status if todo.status in TODO_STATUSES else "open"
-            due = _date(todo.due)
             rows.append(TodoRow(
                 sheet.alliance, sheet.id, todo.id, _text(todo.data.get("title")),
-                _text(todo.data.get("owner")), _text(todo.data.get("due")), status,
-                _text(todo.data.get("item")), status == "open" and due is not None and due < today,
-                sheet.file))
+                _text(todo.data.get("owner")), _text(todo.data.get("due")), todo_status(todo.data),
+                _text(todo.data.get("item")), is_overdue(todo.data, today), sheet.file))
     return rows
 
 
 def sort_key(row: TodoRow) -> tuple[Any, ...]:
     """Overdue first, then by due date (none last), then alliance, worksheet, id."""
-    due = _date(row.due)
+    due = parse_date(row.due)
     return (not row.overdue, due is None, due or dt.date.min, row.alliance, row.worksheet, row.id)
 
 
@@ -207,7 +189,7 @@ def list_todos(repo: Repository, today: dt.date, alliance: str | None = None,
         if wanted_owner is not None and wanted_owner not in (row.owner or "").casefold():
             continue
         if due_before is not None:
-            due = _date(row.due)
+            due = parse_date(row.due)
             if due is None or due >= due_before:
                 continue
         out.append(row)
@@ -233,40 +215,3 @@ def item_texts(repo: Repository) -> dict[str, dict[str, str]]:
     if checklist is not None:
         texts.update({item.id: dict(item.text) for item in checklist.items})
     return texts
-
-
-# --- ids ----------------------------------------------------------------------------------
-
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe",
-                         "Ü": "ue"})
-
-
-def is_slug(value: str) -> bool:
-    return len(value) <= 64 and bool(SLUG.match(value))
-
-
-def slugify(text: str, max_length: int = 40) -> str:
-    """A slug from a title: German umlauts spelled out, other accents dropped, words joined."""
-    plain = unicodedata.normalize("NFKD", text.translate(_GERMAN).lower())
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
-    words = re.findall(r"[a-z0-9]+", plain)
-    slug = ""
-    for word in words:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > max_length:
-            break
-        slug = candidate
-    if not slug and words:
-        slug = words[0][:max_length]
-    return slug
-
-
-def unique_id(base: str, taken: Iterable[str]) -> str:
-    used = set(taken)
-    if base not in used:
-        return base
-    number = 2
-    while f"{base}-{number}" in used:
-        number += 1
-    return f"{base}-{number}"

@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from gk import __version__
-from gk.i18n import _
+from gk.i18n import LANGUAGES, _
 
 # command name -> (module, attribute, short help in English; translated when shown)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -114,7 +114,7 @@ _translate_click()
 @click.version_option(__version__, "--version", "-V", prog_name="gk", message="%(prog)s %(version)s")
 @click.option("-C", "directory", metavar="DIR", type=click.Path(file_okay=False),
               help=_("Run as if gk was started in DIR."))
-@click.option("--lang", type=click.Choice(["de", "en"]), default=None,
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
               help=_("Language of messages and reports (default: GK_LANG, gk.yaml, else de)."))
 # --debug is read from the arguments before click parses them (main, LazyGroup.main): it
 # must be known when the error handler around everything decides.

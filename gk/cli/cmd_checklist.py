@@ -36,8 +36,9 @@ Exit status: 0 shown, 1 the alliance has no such worksheet, 2 unknown alliance o
 @click.pass_context
 def checklist(ctx: click.Context, alliance: str, worksheet_id: str | None, fmt: str | None,
               output: str | None) -> None:
-    from gk.analyses.worksheets import CHECKLIST_TEMPLATE, build_checklist
+    from gk.analyses.worksheets import build_checklist
     from gk.cli.common import load_repository
+    from gk.domain import CHECKLIST_TEMPLATE
     from gk.render.worksheet_report import CHECKLIST_RENDERERS
 
     root = repository_root(ctx)

@@ -9,10 +9,9 @@ from pathlib import Path
 import click
 
 from gk.cli.common import apply_language, common_options, resolve_today
+from gk.domain import CONFIG_FILE, KIND_FOLDERS
 from gk.errors import GkError
 from gk.i18n import _
-
-FOLDERS = ("alliances", "services", "worksheets", "templates")
 
 # Files for the team, in German on purpose (the repository is theirs).
 README = """\
@@ -103,7 +102,7 @@ def config_text(name: str, today: str) -> str:
     from gk.engine.schemas import schema
 
     writer = SkeletonWriter(schema("gk"))
-    header(writer, "gk.yaml", "gk",
+    header(writer, CONFIG_FILE, "gk",
             f"Einstellungen dieses Datenrepositorys von „Gemeinsam klappt’s“ – angelegt mit "
             f"„gk init“ am {today}.")
     values = {"gk": 1, "name": name, "language": "de"}
@@ -151,7 +150,7 @@ def init(ctx: click.Context, target_dir: str | None, name: str | None, no_git: b
     target = (base / target_dir) if target_dir else base
     if target.exists() and not target.is_dir():
         raise GkError(_("'{path}' is a file, not a folder.").format(path=target))
-    if (target / "gk.yaml").exists():
+    if (target / CONFIG_FILE).exists():
         raise GkError(_("'{path}' is already a gk data repository (it has a gk.yaml); nothing "
                         "was written.").format(path=target))
     title = " ".join((name or "").split()) or \
@@ -159,11 +158,11 @@ def init(ctx: click.Context, target_dir: str | None, name: str | None, no_git: b
     today = resolve_today(None).isoformat()
     target.mkdir(parents=True, exist_ok=True)
     files = {
-        "gk.yaml": config_text(title, today),
+        CONFIG_FILE: config_text(title, today),
         "README.md": README.format(name=title),
         ".gitattributes": GITATTRIBUTES,
         ".editorconfig": EDITORCONFIG,
-        **{f"{folder}/.gitkeep": "" for folder in FOLDERS},
+        **{f"{folder}/.gitkeep": "" for folder in KIND_FOLDERS},
     }
     created, kept = [], []
     for rel, text in files.items():

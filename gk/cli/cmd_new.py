@@ -11,21 +11,18 @@ import click
 
 from gk.cli.common import apply_language, common_options, repository_root, resolve_today
 from gk.cli.completion import complete_alliance, complete_template
+from gk.domain import (
+    PROTOCOL_TEMPLATE,
+    SHIPPED_TEMPLATES,
+    is_id,
+    labels,
+    parse_date,
+    path_of,
+    slugify,
+)
+from gk.domain import enum as _enum
 from gk.errors import GkError, did_you_mean, unknown_alliance
 from gk.i18n import _, label
-
-
-def _enum(definition: str) -> list[str]:
-    from gk.engine.schemas import defs
-
-    values = defs()[definition].get("enum", [])
-    return [str(v) for v in values]
-
-
-def _enum_labels(definition: str) -> dict[str, dict[str, str]]:
-    from gk.engine.schemas import defs
-
-    return dict(defs()[definition].get("x-labels", {}))
 
 
 class DateType(click.ParamType):
@@ -33,12 +30,10 @@ class DateType(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> str:
-        import datetime as dt
-
-        try:
-            return dt.date.fromisoformat(str(value).strip()).isoformat()
-        except ValueError:
+        day = parse_date(str(value).strip())
+        if day is None:
             self.fail(_("'{value}' is not a date (YYYY-MM-DD).").format(value=value), param, ctx)
+        return day.isoformat()
 
 
 class ChoiceList(click.ParamType):
@@ -69,7 +64,7 @@ def interactive() -> bool:
 
 
 def _show_choices(definition: str) -> None:
-    for value, texts in _enum_labels(definition).items():
+    for value, texts in labels(definition).items():
         click.echo(f"  {value:<26} {label(texts)}", err=True)
 
 
@@ -105,13 +100,14 @@ def _complete(values: dict[str, Any], wanted: list[tuple[str, str, str, Any]]) -
 
 
 def _check_id(value: str, what: str) -> None:
-    from gk.analyses.worksheets import is_slug, slugify
-
-    if not is_slug(value):
+    if not is_id(value):
+        # A stray line break (from a copied line or $'…' in a script) is invisible in the value.
+        edge = " " + _("It begins or ends with a space or a line break.") \
+            if value != value.strip() else ""
         raise GkError(_("'{value}' is not a valid id for {what}: use lower-case letters a–z, "
                         "digits and single hyphens (no umlauts, no spaces), for example "
                         "'{example}'.").format(value=value, what=what,
-                                               example=slugify(value, 64) or "beispiel"))
+                                               example=slugify(value, 64) or "beispiel") + edge)
 
 
 def _existing_alliance(alliance: str, known: Sequence[str]) -> None:
@@ -177,7 +173,7 @@ def new_alliance(ctx: click.Context, alliance_id: str, name: str | None, kind: s
     root = repository_root(ctx)
     apply_language(ctx, root)
     _check_id(alliance_id, _("an alliance"))
-    rel = f"alliances/{alliance_id}.yaml"
+    rel = path_of("alliance", None, alliance_id)
     _target(root, rel)
     if district is not None:
         _check_id(district, _("an alliance"))
@@ -229,7 +225,7 @@ def new_service(ctx: click.Context, alliance: str, service_id: str, title: str |
     _check_id(service_id, _("a service"))
     around = skeletons.surroundings(root)
     _existing_alliance(alliance, around.alliances)
-    rel = f"services/{alliance}/{service_id}.yaml"
+    rel = path_of("service", alliance, service_id)
     _target(root, rel)
     values = _complete({"title": title, "provider": provider, "fields": list(fields),
                         "open_to": list(open_to)},
@@ -277,7 +273,7 @@ def new_worksheet(ctx: click.Context, alliance: str, template_id: str, sheet_id:
                   days: float | None) -> None:
     from gk.edit import skeletons
     from gk.engine.model import Template
-    from gk.engine.schemas import SHIPPED_TEMPLATES, schema, worksheet_schema_for_template
+    from gk.engine.schemas import schema, worksheet_schema_for_template
     from gk.engine.shipped_templates import shipped
 
     root = repository_root(ctx)
@@ -297,12 +293,12 @@ def new_worksheet(ctx: click.Context, alliance: str, template_id: str, sheet_id:
     day = date or resolve_today(None).isoformat()
     sheet_id = sheet_id or f"{template_id}-{day}"
     _check_id(sheet_id, _("a worksheet"))
-    rel = f"worksheets/{alliance}/{sheet_id}.yaml"
+    rel = path_of("worksheet", alliance, sheet_id)
     if (root / rel).exists():
         raise GkError(_("'{path}' already exists; gk new never overwrites a file. Choose "
                         "another id with --id.").format(path=rel))
     if template_id in custom:
-        template = Template.from_data(custom[template_id], f"templates/{template_id}.yaml")
+        template = Template.from_data(custom[template_id], path_of("template", None, template_id))
         kind_schema = worksheet_schema_for_template(custom[template_id])
         sheet_schema: dict[str, Any] | None = kind_schema
     else:
@@ -312,7 +308,7 @@ def new_worksheet(ctx: click.Context, alliance: str, template_id: str, sheet_id:
     values: dict[str, Any] = {"template": template_id, "date": day}
     if author:
         values["author"] = " ".join(author.split())
-    if template_id == "begleitprotokoll":
+    if template_id == PROTOCOL_TEMPLATE:
         consultant = consultant or skeletons.alliance_consultant(root, alliance)
         if consultant:
             values["consultant"] = consultant

@@ -15,6 +15,7 @@ from gk.cli.common import (
     write_or_fail,
 )
 from gk.cli.completion import complete_schema_kind
+from gk.domain import SCHEMA_FOLDER
 from gk.errors import GkError
 from gk.i18n import _
 
@@ -87,7 +88,7 @@ def _setup_vscode(root: Path, lang: str) -> None:
 
     schemas, settings = write_or_fail(root, lambda: editors.setup_vscode(root, lang))
     click.echo(_("Wrote {n} schema file(s) to {folder}.").format(
-        n=len(schemas), folder=editors.SCHEMA_FOLDER))
+        n=len(schemas), folder=SCHEMA_FOLDER))
     for path in settings:
         click.echo(_("Updated {file}.").format(file=path.relative_to(root).as_posix()))
     if not settings:

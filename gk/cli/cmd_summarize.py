@@ -19,10 +19,9 @@ from gk.cli.common import (
     today_option,
     use_color,
 )
+from gk.domain import regions
 from gk.errors import GkError, require_alliances
 from gk.i18n import _
-
-REGIONS = ("arnsberg", "detmold", "duesseldorf", "koeln", "muenster")
 
 
 @click.command(help=_("""Summarise one or several data repositories for the monitoring:
@@ -40,7 +39,7 @@ else from the period in gk.yaml.""") + "\n\n\b\n" + _("Examples:") + """
               help=_("First day of the period (YYYY-MM-DD)."))
 @click.option("--to", "end", metavar="DATE", default=None,
               help=_("Last day of the period (YYYY-MM-DD)."))
-@click.option("--region", "regions", multiple=True, type=click.Choice(REGIONS),
+@click.option("--region", "regions", multiple=True, type=click.Choice(regions()),
               help=_("Only alliances of this administrative region (repeatable)."))
 @click.option("--alliance", "alliances", multiple=True, metavar="ID",
               help=_("Only this alliance (repeatable)."))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,11 @@ from gk.cli.common import (
     use_color,
 )
 from gk.cli.completion import complete_todo_ref, complete_worksheet_ref
+from gk.domain import (
+    OPEN,
+    suggest,
+    todo_statuses,
+)
 from gk.errors import require_alliances
 from gk.i18n import _
 
@@ -52,17 +56,17 @@ class TodoGroup(click.Group):
                 continue
             if arg not in self.commands:
                 rest = [a for a in args[index + 1:] if not a.startswith("-")]
-                guess = difflib.get_close_matches(arg, list(self.commands), n=1, cutoff=0.6)
+                guess = suggest(arg, self.commands)
                 if rest and guess:  # 'gk todo dnoe a/b/c' is a typo, not an alliance
                     raise click.UsageError(_("There is no sub-command '{name}'. Did you mean "
-                                             "'{guess}'?").format(name=arg, guess=guess[0]),
+                                             "'{guess}'?").format(name=arg, guess=guess),
                                            ctx)
                 args[index:index + 1] = ["--alliance", arg]
             break
         return super().parse_args(ctx, args)
 
 
-STATUS_CHOICES = ["open", "done", "dropped", "all"]
+STATUS_CHOICES = [*todo_statuses(), "all"]
 
 
 @click.group(cls=TodoGroup, invoke_without_command=True,
@@ -81,7 +85,7 @@ ALLIANCE/WORKSHEET/TODO, which 'gk todo done' takes.
 """)
 @click.option("--alliance", "alliance", hidden=True, default=None)
 @click.option("--owner", metavar="TEXT", help=_("Only to-dos whose owner contains TEXT."))
-@click.option("--status", type=click.Choice(STATUS_CHOICES), default="open", show_default=True,
+@click.option("--status", type=click.Choice(STATUS_CHOICES), default=OPEN, show_default=True,
               help=_("Which to-dos to show."))
 @click.option("--due-before", metavar="DATE",
               help=_("Only to-dos due before DATE (YYYY-MM-DD)."))

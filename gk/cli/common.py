@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from gk.errors import GkError
-from gk.i18n import _, language_from_env, set_language
+from gk.i18n import LANGUAGES, _, language_from_env, set_language
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -40,19 +40,23 @@ def resolve_today(value: str | None) -> dt.date:
     raw = value or os.environ.get("GK_TODAY")
     if not raw:
         return dt.date.today()
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError as exc:
-        raise click.UsageError(_("'{value}' is not a date (YYYY-MM-DD).").format(value=raw)) from exc
+    from gk.domain import parse_date
+
+    day = parse_date(raw)
+    if day is None:
+        raise click.UsageError(_("'{value}' is not a date (YYYY-MM-DD).").format(value=raw))
+    return day
 
 
 def date_option(value: str, option: str) -> dt.date:
     """The date an option names, or a usage error in the same words for every option."""
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
+    from gk.domain import parse_date
+
+    day = parse_date(value)
+    if day is None:
         raise click.UsageError(_("{option}: '{value}' is not a date (YYYY-MM-DD).").format(
-            option=option, value=value)) from exc
+            option=option, value=value))
+    return day
 
 
 def repository_root(ctx: click.Context, hint_path: str | None = None) -> Path:
@@ -136,7 +140,7 @@ def _remember(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]
 
 def common_options(func: F) -> F:
     """-C DIR and --lang on every sub-command too, so they work before or after its name."""
-    func = click.option("--lang", type=click.Choice(["de", "en"]), default=None,
+    func = click.option("--lang", type=click.Choice(LANGUAGES), default=None,
                         expose_value=False, is_eager=True, callback=_remember("lang"),
                         help=_("Language of messages and reports."))(func)
     func = click.option("-C", "directory", metavar="DIR", default=None, expose_value=False,

@@ -26,10 +26,10 @@ from pathlib import Path
 import click
 from click.shell_completion import CompletionItem
 
-from gk.engine.schemas import KINDS, SHIPPED_TEMPLATES
+from gk.domain import FOLDER_OF, SHIPPED_TEMPLATES, is_open, path_of
+from gk.engine.schemas import KINDS
 
 Completer = Callable[[click.Context, click.Parameter, str], list[CompletionItem]]
-_CLOSED = ("done", "dropped")
 
 
 def _start_dir(ctx: click.Context) -> Path:
@@ -65,29 +65,43 @@ def _stems(folder: Path, suffix: str = ".yaml") -> list[str]:
 
 
 def alliance_ids(root: Path) -> list[str]:
-    return _stems(root / "alliances")
+    return _stems(root / FOLDER_OF["alliance"])
+
+
+def custom_template_ids(root: Path | None) -> list[str]:
+    """The ids of the repository's own templates, from the names in ``templates/`` as
+    ``discover`` sees them (pipes and links out of the repository left out; nothing is read)."""
+    from gk.engine.discover import discover_templates
+    from gk.errors import GkError
+
+    if root is None:
+        return []
+    try:
+        sources, _problems = discover_templates(root)
+    except (OSError, GkError):  # completion never fails: no suggestions instead
+        return []
+    return [s.stem for s in sources if s.stem not in SHIPPED_TEMPLATES]
 
 
 def template_ids(root: Path | None) -> list[str]:
-    custom = _stems(root / "templates") if root is not None else []
-    return sorted(set(SHIPPED_TEMPLATES) | set(custom))
+    return sorted({*SHIPPED_TEMPLATES, *custom_template_ids(root)})
 
 
 def worksheet_ids(root: Path, alliance: str) -> list[str]:
-    return _stems(root / "worksheets" / alliance)
+    return _stems(root / FOLDER_OF["worksheet"] / alliance)
 
 
 def todo_ids(root: Path, alliance: str, worksheet: str, only_open: bool = True) -> list[str]:
     """The ids of the to-dos of one worksheet (open ones unless told otherwise)."""
     from gk.engine.load import load_file
 
-    data = load_file(root, f"worksheets/{alliance}/{worksheet}.yaml").data
+    data = load_file(root, path_of("worksheet", alliance, worksheet)).data
     todos = data.get("todos") if isinstance(data, dict) else None
     ids: list[str] = []
     for todo in todos if isinstance(todos, list) else []:
         if not isinstance(todo, dict) or not isinstance(todo.get("id"), str):
             continue
-        if only_open and todo.get("status") in _CLOSED:
+        if only_open and not is_open(todo):
             continue
         ids.append(todo["id"])
     return ids
@@ -116,8 +130,7 @@ def complete_schema_kind(ctx: click.Context, param: click.Parameter,
     kinds = list(KINDS)
     root = data_root(ctx)
     if root is not None:
-        kinds += [f"worksheet-{t}" for t in _stems(root / "templates")
-                  if t not in SHIPPED_TEMPLATES]
+        kinds += [f"worksheet-{t}" for t in custom_template_ids(root)]
     return _items(kinds, incomplete)
 
 

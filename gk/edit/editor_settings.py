@@ -12,12 +12,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from gk.engine.schemas import KINDS, SHIPPED_TEMPLATES, localized, schema, worksheet_schema_for_template
+from gk.domain import CONFIG_FILE, KIND_FOLDERS, SCHEMA_FOLDER, SHIPPED_TEMPLATES, path_of
+from gk.engine.schemas import KINDS, localized, schema, worksheet_schema_for_template
 from gk.errors import GkError, did_you_mean
 from gk.i18n import _
 
 SCHEMA_BASE = "https://gk.invalid/schemas/"
-SCHEMA_FOLDER = ".gk/schemas"  # inside a data repository, for `gk schema --vscode`
 VSCODE_SETTINGS = ".vscode/settings.json"
 VSCODE_EXTENSIONS = ".vscode/extensions.json"
 YAML_EXTENSION = "redhat.vscode-yaml"
@@ -26,11 +26,8 @@ YAML_EXTENSION = "redhat.vscode-yaml"
 # Worksheets of different templates share one folder, so they get the common worksheet
 # schema; a file's own schema line (`# yaml-language-server: $schema=...`) refines that.
 VSCODE_PATTERNS: dict[str, list[str]] = {
-    "gk": ["/gk.yaml"],
-    "alliance": ["/alliances/*.yaml"],
-    "service": ["/services/*/*.yaml"],
-    "worksheet": ["/worksheets/*/*.yaml"],
-    "template": ["/templates/*.yaml"],
+    "gk": [f"/{CONFIG_FILE}"],
+    **{kind: [f"/{path_of(kind, '*', '*')}"] for kind in KIND_FOLDERS.values()},
 }
 
 
@@ -52,40 +49,35 @@ def schema_id(kind: str) -> str:
     return f"{SCHEMA_BASE}{kind}.json"
 
 
-def _custom_templates(root: Path | None) -> dict[str, dict[str, Any]]:
-    """Templates a repository adds under ``templates/`` that load cleanly, by id."""
-    from gk.engine.load import load_bytes
+def publishable_templates(root: Path | None) -> dict[str, dict[str, Any]]:
+    """The repository's usable templates by id (``gk check`` finds no errors in them), except
+    those that take a shipped template's id (which cannot be replaced)."""
+    if root is None:
+        return {}
+    from gk.engine.pipeline import custom_templates
 
-    found: dict[str, dict[str, Any]] = {}
-    folder = root / "templates" if root is not None else None
-    if folder is None or not folder.is_dir():
-        return found
-    for path in sorted(folder.glob("*.yaml")):
-        if path.stem in SHIPPED_TEMPLATES or path.name.startswith("."):
-            continue
-        try:
-            data = load_bytes(path.read_bytes(), f"templates/{path.name}").data
-        except OSError:
-            continue
-        if isinstance(data, dict):
-            found[path.stem] = data
-    return found
+    usable, _results = custom_templates(root)
+    return {tid: data for tid, data in usable.items() if tid not in SHIPPED_TEMPLATES}
 
 
-def kinds(root: Path | None = None) -> list[str]:
+def kinds(root: Path | None = None,
+          custom: dict[str, dict[str, Any]] | None = None) -> list[str]:
     """The kinds gk publishes: the shipped ones, then worksheets of the repository's templates."""
-    return [*KINDS, *(f"worksheet-{t}" for t in _custom_templates(root))]
+    custom = publishable_templates(root) if custom is None else custom
+    return [*KINDS, *(f"worksheet-{t}" for t in custom)]
 
 
-def published(kind: str, lang: str, root: Path | None = None) -> dict[str, Any]:
-    """The schema of ``kind`` as gk publishes it: self-contained, localized, with ``$id``."""
+def published(kind: str, lang: str, root: Path | None = None,
+              custom: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The schema of ``kind`` as gk publishes it: self-contained, localized, with ``$id``.
+    ``custom``: the repository's templates when already loaded (else read from ``root``)."""
     if kind in KINDS:
         source = schema(kind)
     else:
-        custom = _custom_templates(root)
+        custom = publishable_templates(root) if custom is None else custom
         template = kind.removeprefix("worksheet-") if kind.startswith("worksheet-") else None
         if template is None or template not in custom:
-            raise unknown_kind(kind, kinds(root))
+            raise unknown_kind(kind, kinds(root, custom))
         source = worksheet_schema_for_template(custom[template])
     body = localized(source, lang)
     out: dict[str, Any] = {
@@ -107,9 +99,10 @@ def write_schemas(folder: Path, lang: str, root: Path | None = None,
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for kind in only or kinds(root):
+    custom = publishable_templates(root)
+    for kind in only or kinds(root, custom):
         path = folder / f"{kind}.json"
-        write_atomic(path, render(published(kind, lang, root)))
+        write_atomic(path, render(published(kind, lang, root, custom)))
         written.append(path)
     return written
 

@@ -474,18 +474,17 @@ def no_new_errors(root: Path, rel: str) -> Callable[[Path], None]:
     from collections import Counter
 
     from gk import findings as F
-    from gk.engine.discover import SourceFile, discover
+    from gk.domain import place_of
+    from gk.engine.discover import SourceFile
     from gk.engine.pipeline import check_file, custom_templates
 
-    parts = rel.split("/")
-    alliance = parts[1] if len(parts) == 3 else None
-    stem = parts[-1][:-5] if parts[-1].endswith(".yaml") else parts[-1]
-    kind = {"alliances": "alliance", "services": "service", "worksheets": "worksheet"}.get(
-        parts[0], "config")
+    place = place_of(rel)
+    if place is None:
+        raise ValueError(f"{rel} is no place for a gk document")
+    kind, alliance, stem = place
 
     def errors(file_rel: str) -> list[Any]:
-        sources, _layout = discover(root)
-        custom, _results = custom_templates(root, sources)
+        custom, _results = custom_templates(root)
         result = check_file(root, SourceFile(file_rel, kind, alliance, stem), custom)
         return [f for f in result.findings if f.severity == F.ERROR]
 

@@ -19,14 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gk.domain import SCHEMA_FOLDER, parse_date, path_of
 from gk.engine.load import resolve_plain
 from gk.engine.model import Template
 
-SCHEMA_DIR = ".gk/schemas"
 WIDTH = 88
 _EXAMPLE = re.compile(r"z\. ?B\. „([^“]+)“")
 _LIST_EXAMPLE = re.compile(r"z\. ?B\. (\[[^\]\n]+\])")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
 
 # Comment texts of the skeletons. They are German on purpose: the files are for the teams.
@@ -47,7 +46,7 @@ FILE_HELP = (
 
 def schema_file(kind: str) -> str:
     """The path of a kind's schema inside the data repository (POSIX, relative to the root)."""
-    return f"{SCHEMA_DIR}/{kind}.json"
+    return f"{SCHEMA_FOLDER}/{kind}.json"
 
 
 def schema_hint(rel_file: str, kind: str) -> str:
@@ -57,7 +56,7 @@ def schema_hint(rel_file: str, kind: str) -> str:
     return f"# yaml-language-server: $schema={target}"
 
 
-def write_schemas(root: Path, custom: Mapping[str, Mapping[str, Any]]) -> list[str]:
+def write_schemas(root: Path, custom: dict[str, dict[str, Any]]) -> list[str]:
     """Write or refresh ``.gk/schemas/*.json`` (German titles); returns the paths that changed.
 
     The documents are the ones ``gk schema --vscode`` publishes, so both commands leave the
@@ -66,10 +65,11 @@ def write_schemas(root: Path, custom: Mapping[str, Mapping[str, Any]]) -> list[s
     from gk.edit.roundtrip import write_file
     from gk.engine.schemas import KINDS
 
-    folder = root / SCHEMA_DIR
+    folder = root / SCHEMA_FOLDER
     changed = []
     for kind in [*KINDS, *(f"worksheet-{t}" for t in custom if f"worksheet-{t}" not in KINDS)]:
-        text = json.dumps(published(kind, "de", root), ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(published(kind, "de", root, custom), ensure_ascii=False,
+                          indent=2) + "\n"
         path = folder / f"{kind}.json"
         try:
             if path.read_text(encoding="utf-8") == text:
@@ -98,7 +98,8 @@ def scalar(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(scalar(v) for v in value) + "]"
     text = str(value)
-    if _DATE.match(text) or (_PLAIN.match(text) and resolve_plain(text) == text):
+    # A date stays a plain scalar: gk's loader reads dates as text anyway.
+    if parse_date(text) is not None or (_PLAIN.match(text) and resolve_plain(text) == text):
         return text
     return json.dumps(text, ensure_ascii=False)
 
@@ -360,7 +361,7 @@ def _body(writer: SkeletonWriter, node: dict[str, Any], values: Mapping[str, Any
 def alliance(alliance_id: str, values: Mapping[str, Any], today: str) -> str:
     from gk.engine.schemas import schema
 
-    rel = f"alliances/{alliance_id}.yaml"
+    rel = path_of("alliance", None, alliance_id)
     writer = SkeletonWriter(schema("alliance"), {"id": alliance_id})
     header(writer, rel, "alliance",
             f"Bündnis „{values.get('name') or alliance_id}“ – angelegt mit „gk new alliance“ "
@@ -372,7 +373,7 @@ def alliance(alliance_id: str, values: Mapping[str, Any], today: str) -> str:
 def service(alliance_id: str, service_id: str, values: Mapping[str, Any], today: str) -> str:
     from gk.engine.schemas import schema
 
-    rel = f"services/{alliance_id}/{service_id}.yaml"
+    rel = path_of("service", alliance_id, service_id)
     writer = SkeletonWriter(schema("service"), {"id": service_id})
     header(writer, rel, "service",
             f"Angebot „{values.get('title') or service_id}“ im Bündnis {alliance_id} – angelegt "
@@ -384,7 +385,7 @@ def service(alliance_id: str, service_id: str, values: Mapping[str, Any], today:
 def worksheet(alliance_id: str, sheet_id: str, template: Template,
               template_schema: dict[str, Any], values: Mapping[str, Any], today: str) -> str:
     """A new worksheet. A template answered by status lists every item as ``open``."""
-    rel = f"worksheets/{alliance_id}/{sheet_id}.yaml"
+    rel = path_of("worksheet", alliance_id, sheet_id)
     kind = f"worksheet-{template.id}"
     writer = SkeletonWriter(template_schema, {"id": sheet_id})
     title = template.title.get("de") or template.id
@@ -486,7 +487,7 @@ def create(root: Path, rel: str, text: str, kind: str, custom: Mapping[str, Mapp
     except FileExistsError as exc:
         raise GkError(_("'{path}' already exists; gk new never overwrites a file.").format(
             path=rel)) from exc
-    write_schemas(root, custom)
+    write_schemas(root, {tid: dict(data) for tid, data in custom.items()})
 
 
 @dataclass(frozen=True, slots=True)
@@ -515,6 +516,6 @@ def alliance_consultant(root: Path, alliance: str) -> str | None:
     """The process consultant an alliance's file names, if it can be read."""
     from gk.engine.load import load_file
 
-    data = load_file(root, f"alliances/{alliance}.yaml").data
+    data = load_file(root, path_of("alliance", None, alliance)).data
     value = data.get("consultant") if isinstance(data, dict) else None
     return value if isinstance(value, str) and value.strip() else None

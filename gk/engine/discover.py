@@ -11,14 +11,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from gk import findings as F
+from gk.domain import CONFIG_FILE, FOLDER_OF, KIND_FOLDERS, NESTED_FOLDERS
 from gk.errors import GkError
 from gk.i18n import _
 
-CONFIG_FILE = "gk.yaml"
 MAX_BYTES = 5 * 1024 * 1024  # largest data file read; documented in docs/codes.md (GK009)
-KIND_FOLDERS = {"alliances": "alliance", "services": "service", "worksheets": "worksheet",
-                "templates": "template"}
-_NESTED = {"services", "worksheets"}  # folders with one sub-folder per alliance
 
 
 # The name gk/cli/cmd_check.py still imports; it is the one error type, gk.errors.GkError.
@@ -220,7 +217,8 @@ class _Discovery:
             self.files.append(SourceFile(rel, kind, alliance, name[:-5]))
             self.found[rel] = entry
 
-    def walk(self, root: Path) -> None:
+    def walk(self, root: Path, only: str | None = None) -> None:
+        """Walk the repository; with ``only`` (a folder name) just that folder."""
         try:
             with os.scandir(root) as listing:
                 top = sorted(listing, key=lambda e: e.name)
@@ -228,7 +226,7 @@ class _Discovery:
             raise GkError(_("Cannot read the folder '{path}': {error}").format(
                 path=root, error=exc.strerror)) from exc
         for entry in top:
-            if _is_hidden(entry.name):
+            if _is_hidden(entry.name) or (only is not None and entry.name != only):
                 continue
             if entry.name == CONFIG_FILE:
                 if not self.refused(entry, CONFIG_FILE):
@@ -247,7 +245,7 @@ class _Discovery:
                     "worksheets in 'worksheets/<alliance>/'."))
 
     def walk_kind_folder(self, folder: os.DirEntry[str], kind: str) -> None:
-        nested = folder.name in _NESTED
+        nested = folder.name in NESTED_FOLDERS
         for entry in self.entries(folder.path, folder.name):
             rel = f"{folder.name}/{entry.name}"
             if entry.is_dir(follow_symlinks=False):
@@ -304,6 +302,14 @@ def discover(root: Path) -> tuple[list[SourceFile], list[F.Finding]]:
     """
     files, problems, _walk = _discover(root)
     return files, problems
+
+
+def discover_templates(root: Path) -> tuple[list[SourceFile], list[F.Finding]]:
+    """``discover`` for the repository's own templates only (``templates/``): the same
+    refusals (GK010) without walking every other folder."""
+    walk = _Discovery(root)
+    walk.walk(root, only=FOLDER_OF["template"])
+    return sorted(walk.files, key=lambda f: f.rel), walk.problems
 
 
 Stat = tuple[int, int]

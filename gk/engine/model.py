@@ -10,12 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-STATUSES_OF_INTEREST = ("duldung", "gestattung")
-SERVICE_FIELDS = (
-    "language", "education", "vocational-training", "work", "housing", "health",
-    "counselling", "social-participation",
-)
-TARGET_AGE = (18, 27)
+from gk.domain import TARGET_AGE, latest_sheet, sheet_order
 
 
 def _list(value: Any) -> list[Any]:
@@ -204,7 +199,7 @@ class Repository:
             for (alliance, _wid), sheet in self.worksheets.items():
                 index.setdefault(alliance, ([], []))[1].append(sheet)
             for _services, sheets in index.values():
-                sheets.sort(key=lambda w: (w.date, w.id))
+                sheets.sort(key=sheet_order)
             self._by_alliance = index
         return self._by_alliance
 
@@ -212,14 +207,13 @@ class Repository:
         return list(self._index().get(alliance, ([], []))[0])
 
     def worksheets_of(self, alliance: str, template: str | None = None) -> list[Worksheet]:
-        """Worksheets of an alliance, oldest first (by date, then id)."""
+        """Worksheets of an alliance, oldest first (``gk.domain.sheet_order``)."""
         sheets = self._index().get(alliance, ([], []))[1]
         return [w for w in sheets if template is None or w.template == template]
 
     def current_worksheet(self, alliance: str, template: str) -> Worksheet | None:
         """The latest worksheet of a template (by date): the alliance's current one."""
-        sheets = self.worksheets_of(alliance, template)
-        return sheets[-1] if sheets else None
+        return latest_sheet(self.worksheets_of(alliance, template))
 
     def resolve_service(self, alliance: str, ref: str) -> Service | None:
         if "/" in ref:

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gk import findings as F
-from gk.engine.discover import MAX_BYTES, SourceFile, discover, read_data_file
+from gk.domain import SHIPPED_TEMPLATES, path_of
+from gk.engine.discover import MAX_BYTES, SourceFile, discover, discover_templates, read_data_file
 
 if TYPE_CHECKING:  # the rest is imported where used: start-up stays small
     from gk.engine.model import Repository
@@ -92,12 +93,7 @@ _custom_validators: dict[str, Validator] = {}
 def validator_for(source: SourceFile, data: dict[str, Any],
                   custom: dict[str, dict[str, Any]]) -> Validator:
     """The schema a document is checked against: by kind, and for worksheets by template."""
-    from gk.engine.schemas import (
-        SHIPPED_TEMPLATES,
-        Validator,
-        validator,
-        worksheet_schema_for_template,
-    )
+    from gk.engine.schemas import Validator, validator, worksheet_schema_for_template
 
     if source.kind == "config":
         return validator("gk")
@@ -195,10 +191,14 @@ def _stamp(problem: Problem, located: Located) -> F.Finding:
 
 # --- the repository ---------------------------------------------------------------------------
 
-def custom_templates(root: Path, sources: Sequence[SourceFile]) -> tuple[
+def custom_templates(root: Path, sources: Sequence[SourceFile] | None = None) -> tuple[
         dict[str, dict[str, Any]], list[FileResult]]:
-    """Templates a repository adds under templates/, checked; the usable ones by id, and
-    the results of every template file."""
+    """Templates a repository adds under templates/, read safely and validated: the usable
+    ones (no errors) by id, and the result of every template file (those not usable are
+    broken). Without ``sources`` only ``templates/`` is walked; pipes, devices and links out
+    of the repository are never opened (``discover`` reports them as GK010)."""
+    if sources is None:
+        sources, _layout = discover_templates(root)
     results: list[FileResult] = []
     usable: dict[str, dict[str, Any]] = {}
     for source in sources:
@@ -241,7 +241,7 @@ def build_repository(root: Path, results: Iterable[FileResult],
             worksheets[(src.alliance, src.stem)] = Worksheet(src.alliance, src.stem, src.rel, data)
     templates: dict[str, Template] = dict(shipped())
     for tid, data in custom.items():
-        templates[tid] = Template.from_data(data, f"templates/{tid}.yaml")
+        templates[tid] = Template.from_data(data, path_of("template", None, tid))
     return Repository(str(root), config, alliances, services, worksheets, templates, folders,
                       unloaded)
 

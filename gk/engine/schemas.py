@@ -14,9 +14,10 @@ import os
 from functools import cache
 from typing import Any
 
+from gk.domain import SHIPPED_TEMPLATES, parse_date
+
 DEFS_FILE = "defs.json"
 _DEFS_PREFIX = DEFS_FILE + "#/$defs/"
-SHIPPED_TEMPLATES = ("prozessmanagement", "bedarfs-angebotsanalyse", "begleitprotokoll")
 # Kinds that `gk schema KIND` knows; worksheet kinds are 'worksheet-<template>'.
 KINDS = (
     "gk", "alliance", "service", "worksheet",
@@ -177,7 +178,8 @@ class Validator:
         try:
             import jsonschema_rs
 
-            self._fast = jsonschema_rs.validator_for(bundled, validate_formats=True)
+            self._fast = jsonschema_rs.validator_for(bundled, validate_formats=True,
+                                                     formats={"date": is_date})
         except Exception:  # not installed or cannot compile: jsonschema does all the work
             self._fast = None
 
@@ -188,12 +190,43 @@ class Validator:
 
     def errors(self, data: Any) -> Any:
         if self._detailed is None:
-            from jsonschema import Draft202012Validator, FormatChecker
+            from jsonschema import FormatChecker
 
-            self._detailed = Draft202012Validator(
-                copy.deepcopy(self.schema), format_checker=FormatChecker()
-            )
+            formats = FormatChecker()
+            formats.checks("date")(is_date)
+            self._detailed = _detailed_class()(copy.deepcopy(self.schema), format_checker=formats)
         return self._detailed.iter_errors(data)
+
+
+def is_date(value: object) -> bool:
+    """The schemas' ``date`` format is gk's one date rule (``gk.domain.parse_date``), so that
+    every date ``gk check`` accepts is one the reports read (year 0000, which the compiled
+    validator would take, included). Only texts are checked, as JSON Schema says."""
+    return not isinstance(value, str) or parse_date(value) is not None
+
+
+def _ecma_end(pattern: str) -> str:
+    """A pattern's final ``$`` as JSON Schema (ECMA) means it: the end of the text. Python's
+    ``$`` also matches before a final newline, so 'abd\\n' would pass as an id here while the
+    compiled validator (and ``gk.domain.is_id``) refuse it."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        return pattern[:-1] + r"\Z"
+    return pattern
+
+
+@cache
+def _detailed_class() -> Any:
+    """Draft 2020-12 as jsonschema implements it, with ``pattern`` read the ECMA way."""
+    import re
+
+    from jsonschema import Draft202012Validator, ValidationError
+    from jsonschema.validators import extend
+
+    def pattern(validator: Any, wanted: str, instance: Any, schema: dict[str, Any]) -> Any:
+        if validator.is_type(instance, "string") and not re.search(_ecma_end(wanted), instance):
+            yield ValidationError(f"{instance!r} does not match {wanted!r}")
+
+    return extend(Draft202012Validator, {"pattern": pattern})
 
 
 @cache

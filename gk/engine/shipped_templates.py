@@ -1,13 +1,13 @@
-"""Worksheet templates: the three shipped with gk and those a repository adds under templates/."""
+"""The worksheet templates shipped with gk (a repository's own ones: ``pipeline.custom_templates``)."""
 
 from __future__ import annotations
 
 import os
 from functools import cache
 
+from gk.domain import SHIPPED_TEMPLATES
 from gk.engine.load import load_text
 from gk.engine.model import Template
-from gk.engine.schemas import SHIPPED_TEMPLATES
 
 
 @cache

@@ -2,45 +2,15 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from gk import findings as F
+from gk.domain import id_pattern, suggest
 from gk.engine.load import Path
 from gk.engine.schemas import Validator
 from gk.i18n import _, get_language, quote
-
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", " ": "-", "_": "-"})
-
-
-def normalize(word: str) -> str:
-    return word.strip().casefold().translate(_UMLAUTS)
-
-
-def suggest(value: str, candidates: Iterable[str], synonyms: dict[str, list[str]] | None = None,
-            titles: dict[str, list[str]] | None = None) -> str | None:
-    """The candidate a user probably meant: same slug spelled differently, a German word
-    (from the schema's synonyms or titles), or a close spelling."""
-    choices = list(candidates)
-    if not choices:
-        return None
-    wanted = normalize(value)
-    by_norm: dict[str, str] = {}
-    for choice in choices:
-        by_norm.setdefault(normalize(choice), choice)
-    for table in (synonyms or {}, titles or {}):
-        for target, words in table.items():
-            if target in choices:
-                for word in words:
-                    by_norm.setdefault(normalize(word), target)
-    if wanted in by_norm:
-        return by_norm[wanted]
-    close = difflib.get_close_matches(wanted, list(by_norm), n=1, cutoff=0.75)
-    if close:
-        return by_norm[close[0]]
-    return None
 
 
 def path_label(path: Iterable[str | int]) -> str:
@@ -283,8 +253,7 @@ def _to_findings(error: Any, root: dict[str, Any], file: str, where: Located,
                          _("'{value}' does not have the form of a {format} ({key}).").format(
                              value=_short(value), format=error.validator_value, key=name), "")
     elif kind == "pattern":
-        if schema.get("pattern", "").startswith("^[a-z0-9]+(-[a-z0-9]+)*$") or \
-                error.validator_value == "^[a-z0-9]+(-[a-z0-9]+)*$":
+        if id_pattern() in (schema.get("pattern"), error.validator_value):
             hint = _("Ids use only lower-case letters a–z, digits and single hyphens, for "
                      "example 'sprachkurs-b1'.")
         else:

@@ -27,8 +27,9 @@ from gk.analyses.gaps import (
     Gap,
     GapReport,
 )
-from gk.analyses.summary import ITEM_STATUSES, UNANSWERED, Summary
-from gk.engine.model import SERVICE_FIELDS, STATUSES_OF_INTEREST
+from gk.analyses.summary import UNANSWERED, Summary
+from gk.domain import STATUSES_OF_INTEREST, item_statuses, service_fields
+from gk.domain import enum_label as _enum_label
 from gk.i18n import _, get_language, label
 from gk.render.escape import clean
 
@@ -86,13 +87,8 @@ def number(value: Any) -> str:
 
 
 def enum_label(kind: str, value: str | None) -> str:
-    """The label of an enumerated value (field, status, type, region) in the current language."""
-    from gk.engine.schemas import defs
-
-    labels = defs().get(kind, {}).get("x-labels", {})
-    if value in labels:
-        return label(labels[value])
-    return value or "–"
+    """The label of an enumerated value (field, status, type, region); "–" for none."""
+    return _enum_label(kind, value) if value else "–"
 
 
 # --- the layout ---------------------------------------------------------------------------
@@ -246,7 +242,7 @@ def gaps_document(report: GapReport, title: str, esc: Escape) -> Document:
     for chain in report.broken_chains:
         chains_by_alliance[chain.origin.alliance] = chains_by_alliance.get(
             chain.origin.alliance, 0) + 1
-    by_field = dict.fromkeys(SERVICE_FIELDS, 0)
+    by_field = dict.fromkeys(service_fields(), 0)
     for entry in report.alliances:
         kinds = [g.kind for g in entry.gaps]
         overview.rows.append([
@@ -264,7 +260,7 @@ def gaps_document(report: GapReport, title: str, esc: Escape) -> Document:
             [f"pie title {mermaid_text(_('Computed gaps per field'))}", *pie])))
     sections.append(Section(_("Overview"), blocks))
     for entry in report.alliances:
-        rows_fields = [f for f in SERVICE_FIELDS if f in entry.fields
+        rows_fields = [f for f in service_fields() if f in entry.fields
                        or any(g.field == f for g in entry.gaps)]
         table = Table([_("Field"), *(enum_label("residence-status", s)
                                      for s in STATUSES_OF_INTEREST)], [], (),
@@ -435,7 +431,7 @@ def _section_checklist(summary: Summary, esc: Escape, markdown: bool) -> Section
                 '    y-axis "%" 0 --> 100',
                 f"    bar [{', '.join(shares)}]",
             ])))
-    headers = [_("Section"), _("Item"), *(enum_label("item-status", s) for s in ITEM_STATUSES),
+    headers = [_("Section"), _("Item"), *(enum_label("item-status", s) for s in item_statuses()),
                _("unanswered")]
     rows = []
     for item, counts in figures.items():
@@ -444,7 +440,7 @@ def _section_checklist(summary: Summary, esc: Escape, markdown: bool) -> Section
             if entry is not None else ""
         shown = f"{esc(label(entry.text))} ({esc(item)})" if markdown and entry is not None \
             else esc(item)
-        rows.append([where, shown, *(number(counts[s]) for s in (*ITEM_STATUSES, UNANSWERED))])
+        rows.append([where, shown, *(number(counts[s]) for s in (*item_statuses(), UNANSWERED))])
     section.blocks.append(Table(headers, rows, (2, 3, 4, 5, 6),
                                 _("How many alliances' current sheets give each status to the "
                                   "item.")))

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from gk.analyses.worksheets import Checklist, ChecklistEntry, Progress, TodoRow
+from gk.domain import enum_label, item_statuses
 from gk.i18n import _, get_language, label
 from gk.render.escape import clean
 
@@ -20,21 +21,14 @@ _STYLES = {"done": "green", "in-progress": "yellow", "open": "red", "not-applica
 TODO_KEYS = ("alliance", "worksheet", "id", "title", "owner", "due", "status", "item", "overdue")
 
 
-def _labels(definition: str) -> dict[str, dict[str, str]]:
-    from gk.engine.schemas import defs
-
-    raw = defs().get(definition, {}).get("x-labels", {})
-    return {k: v for k, v in raw.items() if isinstance(v, dict)}
-
-
 def status_label(status: str | None) -> str:
     if status is None:
         return _("unanswered")
-    return label(_labels("item-status").get(status)) or status
+    return enum_label("item-status", status)
 
 
 def todo_status_label(status: str) -> str:
-    return label(_labels("todo-status").get(status)) or status
+    return enum_label("todo-status", status)
 
 
 def _percent(progress: Progress) -> str:
@@ -59,7 +53,7 @@ def _detail(progress: Progress) -> str:
 
 def legend() -> str:
     return "  ".join(f"{MARKS[s]} {status_label(s)}"
-                     for s in ("done", "in-progress", "open", "not-applicable", None))
+                     for s in (*item_statuses(), None))
 
 
 def _entry_text(entry: ChecklistEntry) -> str:

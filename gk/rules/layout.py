@@ -7,25 +7,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from gk.domain import is_id, path_of, slugify, suggest
 from gk.engine.model import Alliance, Repository, Service, Worksheet
 from gk.i18n import _
 from gk.rules.base import Context, Problem
 
 CODES = ("GK202", "GK203", "GK204")
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
 
 
 def slug_hint(name: str) -> str:
-    import unicodedata
-
-    folded = name.lower().translate(_UMLAUTS)
-    # Other accents are dropped from their letters ('é' -> 'e'), not the letters themselves.
-    folded = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode("ascii")
-    proposal = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:64]
+    proposal = slugify(name, 64)
     return _("Ids use only lower-case letters a–z, digits and single hyphens (at most 64 "
              "characters); rename it, for example to '{proposal}'.").format(proposal=proposal or "x")
 
@@ -34,7 +27,7 @@ def check(repo: Repository, context: Context) -> Iterator[Problem]:
     placed: list[Service | Worksheet] = [*repo.services.values(), *repo.worksheets.values()]
     documents: list[Alliance | Service | Worksheet] = [*repo.alliances.values(), *placed]
     for doc in documents:
-        if not SLUG.match(doc.id) or len(doc.id) > 64:
+        if not is_id(doc.id):
             yield Problem("GK204", doc.file, (),
                           _("The file name '{name}' is not a valid id.").format(name=doc.id),
                           slug_hint(doc.id))
@@ -47,7 +40,7 @@ def check(repo: Repository, context: Context) -> Iterator[Problem]:
     reported: set[str] = set()
     for doc in placed:
         if doc.alliance not in repo.alliances and doc.file not in reported \
-                and f"alliances/{doc.alliance}.yaml" not in repo.unloaded:
+                and path_of("alliance", None, doc.alliance) not in repo.unloaded:
             reported.add(doc.file)
             folder = doc.file.split("/")[0]
             yield Problem("GK203", doc.file, (),
@@ -56,7 +49,7 @@ def check(repo: Repository, context: Context) -> Iterator[Problem]:
                                                                    alliance=doc.alliance),
                           _suggest_alliance(repo, doc.alliance))
     for folder in sorted(repo.alliance_folders):
-        if not SLUG.match(folder):
+        if not is_id(folder):
             for doc in placed:
                 if doc.alliance == folder and doc.file not in reported:
                     reported.add(doc.file)
@@ -66,8 +59,6 @@ def check(repo: Repository, context: Context) -> Iterator[Problem]:
 
 
 def _suggest_alliance(repo: Repository, name: str) -> str:
-    from gk.engine.validate import suggest
-
     guess = suggest(name, repo.alliances)
     if guess:
         return _("Did you mean '{guess}'? Rename the folder, or create the alliance with "

@@ -12,31 +12,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
-from typing import Any
 
-from gk.engine.model import Repository, Worksheet
+from gk.domain import CHECKLIST_TEMPLATE, current_sheets, is_overdue, item_statuses, parse_date
+from gk.engine.model import Repository
 from gk.i18n import _
 from gk.rules.base import Context, Problem
 
 CODES = ("GK401", "GK402", "GK403", "GK404", "GK405", "GK406", "GK407", "GK408")
 
 
-def as_date(value: Any) -> dt.date | None:
-    if not isinstance(value, str) or len(value) != 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def check(repo: Repository, context: Context) -> Iterator[Problem]:
     today = context.today
     for service in repo.services.values():
         data = service.data
-        start, end = as_date(data.get("start")), as_date(data.get("end"))
+        start, end = parse_date(data.get("start")), parse_date(data.get("end"))
         if start and end and end < start:
             yield Problem("GK401", service.file, ("end",),
                           _("The end date {end} lies before the start date {start}.")
@@ -54,7 +44,7 @@ def check(repo: Repository, context: Context) -> Iterator[Problem]:
             yield Problem("GK403", service.file, ("status",),
                           _("The service is marked 'active', but it ended on {end}.").format(end=end),
                           _("Set 'status: ended', or correct the end date if it runs longer."))
-        verified = as_date(data.get("verified"))
+        verified = parse_date(data.get("verified"))
         if context.stale_days is not None and verified is not None \
                 and (today - verified).days > context.stale_days:
             yield Problem("GK407", service.file, ("verified",),
@@ -68,26 +58,23 @@ def check(repo: Repository, context: Context) -> Iterator[Problem]:
                           _("Only a 'kreisangehoerige-kommune' belongs to a district; this "
                             "alliance is of type '{type}'.").format(type=alliance.type),
                           _("Delete 'district' or correct 'type'."))
-    current_pm: dict[str, Worksheet] = {}
     for sheet in repo.worksheets.values():
-        date = as_date(sheet.data.get("date"))
+        date = parse_date(sheet.data.get("date"))
         if date and date > today:
             yield Problem("GK404", sheet.file, ("date",),
                           _("The worksheet is dated {date}, which lies in the future.").format(date=date),
                           _("Enter the date on which the worksheet was filled in."))
         for todo in sheet.todos:
-            due = as_date(todo.due)
-            if todo.status == "open" and due and due < today:
+            if is_overdue(todo.data, today):
                 yield Problem("GK405", sheet.file, ("todos", todo.index, "due"),
                               _("The to-do '{title}' was due on {due} and is still open.")
-                              .format(title=todo.data.get("title", todo.id), due=due),
+                              .format(title=todo.data.get("title", todo.id), due=todo.due),
                               _("Mark it done (gk todo done), set a new due date, or drop it."))
-        if sheet.template == "prozessmanagement":
-            latest = current_pm.get(sheet.alliance)
-            if latest is None or (sheet.date, sheet.id) > (latest.date, latest.id):
-                current_pm[sheet.alliance] = sheet
-    template = repo.templates.get("prozessmanagement")
-    for sheet in current_pm.values():
+    template = repo.templates.get(CHECKLIST_TEMPLATE)
+    current = current_sheets(repo.worksheets.values())
+    for (_alliance, template_id), sheet in current.items():
+        if template_id != CHECKLIST_TEMPLATE:
+            continue
         items = sheet.data.get("items")
         answered = items if isinstance(items, dict) else {}
         missing = [i for i in (template.item_ids if template else ()) if i not in answered]
@@ -95,5 +82,6 @@ def check(repo: Repository, context: Context) -> Iterator[Problem]:
             yield Problem("GK406", sheet.file, ("items",) if isinstance(items, dict) else (),
                           _("{n} checklist item(s) are unanswered: {ids}.")
                           .format(n=len(missing), ids=", ".join(missing)),
-                          _("Add each with a status (done, in-progress, open, not-applicable)."),
+                          _("Add each with a status ({statuses}).").format(
+                              statuses=", ".join(item_statuses())),
                           key=True)

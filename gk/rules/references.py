@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from gk.domain import CHECKLIST_TEMPLATE, path_of, suggest
 from gk.engine.model import Repository
-from gk.engine.validate import suggest
 from gk.i18n import _
 from gk.rules.base import Context, Problem
 
@@ -36,7 +36,7 @@ def check(repo: Repository, context: Context) -> Iterator[Problem]:
             if not isinstance(ref, str) or repo.has_service(service.alliance, ref):
                 continue
             other, _sep, sid = ref.rpartition("/")
-            if f"services/{other or service.alliance}/{sid}.yaml" in repo.unloaded:
+            if path_of("service", other or service.alliance, sid) in repo.unloaded:
                 continue  # the service exists but does not load: its own finding says why
             if "/" in ref:
                 other, _sep, sid = ref.partition("/")
@@ -58,7 +58,7 @@ def check(repo: Repository, context: Context) -> Iterator[Problem]:
         if not isinstance(district, str):
             continue
         target = repo.alliances.get(district)
-        if target is None and f"alliances/{district}.yaml" in repo.unloaded:
+        if target is None and path_of("alliance", None, district) in repo.unloaded:
             continue
         if target is None:
             kreise = [a.id for a in repo.alliances.values() if a.type == "kreis"]
@@ -72,7 +72,7 @@ def check(repo: Repository, context: Context) -> Iterator[Problem]:
                           _("The district '{id}' is not a Kreis (its type is '{type}').")
                           .format(id=district, type=target.type),
                           _("A district must be an alliance of type 'kreis'."))
-    checklist = repo.templates.get("prozessmanagement")
+    checklist = repo.templates.get(CHECKLIST_TEMPLATE)
     checklist_ids = checklist.item_ids if checklist else ()
     for sheet in repo.worksheets.values():
         template_id = sheet.template

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from gk.domain import SHIPPED_TEMPLATES
 from gk.engine.model import Repository
-from gk.engine.schemas import SHIPPED_TEMPLATES
 from gk.i18n import _
 from gk.rules.base import Context, Problem
 
