@@ -137,7 +137,9 @@ def main(argv: list[str] | None = None) -> Any:
         exc.show()
         return sys.exit(2 if exc.exit_code not in (0, 1) else exc.exit_code)
     except RepositoryError as exc:
-        click.echo(_("gk: {message}").format(message=exc), err=True)
+        from gk.render.escape import terminal
+
+        click.echo(_("gk: {message}").format(message=terminal(str(exc), lines=True)), err=True)
         return sys.exit(2)
     except (KeyboardInterrupt, BrokenPipeError):
         _silence_stdout()
@@ -147,9 +149,11 @@ def main(argv: list[str] | None = None) -> Any:
     except Exception as exc:  # the one place an unexpected error becomes a clean line
         if debug or os.environ.get("GK_DEBUG"):
             raise
+        from gk.render.escape import terminal
+
         click.echo(_("gk: internal error ({kind}: {message}). Run again with --debug to see "
                      "the details, and please report it.").format(
-                         kind=type(exc).__name__, message=str(exc)[:200]), err=True)
+                         kind=type(exc).__name__, message=terminal(str(exc)[:200])), err=True)
         return sys.exit(2)
 
 

@@ -21,8 +21,11 @@ from gk.i18n import _
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    """One clean line on standard error and the exit status (2 usage, 1 nothing to show)."""
-    click.echo(message, err=True)
+    """One clean line on standard error and the exit status (2 usage, 1 nothing to show).
+    The message may quote ids, file names and values, so it goes out terminal-safe."""
+    from gk.render.escape import terminal
+
+    click.echo(terminal(message), err=True)
     raise click.exceptions.Exit(code)
 
 

@@ -50,12 +50,13 @@ def export(ctx: click.Context, alliances: tuple[str, ...], fmt: str | None, outp
     unknown = [a for a in alliances if a not in repository.alliances]
     if unknown:
         from gk.engine.validate import suggest
+        from gk.render.escape import terminal
 
         message = _("There is no alliance '{alliance}' in this data repository.").format(
             alliance=unknown[0])
         guess = suggest(unknown[0], list(repository.alliances))
         if guess:
             message += " " + _("Did you mean '{guess}'?").format(guess=guess)
-        raise click.UsageError(message)
+        raise click.UsageError(terminal(message))
     text = EXPORTERS[fmt or "hsds"](repository, alliances)
     write_or_fail(output, lambda: emit(text, output))

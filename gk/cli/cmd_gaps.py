@@ -25,7 +25,9 @@ class ReportError(click.ClickException):
     exit_code = 2
 
     def show(self, file: Any = None) -> None:
-        click.echo(_("gk: {message}").format(message=self.format_message()), err=True)
+        from gk.render.escape import terminal
+
+        click.echo(_("gk: {message}").format(message=terminal(self.format_message())), err=True)
 
 
 def unknown_alliance(alliance: str, known: list[str]) -> ReportError:
