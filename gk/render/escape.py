@@ -135,12 +135,21 @@ def csv_cell(value: Any) -> str:
 
 def csv_table(header: Iterable[str], rows: Iterable[Iterable[Any]],
               lineterminator: str = "\n") -> str:
-    """A whole CSV document: every cell through :func:`csv_cell`, quoted by the csv module."""
+    """A whole CSV document: every cell through :func:`csv_cell`, quoted by the csv module.
+
+    The writer always ends rows with CRLF, because the csv module quotes a cell with a line
+    break only when that character is in its line terminator: with ``"\n"`` alone a bare CR
+    would go out unquoted and start a new row (whose first cell escaped :func:`csv_cell`).
+    Each row's own terminator is then replaced by ``lineterminator``."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator=lineterminator)
-    writer.writerow(list(header))
-    writer.writerows([csv_cell(value) for value in row] for row in rows)
-    return buffer.getvalue()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    out = []
+    for row in (list(header), *([csv_cell(value) for value in row] for row in rows)):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(row)
+        out.append(buffer.getvalue()[:-2] + lineterminator)
+    return "".join(out)
 
 
 # --- JSON ----------------------------------------------------------------------------------
@@ -161,8 +170,12 @@ def json_document(payload: Any) -> str:
 # --- GitHub workflow commands ----------------------------------------------------------------
 
 def github_message(text: str) -> str:
-    """The message of a ``::error ...::message`` workflow command: one line."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The message of a ``::error ...::message`` workflow command: one line.
+
+    ``%``, CR and LF are encoded as the workflow-command rules say; the log also shows ANSI
+    colours, so other control and bidi characters are shown as in :func:`terminal`."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return terminal(text, lines=True)
 
 
 def github_property(text: str) -> str:
