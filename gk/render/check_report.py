@@ -48,11 +48,13 @@ def render_text(result: CheckResult, excerpts: dict[tuple[str, int], str], color
         source = excerpts.get((finding.file, finding.line))
         if source is not None:
             number = str(finding.line)
-            shown = terminal(source.rstrip("\r\n").expandtabs(1))
+            raw = source.rstrip("\r\n").expandtabs(1)
+            shown = terminal(raw)
             pad = " " * len(number)
             lines.append(paint("dim", f"  {number} | ") + shown)
-            marker_col = max(finding.column - 1, 0)
-            lines.append(paint("dim", f"  {pad} | ") + " " * min(marker_col, len(shown))
+            # under the same character: what precedes it may have grown when made visible
+            marker = len(terminal(raw[:max(finding.column - 1, 0)]))
+            lines.append(paint("dim", f"  {pad} | ") + " " * marker
                          + paint(finding.severity, "^"))
         lines.append("  " + terminal(finding.message))
         if finding.hint:
