@@ -438,3 +438,24 @@ def test_check_marker_stays_under_the_offending_value(make_repo) -> None:  # typ
     source = next(i for i, line in enumerate(lines) if "| lead_office:" in line)
     assert "\\u202e\\u202e" in lines[source]
     assert lines[source + 1].index("^") == lines[source].index("rolle")
+
+
+def test_completion_leaves_out_names_a_shell_would_act_on(hostile: Path) -> None:
+    import click
+
+    from gk.cli import cli, completion
+
+    (hostile / "alliances" / "b\x1b[2Jse\u202e.yaml").write_text(VALID_ALLIANCE, encoding="utf-8")
+    ctx = click.Context(cli, obj={"directory": str(hostile)})
+    found = [i.value for i in completion.complete_alliance(ctx, click.Argument(["x"]), "")]
+    assert found == ["stadt"]
+    found = [i.value for i in completion.complete_alliance(ctx, click.Argument(["x"]), "b")]
+    assert found == []
+    refs = [i.value for i in completion.complete_todo_ref(ctx, click.Argument(["x"]), "stadt/")]
+    assert refs == ["stadt/pm/eins"]
+
+
+@PROPERTY
+@given(nasty)
+def test_inert_is_what_terminal_leaves_alone(text: str) -> None:
+    assert escape.inert(text) == (escape.terminal(text) == text)

@@ -50,6 +50,12 @@ def terminal(text: str, *, lines: bool = False) -> str:
     return (_UNSAFE_LINES if lines else _UNSAFE_LINE).sub(_visible, text)
 
 
+def inert(text: str) -> bool:
+    """True when :func:`terminal` would leave the text as it is (nothing for a terminal or a
+    shell to act on): for values that cannot be escaped, such as shell completions."""
+    return _UNSAFE_LINE.search(text) is None
+
+
 def terminal_line(text: str) -> str:
     """Free text (a title, a note) for one line of a terminal: white space folded, then
     :func:`terminal`."""
