@@ -330,6 +330,8 @@ def test_markdown_escapes_leading_hash_and_heading_markup() -> None:
     from gk.render.escape import markdown
 
     assert markdown("# Titel") == "\\# Titel"
+    assert markdown("#") == "\\#" and markdown("Titel #") == "Titel \\#"
+    assert markdown("1. Punkt") == "1\\. Punkt" and markdown("1.5") == "1.5"
     assert markdown("a\r\nb\n\nc") == "a b c"
     assert markdown("[link](javascript:x)") == "\\[link\\](javascript:x)"
     assert markdown("\x1b[31mrot") == "\\\\x1b\\[31mrot"

@@ -89,11 +89,10 @@ def markdown(text: str) -> str:
     text = terminal(one_line(text))
     text = _MD_HTML_START.sub("&lt;", text.replace("&", "&amp;")).replace(">", "&gt;")
     text = _MD_INLINE.sub(r"\\\1", text)
-    text = _MD_BLOCK_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1)
-                               else f"{m.group(2)}\\{m.group(3)}", text)
-    if text.endswith("#"):
+    if text.endswith("#"):  # would close an ATX heading
         text = text[:-1] + "\\#"
-    return text
+    return _MD_BLOCK_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1)
+                               else f"{m.group(2)}\\{m.group(3)}", text)
 
 
 def markdown_code(text: str) -> str:
