@@ -130,6 +130,26 @@ def assert_markdown_safe(text: str) -> None:
         widths = {len(cells(row)) for row in table}
         assert len(widths) == 1, f"a cell broke out of its column: {table}"
     assert_terminal_safe(text)
+    assert_renders_inert(text)
+
+
+def assert_renders_inert(text: str) -> None:
+    """Render with a real CommonMark parser (GFM tables; markdown-it-py comes with rich): the
+    payload's markup stays text, and a cell holding the payload holds all of it (GFM drops
+    cells beyond the header's, so a split would lose its tail)."""
+    from markdown_it import MarkdownIt
+
+    page = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(text)
+    for live in ("<script", "<a ", "<img", "<em>", "<code>code", "<blockquote", "<ol",
+                 "<h1>heading", "<s>"):
+        assert live not in page, f"{live} in the rendered Markdown"
+    assert "[bold]fett[/bold]" in page and "&lt;script&gt;" in page
+    for table in re.findall(r"<table>.*?</table>", page, re.S):
+        rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+        assert len({len(re.findall(r"<t[hd][ >]", row)) for row in rows}) == 1, table
+    for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", page, re.S):
+        if "ROT" in cell:
+            assert "| a | b" in cell and "1. list" in cell, cell
 
 
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
