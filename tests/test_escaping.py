@@ -27,6 +27,7 @@ HOSTILE = ("=HYPERLINK(\"http://x.example\") \x1b[31mROT\x1b]0;Titel\x07 \u202ee
            "[link](http://evil.example) ![bild](x.png) `code` *em* _u_ \r\n# heading\n> quote"
            "\n1. list")
 BAD_NAME = "evil\x1b[2J\u202e|,:%\n"  # a service file name: no slug, so a layout finding
+BAD_SHEET = "p`|=x\x1b[1m\u202e"  # a worksheet file name: its to-dos' references carry it
 # What a terminal must never receive from user text: C0 controls other than line feed, DEL,
 # C1 controls, bidi controls, line and paragraph separators.
 UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
@@ -56,6 +57,9 @@ def hostile(make_repo) -> Path:  # type: ignore[no-untyped-def]
             f"  core-group: {{status: done, note: {q}}}\ntodos:\n"
             f"  - {{id: eins, title: {q}, owner: {q}, due: 2026-01-01, status: open, "
             "item: core-group}\n"),
+        f"worksheets/stadt/{BAD_SHEET}.yaml": (
+            "template: begleitprotokoll\ndate: 2026-02-01\n"
+            "todos:\n  - {id: zwei, title: Zwei, status: open}\n"),
         "worksheets/stadt/bap.yaml": (
             "template: bedarfs-angebotsanalyse\ndate: 2026-03-01\n"
             "needs: {language: high, work: high}\ngaps:\n"
@@ -225,6 +229,7 @@ def test_todo_text(hostile: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = gk(hostile, "todo")
     assert_terminal_safe(out)
     assert "[bold]fett[/bold]" in out
+    assert "stadt/p`|=x\\x1b[1m\\u202e/zwei" in out
     monkeypatch.setattr("gk.cli.cmd_todo.use_color", lambda _output: True)
     coloured = gk(hostile, "todo")
     assert "[bold]fett[/bold]" in SGR.sub("", coloured)  # rich did not read it as markup
@@ -235,20 +240,23 @@ def test_todo_markdown(hostile: Path) -> None:
     out = gk(hostile, "todo", "--format", "markdown")
     assert_markdown_safe(out)
     (table,) = tables(out)
-    assert len(cells(table[0])) == 6 and len(table) == 3
+    assert len(cells(table[0])) == 6 and len(table) == 4
+    assert "``stadt/p`\\|=x\\x1b[1m\\u202e/zwei``" in out
 
 
 def test_todo_json(hostile: Path) -> None:
     payload = assert_json_exact(gk(hostile, "todo", "--format", "json"))
     assert isinstance(payload, dict)
-    (todo,) = payload["todos"]
-    assert todo["title"] == HOSTILE and todo["owner"] == HOSTILE
+    eins, zwei = payload["todos"]
+    assert eins["title"] == HOSTILE and eins["owner"] == HOSTILE
+    assert zwei["worksheet"] == BAD_SHEET
 
 
 def test_todo_csv(hostile: Path) -> None:
-    header, row = read_csv(gk(hostile, "todo", "--format", "csv"))
-    record = dict(zip(header, row, strict=True))
+    header, eins, zwei = read_csv(gk(hostile, "todo", "--format", "csv"))
+    record = dict(zip(header, eins, strict=True))
     assert record["title"] == "'" + HOSTILE and record["owner"] == "'" + HOSTILE
+    assert dict(zip(header, zwei, strict=True))["worksheet"] == BAD_SHEET
 
 
 def test_todo_dry_run_diff_is_terminal_safe(make_repo) -> None:  # type: ignore[no-untyped-def]
