@@ -487,3 +487,17 @@ def test_completion_leaves_out_names_a_shell_would_act_on(hostile: Path) -> None
 @given(nasty)
 def test_inert_is_what_terminal_leaves_alone(text: str) -> None:
     assert escape.inert(text) == (escape.terminal(text) == text)
+
+
+def test_schema_lists_and_prints_a_repository_template_harmlessly(make_repo) -> None:  # type: ignore[no-untyped-def]
+    title = _yaml("Sprech\x1b[2Jstunde \u202eevil\x9b")
+    root = make_repo({"templates/sprechstunde.yaml": (
+        f"id: sprechstunde\nversion: 1\ntitle: {{de: {title}}}\nanswer: text\n"
+        "sections:\n  - {id: ablauf, title: {de: Ablauf}}\n"
+        f"items:\n  - {{id: themen, section: ablauf, text: {{de: {title}}}}}\n")})
+    listing = gk(root, "schema")
+    assert_terminal_safe(listing)
+    assert "Sprech\\x1b[2Jstunde \\u202eevil\\x9b" in listing
+    printed = gk(root, "schema", "worksheet-sprechstunde")
+    assert "\\u202eevil" in printed  # the JSON escape, not the raw character
+    assert "Sprech\x1b[2Jstunde \u202eevil\x9b" in strings(assert_json_exact(printed))

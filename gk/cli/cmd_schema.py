@@ -82,9 +82,13 @@ def schema(ctx: click.Context, kind: str | None, out_dir: str | None, vscode: bo
         click.echo(_("Wrote {n} schema file(s) to {folder}.").format(
             n=len(written), folder=out_dir))
         return
-    if kind is None:
-        width = max(len(k) for k in known)
-        lines = [f"{k.ljust(width)}  {editors.published(k, lang, root).get('title', '')}"
+    if kind is None:  # the repository's own templates bring their ids and titles
+        from gk.render.escape import terminal, terminal_line
+
+        shown = {k: terminal(k) for k in known}
+        width = max(len(k) for k in shown.values())
+        lines = [f"{shown[k].ljust(width)}  "
+                 + terminal_line(str(editors.published(k, lang, root).get("title", "")))
                  for k in known]
         write_or_fail(output, lambda: emit("\n".join(lines) + "\n", output))
         return
@@ -100,7 +104,9 @@ def _unknown_kind(kind: str, known: list[str]) -> None:
     if guess:
         message += " " + _("Did you mean '{guess}'?").format(guess=guess)
     message += " " + _("Known kinds: {kinds}.").format(kinds=", ".join(known))
-    raise click.UsageError(message)
+    from gk.render.escape import terminal
+
+    raise click.UsageError(terminal(message))
 
 
 def _setup_vscode(root: Path, lang: str) -> None:
