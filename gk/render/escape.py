@@ -2,7 +2,8 @@
 for each medium gk writes — terminal, Markdown, Mermaid, CSV, JSON, GitHub annotations, HTML.
 
 Every renderer passes user text through the function of its medium here and nowhere else, so
-a renderer cannot forget a rule and two renderers cannot disagree. Each function takes the raw
+a renderer cannot forget a rule and two renderers cannot disagree. The module imports only
+``re`` at start-up (shell completion and error messages use it too). Each function takes the raw
 text and returns text for exactly one medium: never feed the result of one into another (that
 would escape twice). The structure a renderer adds itself (its own ANSI colours, table pipes,
 ``::error`` prefixes) is not user text and is not passed through here.
@@ -10,9 +11,6 @@ would escape twice). The structure a renderer adds itself (its own ANSI colours,
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -146,6 +144,9 @@ def csv_table(header: Iterable[str], rows: Iterable[Iterable[Any]],
     break only when that character is in its line terminator: with ``"\n"`` alone a bare CR
     would go out unquoted and start a new row (whose first cell escaped :func:`csv_cell`).
     Each row's own terminator is then replaced by ``lineterminator``."""
+    import csv
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     out = []
@@ -168,6 +169,8 @@ def json_document(payload: Any) -> str:
     ``json.dumps`` already writes C0 controls as ``\\u00NN``; DEL, C1 and bidi characters are
     written as ``\\uNNNN`` too, so a JSON file shown in a terminal cannot move the cursor or
     reorder text, while every parser reads back exactly the original string."""
+    import json
+
     text = json.dumps(payload, ensure_ascii=False, indent=2)
     return _JSON_INVISIBLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n"
 

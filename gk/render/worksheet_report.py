@@ -234,11 +234,11 @@ def todos_text(rows: Sequence[TodoRow], color: bool = False, *, status: str = "o
         details = [_("Owner: {owner}").format(owner=terminal_line(row.owner or "") or "–")]
         if row.item:
             text = label((items or {}).get(row.item)) if items else ""
-            short = terminal_line(text)
+            short = " ".join(text.split())
             if len(short) > 70:
                 short = short[:69].rstrip() + "…"
             details.append(_("Item: {item}").format(item=terminal(row.item))
-                           + (f" ({short})" if short else ""))
+                           + (f" ({terminal_line(short)})" if short else ""))
         out.append("  " + " · ".join(details) + "\n", style="dim")
     return _finish(out, color)
 
