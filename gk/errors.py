@@ -28,7 +28,7 @@ class GkError(Exception):
 def did_you_mean(value: str, candidates: Collection[str]) -> str:
     """A sentence naming the candidate ``value`` was probably meant to be (with a leading
     space, to append to a message), or "" when none is close."""
-    from gk.engine.validate import suggest
+    from gk.domain import suggest
 
     found = suggest(value, candidates)
     return (" " + _("Did you mean '{guess}'?").format(guess=found)) if found else ""

@@ -327,12 +327,14 @@ def test_markdown_escapes_user_text(make_repo) -> None:
 
 
 def test_markdown_escapes_leading_hash_and_heading_markup() -> None:
-    from gk.render.reports import md_escape
+    from gk.render.escape import markdown
 
-    assert md_escape("# Titel") == "\\# Titel"
-    assert md_escape("a\r\nb\n\nc") == "a b c"
-    assert md_escape("[link](javascript:x)") == "\\[link\\](javascript:x)"
-    assert md_escape("\x1b[31mrot") == "\\\\x1b\\[31mrot"
+    assert markdown("# Titel") == "\\# Titel"
+    assert markdown("#") == "\\#" and markdown("Titel #") == "Titel \\#"
+    assert markdown("1. Punkt") == "1\\. Punkt" and markdown("1.5") == "1.5"
+    assert markdown("a\r\nb\n\nc") == "a b c"
+    assert markdown("[link](javascript:x)") == "\\[link\\](javascript:x)"
+    assert markdown("\x1b[31mrot") == "\\\\x1b\\[31mrot"
 
 
 def test_text_output_shows_control_characters(make_repo) -> None:
@@ -352,7 +354,7 @@ def test_csv_neutralises_formulas(make_repo) -> None:
 
 
 def test_csv_cell_rules() -> None:
-    from gk.render.reports import csv_cell
+    from gk.render.escape import csv_cell
 
     assert [csv_cell(v) for v in ("=1+1", "+49 211", "-2", "@SUM(A1)", "\tx", "\rx", "a=b",
                                   "", None, True, 3)] == [

@@ -5,9 +5,6 @@ Both are functions of the repository model only; docs/export.md documents the ma
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -15,6 +12,7 @@ from typing import Any
 from gk.domain import enum_label
 from gk.engine.model import Repository, Service
 from gk.i18n import _
+from gk.render.escape import csv_table, json_document
 
 HSDS_VERSION = "3.0"
 # Ids in the HSDS export are name-based UUIDs (version 5) in gk's own namespace, so that the
@@ -27,8 +25,6 @@ CSV_COLUMNS = (
     "start", "end", "capacity", "languages", "funding", "follow_up", "verified",
 )
 LIST_SEPARATOR = "; "
-# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def select(repository: Repository, alliances: Iterable[str] = ()) -> list[Service]:
@@ -62,20 +58,10 @@ def full_refs(service: Service) -> list[str]:
 
 # --- CSV -----------------------------------------------------------------------------------
 
-def neutralise(cell: str) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
-
-
-def csv_row(service: Service) -> list[str]:
+def csv_row(service: Service) -> list[Any]:
+    """The raw values of a service's row; gk.render.escape.csv_table makes them safe cells."""
     data = service.data
-
-    def text(value: Any) -> str:
-        if value is None:
-            return ""
-        return str(value)
-
-    values: list[Any] = [
+    return [
         service.alliance, service.id, _str(data.get("title")), _str(data.get("provider")),
         LIST_SEPARATOR.join(service.fields), LIST_SEPARATOR.join(service.open_to),
         _age(service, "min"), _age(service, "max"), service.status,
@@ -83,17 +69,11 @@ def csv_row(service: Service) -> list[str]:
         LIST_SEPARATOR.join(_strings(data.get("languages"))), _str(data.get("funding")),
         LIST_SEPARATOR.join(full_refs(service)), _str(data.get("verified")),
     ]
-    return [neutralise(text(v)) for v in values]
 
 
 def render_csv(repository: Repository, alliances: Iterable[str] = ()) -> str:
     """One row per service under a header of English column names (stable for scripts)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for service in select(repository, alliances):
-        writer.writerow(csv_row(service))
-    return buffer.getvalue()
+    return csv_table(CSV_COLUMNS, (csv_row(s) for s in select(repository, alliances)))
 
 
 # --- HSDS ----------------------------------------------------------------------------------
@@ -208,7 +188,7 @@ def hsds(repository: Repository, alliances: Iterable[str] = ()) -> dict[str, Any
 
 
 def render_hsds(repository: Repository, alliances: Iterable[str] = ()) -> str:
-    return json.dumps(hsds(repository, alliances), ensure_ascii=False, indent=2) + "\n"
+    return json_document(hsds(repository, alliances))
 
 
 EXPORTERS: dict[str, Callable[[Repository, Iterable[str]], str]] = {

@@ -149,7 +149,11 @@ def error_handler(debug: bool = False) -> Iterator[None]:
     try:
         yield
     except GkError as exc:
-        click.echo(_("gk: {message}").format(message=exc.message), err=True)
+        from gk.render.escape import terminal
+
+        # The message may quote ids, file names and values: terminal-safe, its lines kept.
+        click.echo(_("gk: {message}").format(message=terminal(exc.message, lines=True)),
+                   err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         click.echo(_("Aborted."), err=True)
@@ -166,9 +170,11 @@ def error_handler(debug: bool = False) -> Iterator[None]:
     except Exception as exc:
         if debug or os.environ.get("GK_DEBUG"):
             raise
+        from gk.render.escape import terminal
+
         click.echo(_("gk: internal error ({kind}: {message}). Run again with --debug to see "
                      "the details, and please report it.").format(
-                         kind=type(exc).__name__, message=str(exc)[:200]), err=True)
+                         kind=type(exc).__name__, message=terminal(str(exc)[:200])), err=True)
         sys.exit(2)
 
 

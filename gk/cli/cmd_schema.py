@@ -74,9 +74,13 @@ def schema(ctx: click.Context, kind: str | None, out_dir: str | None, vscode: bo
         click.echo(_("Wrote {n} schema file(s) to {folder}.").format(
             n=len(written), folder=out_dir))
         return
-    if kind is None:
-        width = max(len(k) for k in known)
-        lines = [f"{k.ljust(width)}  {editors.published(k, lang, root).get('title', '')}"
+    if kind is None:  # the repository's own templates bring their ids and titles
+        from gk.render.escape import terminal, terminal_line
+
+        shown = {k: terminal(k) for k in known}
+        width = max(len(k) for k in shown.values())
+        lines = [f"{shown[k].ljust(width)}  "
+                 + terminal_line(str(editors.published(k, lang, root).get("title", "")))
                  for k in known]
         emit("\n".join(lines) + "\n", output)
         return

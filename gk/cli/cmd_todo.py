@@ -118,9 +118,10 @@ def todo(ctx: click.Context, alliance: str | None, owner: str | None, status: st
 
 def _write(root: Path, doc: Any, edit: Any, rel: str, dry_run: bool) -> None:
     from gk.edit.roundtrip import commit, no_new_errors, unified_diff
+    from gk.render.escape import terminal
 
-    if dry_run:
-        click.echo(unified_diff(doc, edit.text, rel), nl=False)
+    if dry_run:  # the diff quotes the file: bidi characters are allowed in YAML
+        click.echo(terminal(unified_diff(doc, edit.text, rel), lines=True), nl=False)
         click.echo(_("Dry run: nothing was written."), err=True)
         return
     commit(doc, edit.text, edit.expected, rel, accept=no_new_errors(root, rel))

@@ -56,12 +56,16 @@ def data_root(ctx: click.Context) -> Path | None:
 
 
 def _stems(folder: Path, suffix: str = ".yaml") -> list[str]:
+    """File names without the suffix; names with control or bidi characters are no ids and
+    are left out (a completion goes to the shell as it is and cannot be escaped)."""
+    from gk.render.escape import inert
+
     try:
         names = os.listdir(folder)
     except OSError:
         return []
     return sorted(n[: -len(suffix)] for n in names
-                  if n.endswith(suffix) and not n.startswith((".", "~$")))
+                  if n.endswith(suffix) and not n.startswith((".", "~$")) and inert(n))
 
 
 def alliance_ids(root: Path) -> list[str]:
@@ -94,12 +98,14 @@ def worksheet_ids(root: Path, alliance: str) -> list[str]:
 def todo_ids(root: Path, alliance: str, worksheet: str, only_open: bool = True) -> list[str]:
     """The ids of the to-dos of one worksheet (open ones unless told otherwise)."""
     from gk.engine.load import load_file
+    from gk.render.escape import inert
 
     data = load_file(root, path_of("worksheet", alliance, worksheet)).data
     todos = data.get("todos") if isinstance(data, dict) else None
     ids: list[str] = []
     for todo in todos if isinstance(todos, list) else []:
-        if not isinstance(todo, dict) or not isinstance(todo.get("id"), str):
+        if not isinstance(todo, dict) or not isinstance(todo.get("id"), str) \
+                or not inert(todo["id"]):
             continue
         if only_open and not is_open(todo):
             continue

@@ -89,7 +89,10 @@ def published(kind: str, lang: str, root: Path | None = None,
 
 
 def render(document: dict[str, Any]) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    """A schema as JSON; a repository's own templates bring their texts into it."""
+    from gk.render.escape import json_document
+
+    return json_document(document)
 
 
 def write_schemas(folder: Path, lang: str, root: Path | None = None,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from gk import findings as F
 from gk.engine.pipeline import CheckResult
 from gk.i18n import _
-from gk.render.escape import clean
+from gk.render.escape import github_message, github_property, json_document, terminal
 
 
 def _severity_word(severity: str) -> str:
@@ -43,21 +42,23 @@ def render_text(result: CheckResult, excerpts: dict[tuple[str, int], str], color
         return f"{start}{text}{end}"
 
     for finding in result.findings:
-        head = (paint("loc", f"{clean(finding.file)}:{finding.line}:{finding.column}:") + " "
+        head = (paint("loc", f"{terminal(finding.file)}:{finding.line}:{finding.column}:") + " "
                 + paint(finding.severity, f"{_severity_word(finding.severity)} {finding.code}"))
         lines = [head]
         source = excerpts.get((finding.file, finding.line))
         if source is not None:
             number = str(finding.line)
-            shown = clean(source.rstrip("\r\n").expandtabs(1))
+            raw = source.rstrip("\r\n").expandtabs(1)
+            shown = terminal(raw)
             pad = " " * len(number)
             lines.append(paint("dim", f"  {number} | ") + shown)
-            marker_col = max(finding.column - 1, 0)
-            lines.append(paint("dim", f"  {pad} | ") + " " * min(marker_col, len(shown))
+            # under the same character: what precedes it may have grown when made visible
+            marker = len(terminal(raw[:max(finding.column - 1, 0)]))
+            lines.append(paint("dim", f"  {pad} | ") + " " * marker
                          + paint(finding.severity, "^"))
-        lines.append("  " + clean(finding.message))
+        lines.append("  " + terminal(finding.message))
         if finding.hint:
-            lines.append("  " + paint("hint", clean(finding.hint)))
+            lines.append("  " + paint("hint", terminal(finding.hint)))
         blocks.append("\n".join(lines))
     blocks.append(summary_line(result))
     return "\n\n".join(blocks) + "\n"
@@ -73,22 +74,15 @@ def render_json(result: CheckResult) -> str:
         "errors": result.errors,
         "warnings": result.warnings,
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
-
-
-def _gh_escape(text: str, prop: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if prop:
-        text = text.replace(":", "%3A").replace(",", "%2C")
-    return text
+    return json_document(payload)
 
 
 def render_github(result: CheckResult) -> str:
     out = []
     for f in result.findings:
         kind = "error" if f.severity == F.ERROR else "warning"
-        out.append(f"::{kind} file={_gh_escape(f.file, True)},line={f.line},col={f.column}::"
-                   + _gh_escape(f"{f.code}: {f.text}"))
+        out.append(f"::{kind} file={github_property(f.file)},line={f.line},col={f.column}::"
+                   + github_message(f"{f.code}: {f.text}"))
     out.append(summary_line(result))
     return "\n".join(out) + "\n"
 

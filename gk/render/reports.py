@@ -2,17 +2,13 @@
 
 Both reports are first laid out as a document of sections, tables, sentences and charts;
 the Markdown and text renderers then draw that one layout, so the two never drift apart.
-User text (names, titles, notes) is escaped for the target: in Markdown a ``|``, a newline,
-HTML or a backtick cannot break a table or inject markup; in a terminal control characters
-become visible. CSV cells that a spreadsheet would run as a formula are neutralised.
+The layout holds raw text; the renderer of each medium passes every title, sentence, header
+and cell through that medium's function of :mod:`gk.render.escape`, so user text (names,
+titles, notes) can never reach a report unescaped, whatever section it is in.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,47 +27,7 @@ from gk.analyses.summary import UNANSWERED, Summary
 from gk.domain import STATUSES_OF_INTEREST, item_statuses, service_fields
 from gk.domain import enum_label as _enum_label
 from gk.i18n import _, get_language, label
-from gk.render.escape import clean
-
-# --- escaping -----------------------------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_NEWLINES = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
-_MERMAID_UNSAFE = re.compile(r"[^\w .,:()/+'%-]")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def md_escape(text: str) -> str:
-    """User text made safe for a Markdown table cell, heading or sentence."""
-    text = _NEWLINES.sub(" ", text).replace("\t", " ")
-    text = clean(text)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    if text.startswith(("#", "+", "-", "=")):
-        text = "\\" + text
-    return text
-
-
-def text_escape(text: str) -> str:
-    """User text made safe for a terminal: one line, control characters visible."""
-    return clean(_NEWLINES.sub(" ", text))
-
-
-def csv_cell(value: Any) -> str:
-    """A CSV cell a spreadsheet shows as text, never runs as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = str(value)
-    if text.startswith(FORMULA_START):
-        text = "'" + text
-    return text
-
-
-def mermaid_text(text: str) -> str:
-    """A label for a Mermaid chart: no quotes, brackets, markup or line breaks."""
-    return re.sub(r"\s+", " ", _MERMAID_UNSAFE.sub(" ", text)).strip() or "-"
+from gk.render.escape import csv_table, json_document, markdown, mermaid, terminal_line
 
 
 def number(value: Any) -> str:
@@ -104,7 +60,7 @@ class Table:
 
 @dataclass(slots=True)
 class Chart:
-    mermaid: str  # only drawn in Markdown
+    mermaid: str  # only drawn in Markdown; labels already made safe with escape.mermaid
 
 
 @dataclass(slots=True)
@@ -128,53 +84,52 @@ class Document:
     sections: list[Section]
 
 
-def _table(table: Table, fmt: str) -> str:
+def _table(table: Table, fmt: str, esc: Callable[[str], str]) -> str:
     from tabulate import tabulate
 
     align = tuple("right" if i in table.numeric else "left" for i in range(len(table.headers)))
-    return str(tabulate(table.rows, headers=table.headers, tablefmt=fmt, disable_numparse=True,
-                        colalign=align))
+    return str(tabulate([[esc(cell) for cell in row] for row in table.rows],
+                        headers=[esc(h) for h in table.headers], tablefmt=fmt,
+                        disable_numparse=True, colalign=align))
 
 
 def render_markdown(doc: Document) -> str:
-    out = [f"# {doc.title}", ""]
+    out = [f"# {markdown(doc.title)}", ""]
     for line in doc.intro:
-        out += [line, ""]
+        out += [markdown(line), ""]
     for section in doc.sections:
-        out += [f"## {section.title}", ""]
+        out += [f"## {markdown(section.title)}", ""]
         for block in section.blocks:
             if isinstance(block, Table):
                 if block.help:
-                    out += [block.help, ""]
-                out += [_table(block, "github"), ""]
+                    out += [markdown(block.help), ""]
+                out += [_table(block, "github", markdown), ""]
             elif isinstance(block, Chart):
                 out += ["```mermaid", block.mermaid, "```", ""]
             else:
-                out += [block.text, ""]
+                out += [markdown(block.text), ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
 def render_plain(doc: Document, color: bool = False) -> str:
     def heading(text: str, underline: str) -> list[str]:
+        text = terminal_line(text)
         shown = f"\x1b[1m{text}\x1b[0m" if color else text
         return [shown, underline * len(text)]
 
     out = [*heading(doc.title, "="), ""]
     for line in doc.intro:
-        out += [line, ""]
+        out += [terminal_line(line), ""]
     for section in doc.sections:
         out += [*heading(section.title, "-"), ""]
         for block in section.blocks:
             if isinstance(block, Table):
                 if block.help:
-                    out += [block.help, ""]
-                out += [_table(block, "simple"), ""]
+                    out += [terminal_line(block.help), ""]
+                out += [_table(block, "simple", terminal_line), ""]
             elif isinstance(block, Para):
-                out += [block.text, ""]
+                out += [terminal_line(block.text), ""]
     return "\n".join(out).rstrip("\n") + "\n"
-
-
-Escape = Callable[[str], str]
 
 
 # --- gaps ---------------------------------------------------------------------------------
@@ -194,23 +149,23 @@ def _gap_cell(entry: AllianceGaps, gap: Gap | None, field_: str, status: str) ->
     return _("declared only (field not looked at)")
 
 
-def _looked_at_sentence(entry: AllianceGaps, esc: Escape) -> str:
+def _looked_at_sentence(entry: AllianceGaps) -> str:
     date = entry.analysis.date if entry.analysis is not None else ""
     if entry.all_fields and entry.analysis is None:
         text = _("All eight fields are looked at: there is no needs and services analysis.")
     elif entry.all_fields:
         text = _("All eight fields are looked at: the needs and services analysis of {date} "
-                 "rates no field.").format(date=esc(date))
+                 "rates no field.").format(date=date)
     elif entry.fields:
         text = _("Fields looked at (need rated medium or high in the analysis of {date}): "
-                 "{fields}.").format(date=esc(date),
+                 "{fields}.").format(date=date,
                                      fields=", ".join(enum_label("field", f) for f in entry.fields))
     else:
         text = _("No field is looked at: the analysis of {date} rates no need as medium or "
-                 "high.").format(date=esc(date))
+                 "high.").format(date=date)
     if entry.district:
-        shown = f"{esc(entry.district_name)} ({esc(entry.district)})" if entry.district_name \
-            else esc(entry.district)
+        shown = f"{entry.district_name} ({entry.district})" if entry.district_name \
+            else entry.district
         text += " " + _("Services of the district {district} count here too.").format(
             district=shown)
     return text
@@ -226,7 +181,7 @@ def _reason(chain: BrokenChain) -> str:
     return _("the follow-up service is not open to this status")
 
 
-def gaps_document(report: GapReport, title: str, esc: Escape) -> Document:
+def gaps_document(report: GapReport, title: str) -> Document:
     intro = [_("Declared gaps come from the current needs and services analysis of each "
                "alliance; computed gaps are fields and statuses (Duldung, Aufenthaltsgestattung) "
                "for which no active service is open to young adults aged 18 to 27 in the "
@@ -246,7 +201,7 @@ def gaps_document(report: GapReport, title: str, esc: Escape) -> Document:
     for entry in report.alliances:
         kinds = [g.kind for g in entry.gaps]
         overview.rows.append([
-            f"{esc(entry.name)} ({esc(entry.alliance)})", str(kinds.count(CONFIRMED)),
+            f"{entry.name} ({entry.alliance})", str(kinds.count(CONFIRMED)),
             str(kinds.count(COMPUTED_ONLY)), str(len(kinds) - kinds.count(CONFIRMED)
                                                  - kinds.count(COMPUTED_ONLY)),
             str(chains_by_alliance.get(entry.alliance, 0))])
@@ -254,10 +209,10 @@ def gaps_document(report: GapReport, title: str, esc: Escape) -> Document:
             if gap.computed:
                 by_field[gap.field] += 1
     blocks: list[Block] = [overview]
-    pie = [f'    "{mermaid_text(enum_label("field", f))}" : {n}' for f, n in by_field.items() if n]
+    pie = [f'    "{mermaid(enum_label("field", f))}" : {n}' for f, n in by_field.items() if n]
     if pie:
         blocks.append(Chart("\n".join(
-            [f"pie title {mermaid_text(_('Computed gaps per field'))}", *pie])))
+            [f"pie title {mermaid(_('Computed gaps per field'))}", *pie])))
     sections.append(Section(_("Overview"), blocks))
     for entry in report.alliances:
         rows_fields = [f for f in service_fields() if f in entry.fields
@@ -270,8 +225,8 @@ def gaps_document(report: GapReport, title: str, esc: Escape) -> Document:
         for field_ in rows_fields:
             table.rows.append([enum_label("field", field_), *(
                 _gap_cell(entry, entry.gap(field_, s), field_, s) for s in STATUSES_OF_INTEREST)])
-        section = Section(f"{esc(entry.name)} ({esc(entry.alliance)})",
-                          [Para(_looked_at_sentence(entry, esc))])
+        section = Section(f"{entry.name} ({entry.alliance})",
+                          [Para(_looked_at_sentence(entry))])
         if table.rows:
             section.blocks.append(table)
         else:
@@ -281,8 +236,8 @@ def gaps_document(report: GapReport, title: str, esc: Escape) -> Document:
     if report.broken_chains:
         chains.blocks.append(Table(
             [_("From"), _("Service"), _("To"), _("Service"), _("Residence status"), _("Why")],
-            [[esc(c.origin_ref), esc(c.origin.title), esc(c.target_ref),
-              esc(c.target.title) if c.target is not None else "–",
+            [[c.origin_ref, c.origin.title, c.target_ref,
+              c.target.title if c.target is not None else "–",
               enum_label("residence-status", c.status), _reason(c)]
              for c in report.broken_chains], (),
             _("Each row is a follow-up link from an active or planned service that leaves "
@@ -290,7 +245,7 @@ def gaps_document(report: GapReport, title: str, esc: Escape) -> Document:
     else:
         chains.blocks.append(Para(_("No broken chains.")))
     sections.append(chains)
-    return Document(_("Gaps: {title}").format(title=esc(title)), intro, sections)
+    return Document(_("Gaps: {title}").format(title=title), intro, sections)
 
 
 def gaps_payload(report: GapReport) -> dict[str, Any]:
@@ -303,15 +258,15 @@ def gaps_payload(report: GapReport) -> dict[str, Any]:
 
 
 def render_gaps_json(report: GapReport, title: str = "", color: bool = False) -> str:
-    return json.dumps(gaps_payload(report), ensure_ascii=False, indent=2) + "\n"
+    return json_document(gaps_payload(report))
 
 
 def render_gaps_markdown(report: GapReport, title: str = "", color: bool = False) -> str:
-    return render_markdown(gaps_document(report, title, md_escape))
+    return render_markdown(gaps_document(report, title))
 
 
 def render_gaps_text(report: GapReport, title: str = "", color: bool = False) -> str:
-    return render_plain(gaps_document(report, title, text_escape), color)
+    return render_plain(gaps_document(report, title), color)
 
 
 GAPS_CSV_COLUMNS = ("kind", "alliance", "field", "status", "declared", "computed",
@@ -320,19 +275,13 @@ GAPS_CSV_COLUMNS = ("kind", "alliance", "field", "status", "declared", "computed
 
 def render_gaps_csv(report: GapReport, title: str = "", color: bool = False) -> str:
     """One table: a row per gap (kind 'gap') and per broken chain (kind 'broken-chain')."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(GAPS_CSV_COLUMNS)
-    for g in report.gaps:
-        writer.writerow([csv_cell(v) for v in ("gap", g.alliance, g.field, g.status, g.declared,
-                                                g.computed, g.kind, None, None, None, None,
-                                                None)])
-    for c in report.broken_chains:
-        writer.writerow([csv_cell(v) for v in (
-            "broken-chain", c.origin.alliance, None, c.status, None, None, None, c.origin_ref,
-            c.origin.title, c.target_ref, c.target.title if c.target is not None else None,
-            c.reason)])
-    return buffer.getvalue()
+    rows: list[tuple[Any, ...]] = [
+        ("gap", g.alliance, g.field, g.status, g.declared, g.computed, g.kind, None, None, None,
+         None, None) for g in report.gaps]
+    rows += [("broken-chain", c.origin.alliance, None, c.status, None, None, None, c.origin_ref,
+              c.origin.title, c.target_ref, c.target.title if c.target is not None else None,
+              c.reason) for c in report.broken_chains]
+    return csv_table(GAPS_CSV_COLUMNS, rows, lineterminator="\r\n")
 
 
 GAPS_RENDERERS: dict[str, Callable[[GapReport, str, bool], str]] = {
@@ -345,9 +294,9 @@ GAPS_RENDERERS: dict[str, Callable[[GapReport, str, bool], str]] = {
 
 # --- summary ------------------------------------------------------------------------------
 
-def _named(summary: Summary, alliance: str, esc: Escape) -> str:
+def _named(summary: Summary, alliance: str) -> str:
     name = summary.names.get(alliance)
-    return f"{esc(name)} ({esc(alliance)})" if name else esc(alliance)
+    return f"{name} ({alliance})" if name else alliance
 
 
 def _period_sentence(payload: dict[str, Any]) -> str:
@@ -386,20 +335,20 @@ def _section_alliances(payload: dict[str, Any]) -> Section:
     ])
 
 
-def _section_returns(summary: Summary, esc: Escape) -> Section:
+def _section_returns(summary: Summary) -> Section:
     rows = []
     for template, figures in summary.payload["returns"].items():
         found = summary.templates.get(template)
-        name = esc(label(found.title)) if found is not None and found.title else esc(template)
+        name = label(found.title) if found is not None and found.title else template
         rows.append([name, number(figures["count"]), number(figures["of"]),
-                     ", ".join(esc(a) for a in figures["missing"]) or "–"])
+                     ", ".join(a for a in figures["missing"]) or "–"])
     return Section(_("Worksheet returns"), [Table(
         [_("Worksheet"), _("returned"), _("of"), _("still missing")], rows, (1, 2),
         _("An alliance has returned a worksheet when it has at least one of that template dated "
           "in the period."))])
 
 
-def _section_checklist(summary: Summary, esc: Escape, markdown: bool) -> Section:
+def _section_checklist(summary: Summary, for_markdown: bool) -> Section:
     figures: dict[str, dict[str, int]] = summary.payload["checklist"]
     template = summary.checklist
     section = Section(_("Process management checklist"))
@@ -411,7 +360,7 @@ def _section_checklist(summary: Summary, esc: Escape, markdown: bool) -> Section
                                  "alliances without one are not counted here.").format(n=sheets)))
     texts = {i.id: i for i in template.items} if template is not None else {}
     sections = dict(template.sections) if template is not None else {}
-    if markdown and template is not None and sheets:
+    if for_markdown and template is not None and sheets:
         names, shares = [], []
         for section_id, title in template.sections:
             ids = [i.id for i in template.items if i.section == section_id and i.id in figures]
@@ -419,14 +368,14 @@ def _section_checklist(summary: Summary, esc: Escape, markdown: bool) -> Section
                 continue
             done = sum(figures[i]["done"] for i in ids)
             counted = sum(sheets - figures[i]["not-applicable"] for i in ids)
-            names.append(f'"{mermaid_text(label(title) or section_id)}"')
+            names.append(f'"{mermaid(label(title) or section_id)}"')
             shares.append(str(round(100 * done / counted) if counted else 0))
         if names:
             section.blocks.append(Para(_("The chart shows per section the share of answers "
                                          "'done' (not applicable items left out).")))
             section.blocks.append(Chart("\n".join([
                 "xychart-beta",
-                f'    title "{mermaid_text(_("Checklist items done per section (%)"))}"',
+                f'    title "{mermaid(_("Checklist items done per section (%)"))}"',
                 f"    x-axis [{', '.join(names)}]",
                 '    y-axis "%" 0 --> 100',
                 f"    bar [{', '.join(shares)}]",
@@ -436,10 +385,10 @@ def _section_checklist(summary: Summary, esc: Escape, markdown: bool) -> Section
     rows = []
     for item, counts in figures.items():
         entry = texts.get(item)
-        where = esc(label(sections.get(entry.section or "", {})) or entry.section or "") \
+        where = label(sections.get(entry.section or "", {})) or entry.section or "" \
             if entry is not None else ""
-        shown = f"{esc(label(entry.text))} ({esc(item)})" if markdown and entry is not None \
-            else esc(item)
+        shown = f"{label(entry.text)} ({item})" if for_markdown and entry is not None \
+            else item
         rows.append([where, shown, *(number(counts[s]) for s in (*item_statuses(), UNANSWERED))])
     section.blocks.append(Table(headers, rows, (2, 3, 4, 5, 6),
                                 _("How many alliances' current sheets give each status to the "
@@ -459,17 +408,17 @@ def _section_gaps(payload: dict[str, Any]) -> Section:
                          for f, n in figures["by_field"].items()],
                         (1,), _("Each alliance can count twice per field: once for Duldung, "
                                 "once for Aufenthaltsgestattung.")))
-    pie = [f'    "{mermaid_text(enum_label("field", f))}" : {n}'
+    pie = [f'    "{mermaid(enum_label("field", f))}" : {n}'
            for f, n in figures["by_field"].items() if n]
     if pie:
         blocks.append(Chart("\n".join(
-            [f"pie title {mermaid_text(_('Computed gaps per field'))}", *pie])))
+            [f"pie title {mermaid(_('Computed gaps per field'))}", *pie])))
     return Section(_("Gaps"), blocks)
 
 
-def _section_todos(summary: Summary, esc: Escape) -> Section:
+def _section_todos(summary: Summary) -> Section:
     figures = summary.payload["todos"]
-    rows = [[_named(summary, a, esc), number(v["open"]), number(v["overdue"])]
+    rows = [[_named(summary, a), number(v["open"]), number(v["overdue"])]
             for a, v in figures["by_alliance"].items()]
     rows.append([_("Sum"), number(figures["open"]), number(figures["overdue"])])
     return Section(_("To-dos"), [Table(
@@ -478,9 +427,9 @@ def _section_todos(summary: Summary, esc: Escape) -> Section:
           "today and are counted among the open ones too."))])
 
 
-def _section_consulting(summary: Summary, esc: Escape) -> Section:
+def _section_consulting(summary: Summary) -> Section:
     figures = summary.payload["consulting_days"]
-    rows = [[_named(summary, a, esc), number(used),
+    rows = [[_named(summary, a), number(used),
              number(figures["granted_by_alliance"].get(a))]
             for a, used in figures["by_alliance"].items()]
     rows.append([_("Sum"), number(figures["used"]), number(figures["granted"])])
@@ -490,12 +439,12 @@ def _section_consulting(summary: Summary, esc: Escape) -> Section:
           "granted per year in gk.yaml for the years of the period."))])
 
 
-def _section_participation(summary: Summary, esc: Escape) -> Section:
+def _section_participation(summary: Summary) -> Section:
     figures = summary.payload["participation_management"]
     years = list(figures["reached"])
     rows = []
     for alliance, row in figures["by_alliance"].items():
-        rows.append([_named(summary, alliance, esc), number(row["positions"]),
+        rows.append([_named(summary, alliance), number(row["positions"]),
                      *(number(row["reached"].get(y)) for y in years)])
     rows.append([_("Sum"), number(figures["positions"]),
                  *(number(figures["reached"][y]) for y in years)])
@@ -504,12 +453,12 @@ def _section_participation(summary: Summary, esc: Escape) -> Section:
         _("Positions and young people reached per year."))])
 
 
-def _section_target_group(summary: Summary, esc: Escape) -> Section:
+def _section_target_group(summary: Summary) -> Section:
     figures = summary.payload["target_group"]
     rows = []
     for alliance, entries in figures["by_alliance"].items():
         for entry in entries:
-            rows.append([_named(summary, alliance, esc), entry["as_of"],
+            rows.append([_named(summary, alliance), entry["as_of"],
                          ", ".join(enum_label("residence-status", s) for s in entry["statuses"])
                          or "–",
                          _("unknown") if entry["count"] == "unknown" else number(entry["count"])])
@@ -529,9 +478,9 @@ def _section_privacy(payload: dict[str, Any]) -> Section:
         "{suppressed}.").format(n=privacy["min_count"], suppressed=privacy["suppressed"]))])
 
 
-def _section_changes(summary: Summary, esc: Escape) -> Section:
+def _section_changes(summary: Summary) -> Section:
     changes = summary.payload["changes"]
-    section = Section(_("Changes since {rev}").format(rev=esc(changes["since"])))
+    section = Section(_("Changes since {rev}").format(rev=changes["since"]))
 
     def status(value: str | None) -> str:
         if value is None:
@@ -543,27 +492,27 @@ def _section_changes(summary: Summary, esc: Escape) -> Section:
     if changes["checklist"]:
         section.blocks.append(Table(
             [_("Alliance"), _("Item"), _("before"), _("now")],
-            [[_named(summary, c["alliance"], esc), esc(c["item"]), status(c["from"]),
+            [[_named(summary, c["alliance"]), c["item"], status(c["from"]),
               status(c["to"])] for c in changes["checklist"]], (),
             _("Checklist items of the current process management sheets whose status moved.")))
-    todo_rows = [[_named(summary, t["alliance"], esc), esc(t["worksheet"]), esc(t["id"]),
+    todo_rows = [[_named(summary, t["alliance"]), t["worksheet"], t["id"],
                   _("done")] for t in changes["todos_done"]]
-    todo_rows += [[_named(summary, t["alliance"], esc), esc(t["worksheet"]), esc(t["id"]),
+    todo_rows += [[_named(summary, t["alliance"]), t["worksheet"], t["id"],
                    _("added")] for t in changes["todos_added"]]
     if todo_rows:
         section.blocks.append(Table(
             [_("Alliance"), _("Worksheet"), _("To-do"), _("change")], todo_rows, (),
             _("To-dos marked done or added since then.")))
-    service_rows = [[esc(s), _("added")] for s in changes["services_added"]]
-    service_rows += [[esc(s), _("ended")] for s in changes["services_ended"]]
-    service_rows += [[esc(s), _("removed")] for s in changes["services_removed"]]
+    service_rows = [[s, _("added")] for s in changes["services_added"]]
+    service_rows += [[s, _("ended")] for s in changes["services_ended"]]
+    service_rows += [[s, _("removed")] for s in changes["services_removed"]]
     if service_rows:
         section.blocks.append(Table([_("Service"), _("change")], service_rows, (),
                                     _("Services added, ended or removed since then.")))
-    gap_rows = [[_named(summary, g["alliance"], esc), enum_label("field", g["field"]),
+    gap_rows = [[_named(summary, g["alliance"]), enum_label("field", g["field"]),
                  enum_label("residence-status", g["status"]), _("opened")]
                 for g in changes["gaps_opened"]]
-    gap_rows += [[_named(summary, g["alliance"], esc), enum_label("field", g["field"]),
+    gap_rows += [[_named(summary, g["alliance"]), enum_label("field", g["field"]),
                   enum_label("residence-status", g["status"]), _("closed")]
                  for g in changes["gaps_closed"]]
     if gap_rows:
@@ -575,59 +524,59 @@ def _section_changes(summary: Summary, esc: Escape) -> Section:
     return section
 
 
-def _section_notes(summary: Summary, esc: Escape) -> Section:
+def _section_notes(summary: Summary) -> Section:
     notes = summary.payload["notes"]
     if not notes:
         return Section(_("Notes"), [Para(_("No notes."))])
     return Section(_("Notes"), [Table(
         [_("Alliance"), _("Worksheet"), _("Entry"), _("Note")],
-        [[_named(summary, n["alliance"], esc), esc(n["worksheet"]), esc(n["key"]),
-          esc(n["text"])] for n in notes], (),
+        [[_named(summary, n["alliance"]), n["worksheet"], n["key"],
+          n["text"]] for n in notes], (),
         _("Free text of the current worksheets and of the period's protocols, as written."))])
 
 
-def _section_sources(summary: Summary, esc: Escape) -> Section:
+def _section_sources(summary: Summary) -> Section:
     sources: dict[str, list[str]] = summary.payload["sources"]
     return Section(_("Sources"), [Table(
         [_("Figure"), _("Files")],
-        [[esc(k), ", ".join(esc(f) for f in v)] for k, v in sources.items()], (),
+        [[k, ", ".join(f for f in v)] for k, v in sources.items()], (),
         _("The files each figure was computed from."))])
 
 
-def summary_document(summary: Summary, esc: Escape, markdown: bool) -> Document:
+def summary_document(summary: Summary, for_markdown: bool) -> Document:
     payload = summary.payload
-    title = ", ".join(esc(t) for t in summary.titles) or _("data repository")
+    title = ", ".join(t for t in summary.titles) or _("data repository")
     sections = [
         _section_alliances(payload),
-        _section_returns(summary, esc),
-        _section_checklist(summary, esc, markdown),
+        _section_returns(summary),
+        _section_checklist(summary, for_markdown),
         _section_gaps(payload),
-        _section_todos(summary, esc),
-        _section_consulting(summary, esc),
-        _section_participation(summary, esc),
-        _section_target_group(summary, esc),
+        _section_todos(summary),
+        _section_consulting(summary),
+        _section_participation(summary),
+        _section_target_group(summary),
         _section_privacy(payload),
     ]
     if "changes" in payload:
-        sections.append(_section_changes(summary, esc))
+        sections.append(_section_changes(summary))
     if "notes" in payload:
-        sections.append(_section_notes(summary, esc))
+        sections.append(_section_notes(summary))
     if "sources" in payload:
-        sections.append(_section_sources(summary, esc))
+        sections.append(_section_sources(summary))
     return Document(_("Summary: {title}").format(title=title), [_period_sentence(payload)],
                     sections)
 
 
 def render_summary_json(summary: Summary, color: bool = False) -> str:
-    return json.dumps(summary.payload, ensure_ascii=False, indent=2) + "\n"
+    return json_document(summary.payload)
 
 
 def render_summary_markdown(summary: Summary, color: bool = False) -> str:
-    return render_markdown(summary_document(summary, md_escape, True))
+    return render_markdown(summary_document(summary, True))
 
 
 def render_summary_text(summary: Summary, color: bool = False) -> str:
-    return render_plain(summary_document(summary, text_escape, False), color)
+    return render_plain(summary_document(summary, False), color)
 
 
 SUMMARY_RENDERERS: dict[str, Callable[[Summary, bool], str]] = {
@@ -636,4 +585,4 @@ SUMMARY_RENDERERS: dict[str, Callable[[Summary, bool], str]] = {
     "json": render_summary_json,
 }
 
-__all__: Sequence[str] = ["GAPS_RENDERERS", "SUMMARY_RENDERERS", "csv_cell", "md_escape"]
+__all__: Sequence[str] = ["GAPS_RENDERERS", "SUMMARY_RENDERERS"]

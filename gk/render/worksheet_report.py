@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
-import json
 import shutil
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -13,7 +11,14 @@ from typing import Any
 from gk.analyses.worksheets import Checklist, ChecklistEntry, Progress, TodoRow
 from gk.domain import enum_label, item_statuses
 from gk.i18n import _, get_language, label
-from gk.render.escape import clean
+from gk.render.escape import (
+    csv_table,
+    json_document,
+    markdown,
+    markdown_code,
+    terminal,
+    terminal_line,
+)
 
 MARKS = {"done": "✓", "in-progress": "◐", "open": "○", "not-applicable": "–", None: "?"}
 _STYLES = {"done": "green", "in-progress": "yellow", "open": "red", "not-applicable": "dim",
@@ -81,29 +86,29 @@ def checklist_text(checklist: Checklist, color: bool = False) -> str:
 
     out = Text()
     first, second = _heading(checklist)
-    out.append(clean(first) + "\n", style="bold")
-    out.append(clean(second) + "\n")
+    out.append(terminal_line(first) + "\n", style="bold")
+    out.append(terminal_line(second) + "\n")
     for section in checklist.sections:
         out.append("\n")
-        out.append(clean(_section_title(section.title, section.id)), style="bold")
+        out.append(terminal_line(_section_title(section.title, section.id)), style="bold")
         out.append(" — " + progress_line(section.progress) + "\n")
         for entry in section.entries:
             out.append("  ")
             out.append(MARKS[entry.status], style=_STYLES[entry.status])
-            out.append(" " + clean(_entry_text(entry)))
-            out.append(f" [{entry.id}]", style="dim")
+            out.append(" " + terminal_line(_entry_text(entry)))
+            out.append(f" [{terminal(entry.id)}]", style="dim")
             out.append("\n")
             if entry.invalid is not None:
                 out.append("      " + _("Status '{value}' is not one of the allowed values.")
-                           .format(value=clean(entry.invalid)) + "\n", style="magenta")
+                           .format(value=terminal(entry.invalid)) + "\n", style="magenta")
             if entry.note:
-                out.append("      " + clean(" ".join(entry.note.split())) + "\n", style="italic")
+                out.append("      " + terminal_line(entry.note) + "\n", style="italic")
     out.append("\n")
     out.append(_("Overall: ") + progress_line(checklist.progress), style="bold")
     detail = _detail(checklist.progress)
     out.append(("; " + detail if detail else "") + ".\n")
     if checklist.unanswered:
-        out.append(_("Unanswered: {ids}").format(ids=", ".join(checklist.unanswered)) + "\n",
+        out.append(_("Unanswered: {ids}").format(ids=terminal(", ".join(checklist.unanswered))) + "\n",
                    style="magenta")
     out.append(legend() + "\n", style="dim")
     return _finish(out, color)
@@ -122,26 +127,20 @@ def _finish(text: Any, color: bool) -> str:
     return buffer.getvalue()
 
 
-def _md(text: str | None) -> str:
-    """A table cell: one line, pipes escaped."""
-    if not text:
-        return ""
-    return " ".join(clean(text).split()).replace("|", "\\|")
-
-
 def checklist_markdown(checklist: Checklist, color: bool = False) -> str:
     from tabulate import tabulate
 
     first, second = _heading(checklist)
-    parts = [f"## {_md(first)}", "", _md(second), ""]
+    parts = [f"## {markdown(first)}", "", markdown(second), ""]
     headers = ["", _("Item"), _("Status"), _("Note")]
     for section in checklist.sections:
-        parts.append(f"### {_md(_section_title(section.title, section.id))}")
+        parts.append(f"### {markdown(_section_title(section.title, section.id))}")
         parts.append("")
         parts.append(progress_line(section.progress))
         parts.append("")
-        rows = [[MARKS[e.status], f"{_md(_entry_text(e))} (`{e.id}`)",
-                 status_label(e.status) if e.invalid is None else _md(e.invalid), _md(e.note)]
+        rows = [[MARKS[e.status], f"{markdown(_entry_text(e))} ({markdown_code(e.id)})",
+                 status_label(e.status) if e.invalid is None else markdown(e.invalid),
+                 markdown(e.note or "")]
                 for e in section.entries]
         parts.append(tabulate(rows, headers=headers, tablefmt="pipe", disable_numparse=True))
         parts.append("")
@@ -151,7 +150,7 @@ def checklist_markdown(checklist: Checklist, color: bool = False) -> str:
     if checklist.unanswered:
         parts.append("")
         parts.append(_("Unanswered: {ids}").format(
-            ids=", ".join(f"`{i}`" for i in checklist.unanswered)))
+            ids=", ".join(markdown_code(i) for i in checklist.unanswered)))
     parts.append("")
     parts.append(legend())
     return "\n".join(parts) + "\n"
@@ -180,7 +179,7 @@ def checklist_json(checklist: Checklist, color: bool = False) -> str:
         "progress": _progress_json(checklist.progress),
         "unanswered": checklist.unanswered,
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    return json_document(payload)
 
 
 CHECKLIST_RENDERERS: dict[str, Callable[..., str]] = {
@@ -219,21 +218,21 @@ def todos_text(rows: Sequence[TodoRow], color: bool = False, *, status: str = "o
     out.append(_todo_heading(rows, status, today) + "\n", style="bold")
     for row in rows:
         out.append("\n")
-        out.append(row.due or _("no due date"), style="bold red" if row.overdue else "bold")
+        out.append(terminal(row.due or _("no due date")), style="bold red" if row.overdue else "bold")
         if row.overdue:
             out.append("  " + _("overdue"), style="bold red")
         if row.status != "open":
-            out.append("  " + todo_status_label(row.status), style="dim")
-        out.append("  " + clean(row.ref) + "\n", style="cyan")
-        out.append("  " + clean(" ".join((row.title or "").split()) or "–") + "\n")
-        details = [_("Owner: {owner}").format(owner=clean(row.owner or "–"))]
+            out.append("  " + terminal(todo_status_label(row.status)), style="dim")
+        out.append("  " + terminal(row.ref) + "\n", style="cyan")
+        out.append("  " + (terminal_line(row.title or "") or "–") + "\n")
+        details = [_("Owner: {owner}").format(owner=terminal_line(row.owner or "") or "–")]
         if row.item:
             text = label((items or {}).get(row.item)) if items else ""
             short = " ".join(text.split())
             if len(short) > 70:
                 short = short[:69].rstrip() + "…"
-            details.append(_("Item: {item}").format(item=clean(row.item))
-                           + (f" ({clean(short)})" if short else ""))
+            details.append(_("Item: {item}").format(item=terminal(row.item))
+                           + (f" ({terminal_line(short)})" if short else ""))
         out.append("  " + " · ".join(details) + "\n", style="dim")
     return _finish(out, color)
 
@@ -249,29 +248,22 @@ def todos_markdown(rows: Sequence[TodoRow], color: bool = False, *, status: str 
     headers = [_("Due"), _("To-do"), _("Owner"), _("Item"), _("Status"), _("Reference")]
     table = []
     for row in rows:
-        due = row.due or "–"
+        due = markdown(row.due or "–")
         if row.overdue:
             due = f"**{due}** ({_('overdue')})"
-        table.append([due, _md(row.title), _md(row.owner), f"`{row.item}`" if row.item else "",
-                      todo_status_label(row.status), f"`{_md(row.ref)}`"])
+        table.append([due, markdown(row.title or ""), markdown(row.owner or ""),
+                      markdown_code(row.item or ""), markdown(todo_status_label(row.status)),
+                      markdown_code(row.ref)])
     return ("**" + _todo_heading(rows, status, today) + "**\n\n"
             + tabulate(table, headers=headers, tablefmt="pipe", disable_numparse=True) + "\n")
 
 
 def todos_json(rows: Sequence[TodoRow], color: bool = False, **_options: Any) -> str:
-    return json.dumps({"todos": [r.as_json() for r in rows]}, ensure_ascii=False,
-                      indent=2) + "\n"
+    return json_document({"todos": [r.as_json() for r in rows]})
 
 
 def todos_csv(rows: Sequence[TodoRow], color: bool = False, **_options: Any) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(TODO_KEYS)
-    for row in rows:
-        data = row.as_json()
-        writer.writerow(["true" if data[k] is True else "false" if data[k] is False
-                         else "" if data[k] is None else data[k] for k in TODO_KEYS])
-    return buffer.getvalue()
+    return csv_table(TODO_KEYS, ([row.as_json()[k] for k in TODO_KEYS] for row in rows))
 
 
 TODO_RENDERERS: dict[str, Callable[..., str]] = {
