@@ -57,20 +57,30 @@ TARGET_AGE = (18, 27)
 
 
 @cache
+def _defs() -> dict[str, Any]:
+    """The shared definitions of the schemas (``gk/data/schemas/defs.json``), read here
+    directly: the vocabulary sits below the engine."""
+    import json
+    import os
+
+    from gk.data import SCHEMAS
+
+    with open(os.path.join(SCHEMAS, "defs.json"), encoding="utf-8") as handle:
+        found: dict[str, Any] = json.load(handle)["$defs"]
+    return found
+
+
+@cache
 def enum(definition: str) -> tuple[str, ...]:
     """The values of an enumeration of ``defs.json`` (e.g. ``"field"``), in schema order."""
-    from gk.engine.schemas import defs
-
-    return tuple(str(value) for value in defs()[definition]["enum"])
+    return tuple(str(value) for value in _defs()[definition]["enum"])
 
 
 @cache
 def labels(definition: str) -> dict[str, dict[str, str]]:
     """The German and English labels (``{de, en}``) of an enumeration's values, by value
     (shared between callers: read it, do not change it)."""
-    from gk.engine.schemas import defs
-
-    raw = defs()[definition].get("x-labels", {})
+    raw = _defs()[definition].get("x-labels", {})
     return {str(k): v for k, v in raw.items() if isinstance(v, dict)}
 
 
@@ -144,9 +154,7 @@ def answer_kinds() -> tuple[str, ...]:
 
 @cache
 def _id_rule() -> tuple[re.Pattern[str], int]:
-    from gk.engine.schemas import defs
-
-    slug = defs()["slug"]
+    slug = _defs()["slug"]
     return re.compile(slug["pattern"]), int(slug["maxLength"])
 
 

@@ -6,13 +6,12 @@ Both are functions of the repository model only; docs/export.md documents the ma
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from gk.domain import enum_label
 from gk.engine.model import Repository, Service
 from gk.i18n import _
-from gk.render.escape import csv_table, json_document
 
 HSDS_VERSION = "3.0"
 # Ids in the HSDS export are name-based UUIDs (version 5) in gk's own namespace, so that the
@@ -59,7 +58,7 @@ def full_refs(service: Service) -> list[str]:
 # --- CSV -----------------------------------------------------------------------------------
 
 def csv_row(service: Service) -> list[Any]:
-    """The raw values of a service's row; gk.render.escape.csv_table makes them safe cells."""
+    """The raw values of a service's row (gk.render.export_formats makes them safe cells)."""
     data = service.data
     return [
         service.alliance, service.id, _str(data.get("title")), _str(data.get("provider")),
@@ -71,9 +70,9 @@ def csv_row(service: Service) -> list[Any]:
     ]
 
 
-def render_csv(repository: Repository, alliances: Iterable[str] = ()) -> str:
-    """One row per service under a header of English column names (stable for scripts)."""
-    return csv_table(CSV_COLUMNS, (csv_row(s) for s in select(repository, alliances)))
+def csv_rows(repository: Repository, alliances: Iterable[str] = ()) -> list[list[Any]]:
+    """One row of raw values per service, under ``CSV_COLUMNS`` (stable for scripts)."""
+    return [csv_row(s) for s in select(repository, alliances)]
 
 
 # --- HSDS ----------------------------------------------------------------------------------
@@ -185,13 +184,3 @@ def hsds(repository: Repository, alliances: Iterable[str] = ()) -> dict[str, Any
         "organizations": organizations,
         "services": [hsds_service(s, repository) for s in services],
     }
-
-
-def render_hsds(repository: Repository, alliances: Iterable[str] = ()) -> str:
-    return json_document(hsds(repository, alliances))
-
-
-EXPORTERS: dict[str, Callable[[Repository, Iterable[str]], str]] = {
-    "hsds": render_hsds,
-    "csv": render_csv,
-}

@@ -39,9 +39,9 @@ Files with errors are exported as far as they can be read: run 'gk check' first.
 @click.pass_context
 def export(ctx: click.Context, alliances: tuple[str, ...], fmt: str | None, output: str | None,
            today: str | None) -> None:
-    from gk.analyses.export import EXPORTERS
     from gk.cli.common import load_repository
     from gk.errors import require_alliances
+    from gk.render.export_formats import EXPORTERS
 
     root = repository_root(ctx)
     apply_language(ctx, root)
