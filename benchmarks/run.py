@@ -475,9 +475,23 @@ def bench_tree(bench: Bench, root: Path, tools: dict, work: Path, label: str,
         s.note = "--no-cache not accepted; an empty cache folder instead"
     steps["check cold"] = s
 
-    warm_env = fresh_cache()
+    warm_env: dict = {}
+
+    def new_fill(_: int) -> None:
+        warm_env.clear()
+        warm_env.update(fresh_cache())
+
+    # Each run fills a new empty cache folder; the warm runs use the last one.
     steps["check fill"] = bench.measure("gk check (first run, fills cache)", gk_cmd("check"),
-                                        repeat=1, cwd=cwd, env=warm_env, missing=no_gk)
+                                        repeat=repeat, cwd=cwd, env=warm_env, prepare=new_fill,
+                                        missing=no_gk)
+    # With one core held by another program: two processes (the default) against one.
+    with busy_core():
+        for label, extra in (("default", ()), ("-j1", ("-j1",))):
+            steps[f"check busy {label}"] = bench.measure(
+                f"gk check --no-cache {' '.join(extra)} (one core busy)".replace("  ", " "),
+                gk_cmd("check", "--no-cache", *extra), repeat=repeat, cwd=cwd, env=cold_env,
+                prepare=new_cold, missing=no_gk)
     steps["check warm"] = bench.measure("gk check (warm)", gk_cmd("check"), repeat=repeat,
                                         cwd=cwd, env=warm_env, missing=no_gk)
     services = sorted((root / "services").glob("*/*.yaml"))
@@ -652,6 +666,17 @@ def bench_check_jsonschema(bench: Bench, root: Path, gk: str | None, cj: str | N
 # ---------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def busy_core():
+    """Another program spinning on one core for as long as the block runs."""
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        yield
+    finally:
+        spinner.kill()
+        spinner.wait()
+
+
 def ratio_rows(result: dict) -> list[dict]:
     st: dict[str, Step] = result["_steps"]
     files = result["files"]
@@ -689,6 +714,9 @@ def ratio_rows(result: dict) -> list[dict]:
     add("check cold / libyaml process (wall)", cold, best("lower bound"), None,
         "check cold", "lower bound")
     add("check cold / yamllint", cold, best("yamllint"), None, "check cold", "yamllint")
+    add("check fill / check cold", best("check fill"), cold, 1.1, "check fill", "check cold")
+    add("check, one core busy: default / -j1", best("check busy default"),
+        best("check busy -j1"), 1.0, "check busy default", "check busy -j1")
     add("check warm / check cold", best("check warm"), cold, 0.1, "check warm", "check cold")
     add("check one changed / check cold", best("check changed"), cold, 0.15,
         "check changed", "check cold")
