@@ -8,7 +8,6 @@ result stands alone (for editors, check-jsonschema and gk's validators alike).
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import os
 from functools import cache
@@ -140,32 +139,6 @@ def worksheet_schema_for_template(template: dict[str, Any]) -> dict[str, Any]:
         "unevaluatedProperties": False,
     }
     return bundle(source, defs())
-
-
-@cache
-def fingerprint() -> str:
-    """A hash of every shipped schema, template and catalogue and of the code: the cache key."""
-    digest = hashlib.sha256()
-    from gk.data import LOCALE, TEMPLATES
-
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    folders = [schema_folder(), TEMPLATES,
-               *(os.path.join(LOCALE, lang) for lang in sorted(os.listdir(LOCALE)))]
-    for folder in folders:
-        if not os.path.isdir(folder):
-            continue
-        for name in sorted(os.listdir(folder)):
-            if name.endswith((".json", ".yaml", ".po")):
-                digest.update(name.encode())
-                with open(os.path.join(folder, name), "rb") as handle:
-                    digest.update(handle.read())
-    # The code itself: a changed installation must not answer from an older one's cache.
-    for code_folder, _dirs, files in sorted(os.walk(package)):
-        for name in sorted(files):
-            if name.endswith(".py"):
-                st = os.stat(os.path.join(code_folder, name))
-                digest.update(f"{name}:{st.st_size}:{st.st_mtime_ns}".encode())
-    return digest.hexdigest()[:16]
 
 
 class Validator:
