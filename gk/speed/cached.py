@@ -319,7 +319,8 @@ def check(root: Path, options: CheckOptions | None = None, speed: Speed | None =
         return pipeline.check(root, options, _plain_files(speed),
                               lambda r, wanted: _located(r, wanted, speed.jobs))
     seen = snapshot(root, f"check|{options.today}|{options.stale_days}")
-    remembered = Remembered(root, "check-" + _key(_context()))
+    answer_name = "check-" + _key(_context())
+    remembered = Remembered(root, answer_name)
     if seen.steady:
         result = _result_of(root, remembered.get(seen.signature))
         if result is not None:
@@ -328,7 +329,9 @@ def check(root: Path, options: CheckOptions | None = None, speed: Speed | None =
     result = pipeline.check(root, options, run.files, run.locate, seen.discovered)
     if run.store is not None:
         run.store.save()
-        prune(root, [run.store.key, "check-", "report-", "history-"])
+        # Other keys' files (another gk, language, set of templates) and remembered
+        # reports go after a day unused.
+        prune(root, [run.store.key, answer_name])
     if seen.steady:
         remembered.put(seen.signature, _answer_of(result))
     return result
