@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import EXAMPLE, VALID_ALLIANCE, VALID_SERVICE, check_json, codes_at, run_gk
 
 
@@ -129,6 +130,8 @@ def test_installed_gk_runs_end_to_end(make_repo) -> None:
     root = make_repo({"alliances/musterstadt.yaml": VALID_ALLIANCE.replace("2019-01-15",
                                                                            "2019-02-30")})
     gk = Path(sys.executable).parent / "gk"
+    if not gk.exists():
+        pytest.skip("the gk command is not installed next to this Python (a plain checkout)")
     env = {**os.environ, "GK_LANG": "en"}
     proc = subprocess.run([str(gk), "check", str(root / "alliances/musterstadt.yaml")],
                           capture_output=True, text=True, env=env, cwd=root)
