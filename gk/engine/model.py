@@ -173,8 +173,11 @@ class Template:
         return cls(str(data.get("id", "")), _texts(data.get("title")), default, sections, items, file)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Repository:
+    """Everything the files say, built once by ``gk.engine.pipeline.build_repository`` and
+    never changed afterwards (frozen; the per-alliance index is derived on first use)."""
+
     root: str
     config: dict[str, Any]
     alliances: dict[str, Alliance] = field(default_factory=dict)
@@ -200,7 +203,8 @@ class Repository:
                 index.setdefault(alliance, ([], []))[1].append(sheet)
             for _services, sheets in index.values():
                 sheets.sort(key=sheet_order)
-            self._by_alliance = index
+            object.__setattr__(self, "_by_alliance", index)  # derived, not a change
+            return index
         return self._by_alliance
 
     def services_of(self, alliance: str) -> list[Service]:
