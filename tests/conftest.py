@@ -42,7 +42,11 @@ start: 2020-01-01
 
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test gets its own cache folder, a fixed 'today' and German unless it says otherwise."""
+    """Every test gets its own cache folder, a fixed 'today' and German unless it says otherwise;
+    gk run as a process imports this checkout's package, installed or not."""
+    project = str(Path(__file__).resolve().parent.parent)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+        p for p in (project, os.environ.get("PYTHONPATH")) if p))
     monkeypatch.setenv("GK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("GK_TODAY", TODAY)
     monkeypatch.delenv("GK_LANG", raising=False)

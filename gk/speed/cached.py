@@ -190,8 +190,9 @@ class _Run:
                     out[(rel, path, key)] = tuple(known[(path, key)])  # type: ignore[assignment]
             else:
                 missing.append((rel, paths))
+        paths_of = dict(missing)
         for rel, digest, places in _locate_many(root, missing, self.speed.jobs):
-            paths = dict(missing)[rel]
+            paths = paths_of[rel]
             entry = self.current.get(rel)
             for (path, key), where in zip(paths, places, strict=True):
                 out[(rel, path, key)] = where
@@ -340,8 +341,9 @@ def check(root: Path, options: CheckOptions | None = None, speed: Speed | None =
 def _located(root: Path, wanted: Sequence[tuple[str, list[tuple[Any, bool]]]],
              jobs: int | None) -> dict[tuple[str, Any, bool], tuple[int, int]]:
     out = {}
+    paths_of = dict(wanted)
     for rel, _digest, places in _locate_many(root, wanted, jobs):
-        for (path, key), where in zip(dict(wanted)[rel], places, strict=True):
+        for (path, key), where in zip(paths_of[rel], places, strict=True):
             out[(rel, path, key)] = where
     return out
 
