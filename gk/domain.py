@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt  # already loaded at start-up (click needs it): costs nothing here
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # only for annotations: defining protocols at run time costs start-up
@@ -222,7 +222,12 @@ def parse_date(text: object) -> dt.date | None:
     """The day ``text`` names when it is an ISO date ``YYYY-MM-DD`` that exists, else None.
 
     ``"2025-02-30"`` is None: a date that does not exist is no date, not a late one."""
-    if not isinstance(text, str) or _iso_date().fullmatch(text) is None:
+    return _parse_date(text) if isinstance(text, str) else None
+
+
+@lru_cache(maxsize=8192)  # a repository repeats its dates many times over
+def _parse_date(text: str) -> dt.date | None:
+    if _iso_date().fullmatch(text) is None:
         return None
     try:
         return dt.date.fromisoformat(text)

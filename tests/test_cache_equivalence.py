@@ -65,6 +65,7 @@ class FundingRule:
     ``legal_area``, which no shipped rule reads."""
 
     CODES = ("GK699",)
+    READS = {"service": ("funding",), "alliance": ("core_group",)}
     AREAS = ("sgb2", "sgb3", "sgb8", "sgb12", "asylblg", "aufenthg")
 
     @staticmethod

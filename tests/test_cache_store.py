@@ -158,3 +158,23 @@ def test_young_files_are_verified_by_content(tmp_path: Path,
     service.write_bytes(service.read_bytes().replace(b"status: active", b"status: activ_"))
     os.utime(service, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert cached.check(root, OPTIONS).errors == 1
+
+
+def test_entries_of_the_right_shape_with_broken_insides_are_not_used(tmp_path: Path) -> None:
+    """Per-file entries whose state matches but whose findings or positions are garbage
+    (written with gk's own header and a right digest): the files are checked again."""
+    root = _aged_copy(tmp_path)
+    plain = pipeline.check(root, OPTIONS)
+    cached.check(root, OPTIONS)
+    shards = [p for p in _every_cache_file(_cache(tmp_path)) if p.name[-9:-6].startswith("-")]
+    assert shards
+    for path in shards:
+        body = store.read_cache_file(path)
+        broken = {rel: (*entry[:5], [("only", 1)], {("x",): "nowhere"})
+                  for rel, entry in body.items()}
+        store.write_cache_file(path, broken)
+    for path in _every_cache_file(_cache(tmp_path)):
+        if "check-" in path.name:
+            path.unlink()  # no whole answer: the per-file entries must be read
+    again = cached.check(root, OPTIONS)
+    assert again.findings == plain.findings and again.lines == plain.lines

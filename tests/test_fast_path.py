@@ -372,9 +372,9 @@ def test_unchanged_content_is_not_processed_again(tmp_path: Path,
     processed: list[str] = []
     real = gk.engine.pipeline.check_bytes
 
-    def counting(source, raw, custom):
+    def counting(source, raw, custom, keep=None):
         processed.append(source.rel)
-        return real(source, raw, custom)
+        return real(source, raw, custom, keep)
 
     monkeypatch.setattr(gk.engine.pipeline, "check_bytes", counting)
     service.touch()

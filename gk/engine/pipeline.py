@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from gk import findings as F
 from gk.domain import SHIPPED_TEMPLATES, path_of
@@ -76,9 +76,13 @@ class CheckResult:
         return CheckResult(self.root, self.repository, found, self.files, lines)
 
 
-# How the per-file step is done for a list of files: (root, sources, custom templates) ->
-# one result per source, in order. ``check_files`` and ``load_files`` are the plain ones.
-FilesStep = Callable[[Path, Sequence[SourceFile], "dict[str, dict[str, Any]]"], list[FileResult]]
+# The keys kept of each kind of document for the repository rules (``gk.rules.reads``);
+# None keeps documents whole (analyses).
+Keep: TypeAlias = "dict[str, frozenset[str]] | None"
+# How the per-file step is done for a list of files: (root, sources, custom templates, keep)
+# -> one result per source, in order. ``check_files`` and ``load_files`` are the plain ones.
+FilesStep = Callable[[Path, Sequence[SourceFile], "dict[str, dict[str, Any]]", Keep],
+                     list[FileResult]]
 # Where positions come from: (root, [(file, [(path, at the key), ...]), ...]) -> {(file, path,
 # at the key): (line, column)}. ``locate`` is the plain one.
 LocateStep = Callable[[Path, Sequence[tuple[str, list[tuple[Any, bool]]]]],
@@ -117,15 +121,22 @@ def validator_for(source: SourceFile, data: dict[str, Any],
 UNKNOWN_KEY_CODES: dict[tuple[str | int, ...], str] = {("items",): "GK304"}
 
 
-def check_bytes(source: SourceFile, raw: bytes, custom: dict[str, dict[str, Any]]) -> FileResult:
+def check_bytes(source: SourceFile, raw: bytes, custom: dict[str, dict[str, Any]],
+                keep: dict[str, frozenset[str]] | None = None) -> FileResult:
     """Parse and validate one file's bytes and run the file rules: a pure function of the
-    bytes, the path, the templates and the language of messages."""
+    bytes, the path, the templates, ``keep`` and the language of messages. With ``keep``,
+    the document is cut down to what the repository rules read afterwards."""
     from gk.engine.load import load_bytes
 
     loaded = load_bytes(raw, source.rel)
     if loaded.data is None:
         return FileResult(source, None, loaded.findings)
-    return _validated(source, loaded.data, loaded.text, custom)
+    result = _validated(source, loaded.data, loaded.text, custom)
+    if keep is not None:
+        from gk.rules import project
+
+        result.data = project(source.kind, result.data, keep)
+    return result
 
 
 def _validated(source: SourceFile, data: Any, text: str | None,
@@ -155,11 +166,11 @@ def read_file(root: Path | str, source: SourceFile) -> bytes | FileResult:
         return FileResult(source, None, [unreadable(source.rel, exc)])
 
 
-def check_file(root: Path | str, source: SourceFile,
-               custom: dict[str, dict[str, Any]]) -> FileResult:
+def check_file(root: Path | str, source: SourceFile, custom: dict[str, dict[str, Any]],
+               keep: dict[str, frozenset[str]] | None = None) -> FileResult:
     """Read, parse and validate one file; never raises for anything in the file."""
     raw = read_file(root, source)
-    return raw if isinstance(raw, FileResult) else check_bytes(source, raw, custom)
+    return raw if isinstance(raw, FileResult) else check_bytes(source, raw, custom, keep)
 
 
 def load_file(root: Path | str, source: SourceFile) -> FileResult:
@@ -174,13 +185,13 @@ def load_file(root: Path | str, source: SourceFile) -> FileResult:
     return FileResult(source, loaded.data, loaded.findings if loaded.data is None else [])
 
 
-def check_files(root: Path, sources: Sequence[SourceFile],
-                custom: dict[str, dict[str, Any]]) -> list[FileResult]:
-    return [check_file(root, source, custom) for source in sources]
+def check_files(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict[str, Any]],
+                keep: dict[str, frozenset[str]] | None) -> list[FileResult]:
+    return [check_file(root, source, custom, keep) for source in sources]
 
 
-def load_files(root: Path, sources: Sequence[SourceFile],
-               custom: dict[str, dict[str, Any]]) -> list[FileResult]:
+def load_files(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict[str, Any]],
+               keep: dict[str, frozenset[str]] | None = None) -> list[FileResult]:
     return [load_file(root, source) for source in sources]
 
 
@@ -354,11 +365,14 @@ def check(root: Path, options: CheckOptions | None = None, files: FilesStep = ch
           locate_step: LocateStep = locate, discovered: Discovered | None = None
           ) -> CheckResult:
     """Check the whole repository (``discovered``: what ``discover(root)`` returned, when
-    the caller has just called it)."""
+    the caller has just called it). The model it returns holds what the repository rules
+    read of each document (``gk.rules.project``); analyses use ``load``."""
+    from gk import rules
+
     sources, layout = discovered or discover(root)
     custom, template_results = custom_templates(root, sources)
     others = [s for s in sources if s.kind != "template"]
-    results = [*files(root, others, custom), *template_results]
+    results = [*files(root, others, custom, rules.reads()), *template_results]
     return assemble(root, options or CheckOptions(), layout, results, custom, len(sources),
                     locate_step)
 
@@ -372,4 +386,5 @@ def load(root: Path, files: FilesStep = load_files, discovered: Discovered | Non
     sources, _layout = discovered or discover(root)
     custom, template_results = custom_templates(root, sources)
     others = [s for s in sources if s.kind != "template"]
-    return build_repository(root, [*files(root, others, custom), *template_results], custom)
+    return build_repository(root, [*files(root, others, custom, None), *template_results],
+                            custom)

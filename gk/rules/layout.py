@@ -15,6 +15,9 @@ from gk.i18n import _
 from gk.rules.base import Context, Problem
 
 CODES = ("GK202", "GK203", "GK204")
+# What this rule reads of each kind of document (top-level keys): the engine gives it
+# nothing else (see gk.rules.project).
+READS = {"alliance": ("id",), "service": ("id",), "worksheet": ("id",)}
 
 
 def slug_hint(name: str) -> str:

@@ -20,6 +20,11 @@ from gk.i18n import _
 from gk.rules.base import Context, Problem
 
 CODES = ("GK401", "GK402", "GK403", "GK404", "GK405", "GK406", "GK407", "GK408")
+# What this rule reads of each kind of document (top-level keys): the engine gives it
+# nothing else (see gk.rules.project).
+READS = {"alliance": ("district", "type"),
+         "service": ("age", "end", "start", "status", "verified"),
+         "worksheet": ("date", "items", "template", "todos")}
 
 
 def check(repo: Repository, context: Context) -> Iterator[Problem]:

@@ -21,6 +21,10 @@ from gk.i18n import _
 from gk.rules.base import Context, Problem
 
 CODES = ("GK301", "GK302", "GK303", "GK304", "GK305", "GK306")
+# What this rule reads of each kind of document (top-level keys): the engine gives it
+# nothing else (see gk.rules.project).
+READS = {"alliance": ("district", "type"), "service": ("follow_up",),
+         "worksheet": ("date", "template", "todos")}
 
 
 def _did_you_mean(guess: str | None) -> str:

@@ -15,6 +15,8 @@ from gk.i18n import _
 from gk.rules.base import Context, Problem
 
 CODES = ("GK601",)
+# It reads the templates only, no document (see gk.rules.project).
+READS: dict[str, tuple[str, ...]] = {}
 
 
 def check(repo: Repository, context: Context) -> Iterator[Problem]:

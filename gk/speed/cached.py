@@ -130,6 +130,28 @@ def snapshot(root: Path, what: str) -> Snapshot:
 
 # --- per-file results ---------------------------------------------------------------------------
 
+def _restored(tuples: Any) -> list[F.Finding] | None:
+    """Findings read back from the cache; None unless every one has the right shape."""
+    if type(tuples) is not list:
+        return None
+    out = []
+    for t in tuples:
+        if type(t) is not tuple or len(t) != 7:
+            return None
+        finding = F.Finding(*t)
+        if type(finding.line) is not int or type(finding.column) is not int or not all(
+                type(v) is str for v in (finding.file, finding.code, finding.severity,
+                                         finding.message, finding.hint)):
+            return None
+        out.append(finding)
+    return out
+
+
+def _place(value: Any) -> tuple[int, int] | None:
+    if type(value) is tuple and len(value) == 2 and all(type(v) is int for v in value):
+        return (value[0], value[1])
+    return None
+
 class _Run:
     """One cached run of the per-file step and of locating cross-file findings."""
 
@@ -142,11 +164,13 @@ class _Run:
         self.current: dict[str, tuple[Any, ...]] = {}
 
     def files(self, root: Path, sources: Sequence[SourceFile],
-              custom: dict[str, dict[str, Any]]) -> list[FileResult]:
+              custom: dict[str, dict[str, Any]], keep: pipeline.Keep) -> list[FileResult]:
         from gk.i18n import get_language
 
-        store = self.store = Store(root, _key(_context(), repr(sorted(
-            (k, repr(v)) for k, v in custom.items()))))
+        # A result depends on the templates and on what is kept of the document.
+        store = self.store = Store(root, _key(
+            _context(), repr(sorted((k, repr(v)) for k, v in custom.items())),
+            repr(None if keep is None else sorted((k, sorted(v)) for k, v in keep.items()))))
         stats = [self.seen.stats.get(s.rel) for s in sources]
         results: list[FileResult | None] = [None] * len(sources)
         todo: list[int] = []
@@ -154,9 +178,9 @@ class _Run:
             entry = store.entry(source.rel, source.kind)
             if entry is not None and state is not None and entry[0] == state and entry[1]:
                 results[index] = self._use(source, entry)
-            else:
+            if results[index] is None:
                 todo.append(index)
-        fresh = _check_many(root, [sources[i] for i in todo], custom, get_language(),
+        fresh = _check_many(root, [sources[i] for i in todo], custom, keep, get_language(),
                             self.speed, {sources[i].rel: store.entry(sources[i].rel,
                                                                      sources[i].kind)
                                          for i in todo})
@@ -172,9 +196,12 @@ class _Run:
         store.keep_only({s.rel for s in sources})
         return [r for r in results if r is not None]
 
-    def _use(self, source: SourceFile, entry: tuple[Any, ...]) -> FileResult:
+    def _use(self, source: SourceFile, entry: tuple[Any, ...]) -> FileResult | None:
+        found = _restored(entry[5])
+        if found is None:
+            return None
         self.current[source.rel] = entry
-        return FileResult(source, entry[4], [F.from_tuple(t) for t in entry[5]])
+        return FileResult(source, entry[4], found)
 
     def locate(self, root: Path, wanted: Sequence[tuple[str, list[tuple[Any, bool]]]]
                ) -> dict[tuple[str, Any, bool], tuple[int, int]]:
@@ -185,16 +212,17 @@ class _Run:
         for rel, paths in wanted:
             entry = self.current.get(rel)
             known = entry[6] if entry is not None else {}
-            if all((path, key) in known for path, key in paths):
-                for path, key in paths:
-                    out[(rel, path, key)] = tuple(known[(path, key)])  # type: ignore[assignment]
+            remembered = [_place(known.get((path, key))) for path, key in paths]
+            if all(place is not None for place in remembered):
+                for (path, key), place in zip(paths, remembered, strict=True):
+                    out[(rel, path, key)] = place  # type: ignore[assignment]
             else:
                 missing.append((rel, paths))
         paths_of = dict(missing)
-        for rel, digest, places in _locate_many(root, missing, self.speed.jobs):
+        for rel, digest, found in _locate_many(root, missing, self.speed.jobs):
             paths = paths_of[rel]
             entry = self.current.get(rel)
-            for (path, key), where in zip(paths, places, strict=True):
+            for (path, key), where in zip(paths, found, strict=True):
                 out[(rel, path, key)] = where
                 if entry is not None and entry[2] == digest and self.store is not None:
                     entry[6][(path, key)] = where
@@ -203,20 +231,22 @@ class _Run:
 
 
 def _check_one(root: str, source: SourceFile, custom: dict[str, dict[str, Any]],
-               known: tuple[Any, ...] | None) -> tuple[FileResult, bytes, dict[Any, Any]]:
+               keep: pipeline.Keep, known: tuple[Any, ...] | None
+               ) -> tuple[FileResult, bytes, dict[Any, Any]]:
     """A file's result, its content digest (empty when it cannot be read) and the positions
     known for it; the result of ``known`` when the content is still what it describes."""
     raw = pipeline.read_file(root, source)
     if isinstance(raw, FileResult):
         return raw, b"", {}
     digest = content_digest(raw)
-    if known is not None and known[2] == digest:
-        return FileResult(source, known[4], [F.from_tuple(t) for t in known[5]]), digest, known[6]
-    return pipeline.check_bytes(source, raw, custom), digest, {}
+    found = _restored(known[5]) if known is not None and known[2] == digest else None
+    if known is not None and found is not None:
+        return FileResult(source, known[4], found), digest, known[6]
+    return pipeline.check_bytes(source, raw, custom, keep), digest, {}
 
 
 def _check_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict[str, Any]],
-                lang: str, speed: Speed, known: dict[str, tuple[Any, ...] | None]
+                keep: pipeline.Keep, lang: str, speed: Speed, known: dict[str, tuple[Any, ...] | None]
                 ) -> list[tuple[FileResult, bytes, dict[Any, Any]]]:
     """``_check_one`` for each file, in order; on large trees worker processes take blocks
     of files while this process works through others."""
@@ -226,7 +256,7 @@ def _check_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, dic
     total = len(sources)
 
     def local(chunk: Sequence[SourceFile]) -> list[tuple[FileResult, bytes, dict[Any, Any]]]:
-        return [_check_one(folder, s, custom, known.get(s.rel)) for s in chunk]
+        return [_check_one(folder, s, custom, keep, known.get(s.rel)) for s in chunk]
 
     def remote(chunk: Sequence[SourceFile]) -> Any:
         set_language(lang)  # a forked worker keeps it, but say so
@@ -279,10 +309,10 @@ def _locate_many(root: Path, wanted: Sequence[tuple[str, list[tuple[Any, bool]]]
 def _plain_files(speed: Speed) -> pipeline.FilesStep:
     """The per-file step without a cache, shared over worker processes on large trees."""
     def files(root: Path, sources: Sequence[SourceFile],
-              custom: dict[str, dict[str, Any]]) -> list[FileResult]:
+              custom: dict[str, dict[str, Any]], keep: pipeline.Keep) -> list[FileResult]:
         from gk.i18n import get_language
 
-        done = _check_many(root, sources, custom, get_language(), speed,
+        done = _check_many(root, sources, custom, keep, get_language(), speed,
                            dict.fromkeys((s.rel for s in sources), None))
         return [result for result, _digest, _known in done]
     return files
@@ -299,11 +329,8 @@ def _result_of(root: Path, answer: Any) -> CheckResult | None:
     """A remembered answer turned back into a result; None unless it has the right shape."""
     try:
         found, files, lines = answer
-        findings = [F.Finding(*t) for t in found]
-        if not isinstance(files, int) or not all(
-                isinstance(v, str) for f in findings
-                for v in (f.file, f.code, f.severity, f.message, f.hint)) or not all(
-                isinstance(f.line, int) and isinstance(f.column, int) for f in findings):
+        findings = _restored(found)
+        if findings is None or type(files) is not int:
             return None
         shown = {(str(file), int(line)): str(text) for file, line, text in lines}
     except (TypeError, ValueError):
@@ -349,28 +376,9 @@ def _located(root: Path, wanted: Sequence[tuple[str, list[tuple[Any, bool]]]],
 
 
 def load(root: Path, speed: Speed | None = None) -> Any:
-    """``gk.engine.pipeline.load``: documents come from the cache where ``gk check`` left
-    them for the file's current content, the others are read."""
-    speed = speed or Speed()
-    if not speed.cache:
-        return pipeline.load(root)
-    seen = snapshot(root, "load")
-
-    def files(root: Path, sources: Sequence[SourceFile],
-              custom: dict[str, dict[str, Any]]) -> list[FileResult]:
-        store = Store(root, _key(_context(), repr(sorted(
-            (k, repr(v)) for k, v in custom.items()))))
-        out = []
-        for source in sources:
-            state = seen.stats.get(source.rel)
-            entry = store.entry(source.rel, source.kind)
-            if entry is not None and state is not None and entry[0] == state and entry[1]:
-                out.append(FileResult(source, entry[4], []))
-            else:
-                out.append(pipeline.load_file(root, source))
-        return out
-
-    return pipeline.load(root, files, seen.discovered)
+    """``gk.engine.pipeline.load`` (the per-file results of ``gk check`` hold only what the
+    repository rules read, so analyses read the files; their reports are remembered)."""
+    return pipeline.load(root)
 
 
 def remembered(roots: Sequence[Path], name: str, key: str, compute: Callable[[], str],

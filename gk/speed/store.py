@@ -133,14 +133,12 @@ def _shard(rel: str) -> int:
     return zlib.crc32(rel.encode()) % SHARDS
 
 
-# An entry: (state, state trusted, content digest, kind, data, finding tuples, positions).
-_ENTRY_TYPES = (tuple, bool, bytes, str, object, list, dict)
-
-
 def _valid_entry(entry: Any) -> bool:
-    return (isinstance(entry, tuple) and len(entry) == len(_ENTRY_TYPES)
-            and all(isinstance(v, t) for v, t in zip(entry, _ENTRY_TYPES, strict=True))
-            and len(entry[0]) == 4 and all(isinstance(v, int) for v in entry[0]))
+    """An entry: (state, state trusted, content digest, kind, data, finding tuples,
+    positions). Checked for its shape here; what is inside is checked where it is used."""
+    return (type(entry) is tuple and len(entry) == 7 and type(entry[0]) is tuple
+            and len(entry[0]) == 4 and type(entry[1]) is bool and type(entry[2]) is bytes
+            and type(entry[3]) is str and type(entry[5]) is list and type(entry[6]) is dict)
 
 
 class Store:
