@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 from conftest import VALID_ALLIANCE, VALID_CONFIG, run_gk, run_main
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 ROOT_ONLY = pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
                                reason="changing a file's owner needs root")
@@ -384,6 +386,7 @@ ODD = ("template: begleitprotokoll   # aligned   comment\n"
        "consultant: \"Tab\\there \\u00e4 \\x41\"\n"
        "days: +1\n"
        "author: ~\n"
+       "x_null: Null\n"
        "x_long: " + "a" * 5000 + "\n")
 
 
@@ -395,7 +398,6 @@ def _odd_repo(make_repo: Any, todos: str, tail: str = "") -> tuple[Path, Path]:
 def test_add_to_an_empty_flow_list_keeps_everything_else(make_repo: Any) -> None:
     root, sheet = _odd_repo(make_repo, "todos: []   # none yet\n", "# end\n")
     result = _add(root, "bonn/protokoll", "--due", "2027-01-31")
-    # the loader refuses x_long? it is an unknown key: the file must still load for editing
     assert result.exit_code == 0, result.output
     assert sheet.read_bytes() == (ODD + "todos:   # none yet\n"
                                   "  - id: neu\n"
@@ -403,7 +405,7 @@ def test_add_to_an_empty_flow_list_keeps_everything_else(make_repo: Any) -> None
                                   "    due: 2027-01-31\n"
                                   "    status: open\n"
                                   "# end\n").encode("utf-8")
-    assert "(worksheets/bonn/protokoll.yaml, line 14)" in result.output
+    assert "(worksheets/bonn/protokoll.yaml, line 15)" in result.output
 
 
 def test_add_keeps_wide_dashes_and_names_the_new_line(make_repo: Any) -> None:
@@ -418,7 +420,7 @@ def test_add_keeps_wide_dashes_and_names_the_new_line(make_repo: Any) -> None:
                                   "    title: \"Neu\"\n"
                                   "    status: open\n"
                                   "...\n").encode("utf-8")
-    assert "line 17)" in result.output
+    assert "line 18)" in result.output
 
 
 def test_add_a_first_list_before_the_document_end(make_repo: Any) -> None:
@@ -430,7 +432,7 @@ def test_add_a_first_list_before_the_document_end(make_repo: Any) -> None:
                                   "    title: \"Neu\"\n"
                                   "    status: open\n"
                                   "...\n").encode("utf-8")
-    assert "line 14)" in result.output
+    assert "line 15)" in result.output
 
 
 def test_done_behind_an_anchor_and_a_tag_changes_only_the_value(make_repo: Any) -> None:
@@ -441,7 +443,7 @@ def test_done_behind_an_anchor_and_a_tag_changes_only_the_value(make_repo: Any) 
     result = _done(root, "bonn/protokoll/a")
     assert result.exit_code == 0, result.output
     assert sheet.read_bytes() == (ODD + todos.replace("open", "done")).encode("utf-8")
-    assert "line 15)" in result.output
+    assert "line 16)" in result.output
 
 
 @pytest.mark.parametrize(("todos", "command"), [
@@ -503,3 +505,39 @@ def test_vscode_changes_only_the_schema_entries(make_repo: Any) -> None:
     assert settings.read_bytes() == expected.encode("utf-8")
     assert run_main("-C", str(root), "schema", "--vscode")[0] == 0
     assert settings.read_bytes() == expected.encode("utf-8")  # nothing more to change
+
+
+# --- property: an edit inserts or changes only its own lines -------------------------------------
+
+FRAGMENTS = ["a_x: 1      # aligned\n", "b_x: [1,  # inside\n  2]\n", "c_x: 'one\n  two'\n",
+             'd_x: "\\e\\t\\u00e4 \\x41"\n', "e_x: +1\n", "f_x: Null\n", "g_x: ~\n",
+             "h_x: " + "z" * 5000 + "\n", "i_x: &anchor {k: v}   # flow\n", "# comment\n",
+             "\n", "j_x: >-\n  folded\n  text\n"]
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(FRAGMENTS), unique=True, max_size=8),
+       st.sampled_from(["\n", "\r\n", "\r"]), st.booleans())
+def test_edits_touch_only_their_own_lines(parts: list[str], nl: str, wide: bool) -> None:
+    import tempfile
+
+    from gk.edit import roundtrip
+
+    dash = "-   " if wide else "  - "
+    body = "    "
+    text = ("template: begleitprotokoll\ndate: 2026-01-10\n" + "".join(parts)
+            + f"todos:\n{dash}id: a\n{body}status: open\n").replace("\n", nl)
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "gk.yaml").write_text(VALID_CONFIG, encoding="utf-8")
+        (root / "worksheets/bonn").mkdir(parents=True)
+        sheet = root / "worksheets/bonn/protokoll.yaml"
+        sheet.write_bytes(text.encode("utf-8"))
+        doc = roundtrip.open_document(sheet, "worksheets/bonn/protokoll.yaml", root)
+        added = roundtrip.add_todo(doc, {"id": "neu", "title": "Neu", "status": "open"})
+        block = f'{dash}id: neu{nl}{body}title: "Neu"{nl}{body}status: open{nl}'
+        assert added.text == text + block
+        assert added.text.split(nl)[added.line - 1] == f"{dash}id: neu"
+        done = roundtrip.set_todo_status(doc, 0, "done")
+        assert done.text == text[:text.rindex("open")] + "done" + nl
+        assert done.text.split(nl)[done.line - 1] == f"{body}status: done"

@@ -151,7 +151,7 @@ def inside_git_work_tree(folder: Path) -> bool:
 
 @click.command(help=_("""Create a new data repository in DIR (default: the current folder):
 gk.yaml, the folders alliances/, services/, worksheets/ and templates/, a short German README
-for the team, .gitattributes, .editorconfig and the JSON Schemas for editors in .gk/schemas/.
+for the team, .gitattributes, .editorconfig, .gitignore and the JSON Schemas for editors in .gk/schemas/.
 Runs 'git init' when git is installed and DIR is not yet inside a git repository.
 Refuses when DIR already holds a gk.yaml; files that exist already are kept.""")
              + "\n\n\b\n" + _("Examples:") + """

@@ -235,6 +235,13 @@ class _Temporary:
         self.fd = os.open(self.name, os.O_RDWR | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC,
                           0o600, dir_fd=fd)
         self.present = True
+        try:
+            self._fill(payload, like, name)
+        except BaseException:
+            self.close()
+            raise
+
+    def _fill(self, payload: bytes, like: os.stat_result | None, name: str) -> None:
         _lock(self.fd)
         _write_all(self.fd, payload)
         if like is not None:
@@ -444,9 +451,8 @@ def _write_by_path(root: Path, rel: str, payload: bytes,  # pragma: no cover - W
             tmp.unlink()
 
 
-_STANDARD_STREAMS = {f"{folder}{name}": number for number, names in ((1, ("stdout", "fd/1")),
-                                                                     (2, ("stderr", "fd/2")))
-                     for name in names for folder in ("/dev/", "/proc/self/")}
+_STANDARD_STREAMS = {"/dev/stdout": 1, "/dev/fd/1": 1, "/proc/self/fd/1": 1,
+                     "/dev/stderr": 2, "/dev/fd/2": 2, "/proc/self/fd/2": 2}
 
 
 def write_output(path: Path, payload: bytes) -> None:
@@ -466,6 +472,9 @@ def write_output(path: Path, payload: bytes) -> None:
         st = None
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise _refused(_("'{path}' is a folder; name a file to write to.").format(path=path))
+    if st is not None and stat.S_ISSOCK(st.st_mode):
+        raise _refused(_("'{path}' is not a regular file (a folder, pipe or device); gk "
+                         "changed nothing.").format(path=path))
     if st is not None and not stat.S_ISREG(st.st_mode):
         _write_in_place(target, payload, path)
         return
@@ -510,15 +519,14 @@ def _write_in_place(target: str, payload: bytes, shown: Path) -> None:
 
 def protect_data_files(real: str, shown: str) -> None:
     """Refuse to write a report over gk.yaml or a file of a repository's data folders."""
-    from gk.domain import CONFIG_FILE, KIND_FOLDERS, SCHEMA_FOLDER
+    from gk.domain import CONFIG_FILE, KIND_FOLDERS
 
     folder = os.path.dirname(real)
     for top in (folder, *[str(p) for p in Path(folder).parents]):
         if os.path.isfile(os.path.join(top, CONFIG_FILE)):
             rel = Path(os.path.relpath(real, top)).as_posix()
             first = rel.split("/", 1)[0]
-            if rel == CONFIG_FILE or first in KIND_FOLDERS or \
-                    rel.startswith(SCHEMA_FOLDER.rstrip("/") + "/"):
+            if rel == CONFIG_FILE or first in KIND_FOLDERS:
                 raise _refused(_("'{path}' is a file of the data repository in '{root}'; gk "
                                  "does not write a report over it. Choose another file with "
                                  "-o.").format(path=shown, root=top))
