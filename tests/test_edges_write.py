@@ -541,3 +541,27 @@ def test_edits_touch_only_their_own_lines(parts: list[str], nl: str, wide: bool)
         done = roundtrip.set_todo_status(doc, 0, "done")
         assert done.text == text[:text.rindex("open")] + "done" + nl
         assert done.text.split(nl)[done.line - 1] == f"{body}status: done"
+
+
+def test_a_full_disk_during_gk_new_is_one_clear_line(make_repo: Any) -> None:
+    """RLIMIT_FSIZE makes every write past 64 bytes fail with EFBIG, as a full disk would."""
+    import resource
+    import signal
+
+    root = _repo(make_repo)
+    run_gk("-C", str(root), "schema", "--vscode")  # schemas in place: only the new file is left
+    before = _tree(root)
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64, 64))
+
+    result = _gk("-C", str(root), "--lang", "en", "new", "service", "bonn", "neu", "--title",
+                 "T", "--provider", "P", "--field", "work", "--open-to", "duldung",
+                 preexec_fn=small_files)
+    assert result.returncode == 2, result.stderr
+    message = result.stderr.decode()
+    assert message.startswith("gk: Cannot write 'services/bonn/neu.yaml': File too large")
+    assert "Traceback" not in message and "internal" not in message
+    assert _tree(root) == before
+    assert [p.name for p in (root / "services/bonn").iterdir()] == []

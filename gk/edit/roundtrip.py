@@ -510,9 +510,21 @@ def no_new_errors(root: Path, rel: str) -> Callable[[str], None]:
 def create_new(root: Path, rel: str, payload: bytes) -> None:
     """Create the file ``rel`` of the repository with ``payload`` in one step, never replacing
     an existing file (FileExistsError) and never through a link (see gk.edit.atomic)."""
-    write_in_repository(root, rel, payload, create_only=True)
+    _write_or_refuse(root, rel, payload, create_only=True)
 
 
 def write_file(root: Path, rel: str, payload: bytes) -> None:
     """Create or replace a generated file of the repository atomically."""
-    write_in_repository(root, rel, payload)
+    _write_or_refuse(root, rel, payload, create_only=False)
+
+
+def _write_or_refuse(root: Path, rel: str, payload: bytes, create_only: bool) -> None:
+    """Write through gk.edit.atomic; a failing file system (full disk, no permission) becomes
+    one clear line, and nothing is left behind."""
+    try:
+        write_in_repository(root, rel, payload, create_only=create_only)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        raise GkError(_("Cannot write '{path}': {error}").format(
+            path=rel, error=exc.strerror or exc)) from exc
