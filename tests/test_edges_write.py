@@ -365,6 +365,65 @@ def test_an_editor_save_during_the_write_is_kept(make_repo: Any, how: str) -> No
     assert sorted(p.name for p in sheet.parent.iterdir()) == ["protokoll.yaml"]
 
 
+@pytest.mark.parametrize("how", ["in place", "by rename"])
+def test_a_save_between_the_check_and_the_swap_is_given_back(make_repo: Any, how: str,
+                                                             monkeypatch: Any) -> None:
+    """The narrowest window: an editor saves after gk compared the file, right before the
+    two files are swapped. gk notices it under the temporary name and swaps back."""
+    from gk.edit import atomic, roundtrip
+
+    root = _repo(make_repo)
+    rel = "worksheets/bonn/protokoll.yaml"
+    sheet = root / rel
+    doc = roundtrip.open_document(sheet, rel, root)
+    edit = roundtrip.set_todo_status(doc, 0, "done")
+    saved = SHEET.replace("Erste", "Gespeicherte").encode("utf-8")
+    real_exchange = atomic._exchange
+    calls: list[str] = []
+
+    def editor_saves_first(fd: int, first: str, second: str) -> bool:
+        if not calls:
+            if how == "in place":
+                with open(sheet, "r+b") as handle:
+                    handle.write(saved)
+                    handle.truncate()
+            else:
+                other = sheet.with_name("editor.swp")
+                other.write_bytes(saved)
+                os.replace(other, sheet)
+        calls.append(first)
+        return real_exchange(fd, first, second)
+
+    monkeypatch.setattr(atomic, "_exchange", editor_saves_first)
+    with pytest.raises(roundtrip.GkError, match=r"gk read it|gelesen hat"):
+        roundtrip.commit(doc, edit.text, edit.expected, rel)
+    assert len(calls) == 2  # swapped, noticed, swapped back
+    assert sheet.read_bytes() == saved
+    assert sorted(p.name for p in sheet.parent.iterdir()) == ["protokoll.yaml"]
+
+
+def test_output_to_dev_null_as_a_normal_user(tmp_path: Path) -> None:
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("needs root to become another user")
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp())
+    try:
+        folder.chmod(0o755)
+        (folder / "gk.yaml").write_text(VALID_CONFIG, encoding="utf-8")
+        (folder / "gk.yaml").chmod(0o644)
+        try:
+            result = _gk("-C", str(folder), "check", "-o", "/dev/null",
+                         env={"HOME": str(folder), "XDG_CACHE_HOME": str(folder / ".cache")},
+                         preexec_fn=lambda: os.setuid(65534))
+        except PermissionError:
+            pytest.skip("the user 65534 may not run this Python")
+        assert result.returncode == 0, result.stderr
+        assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    finally:
+        shutil.rmtree(folder)
+
+
 # --- nothing lost: the to-do edits, byte for byte -------------------------------------------------
 
 def _done(root: Path, ref: str) -> Any:
@@ -564,4 +623,4 @@ def test_a_full_disk_during_gk_new_is_one_clear_line(make_repo: Any) -> None:
     assert message.startswith("gk: Cannot write 'services/bonn/neu.yaml': File too large")
     assert "Traceback" not in message and "internal" not in message
     assert _tree(root) == before
-    assert [p.name for p in (root / "services/bonn").iterdir()] == []
+    assert not (root / "services/bonn").exists()  # the folder made for it is gone again

@@ -86,8 +86,10 @@ def _not_inside(rel: str) -> GkError:
 @contextlib.contextmanager
 def _folder(root: Path, folders: list[str], rel: str, create: bool) -> Iterator[int]:
     """A descriptor of the folder ``root/folders...``, each step opened without following a
-    link (``O_NOFOLLOW``), so no link swapped in later can lead the write elsewhere."""
+    link (``O_NOFOLLOW``), so no link swapped in later can lead the write elsewhere. Folders
+    made on the way are removed again (when still empty) if the write fails."""
     fd = os.open(os.path.realpath(root), os.O_RDONLY | _DIRECTORY | _CLOEXEC)
+    made: list[tuple[int, str]] = []  # (descriptor of the parent, name) of folders made
     try:
         for part in folders:
             try:
@@ -95,8 +97,11 @@ def _folder(root: Path, folders: list[str], rel: str, create: bool) -> Iterator[
             except FileNotFoundError:
                 if not create:
                     raise
-                with contextlib.suppress(FileExistsError):
+                try:
                     os.mkdir(part, 0o777, dir_fd=fd)
+                    made.append((os.dup(fd), part))
+                except FileExistsError:
+                    pass
                 step = _open_step(part, fd, rel)
             except OSError as exc:
                 if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
@@ -105,8 +110,15 @@ def _folder(root: Path, folders: list[str], rel: str, create: bool) -> Iterator[
             os.close(fd)
             fd = step
         yield fd
+    except BaseException:
+        for parent, name in reversed(made):
+            with contextlib.suppress(OSError):
+                os.rmdir(name, dir_fd=parent)
+        raise
     finally:
         os.close(fd)
+        for parent, _name in made:
+            os.close(parent)
 
 
 def _open_step(part: str, fd: int, rel: str) -> int:
