@@ -304,6 +304,26 @@ def test_leftover_temporary_files_are_ignored_and_cleaned_up(make_repo: Any) -> 
     assert sorted(p.name for p in folder.iterdir()) == ["protokoll.yaml"]
 
 
+def test_leftovers_of_older_versions_go_but_files_of_the_user_next_to_a_report_stay(
+        make_repo: Any, tmp_path: Path) -> None:
+    root = _repo(make_repo)
+    folder = root / "worksheets/bonn"
+    old_style = folder / ".protokoll.yaml.k2j_9xq1.tmp"  # tempfile.mkstemp, older gk
+    old_style.write_text("half", encoding="utf-8")
+    os.utime(old_style, (time.time() - 60, time.time() - 60))
+    assert run_gk("-C", str(root), "todo", "done", "bonn/protokoll/a").exit_code == 0
+    assert not old_style.exists()
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    mine = reports / ".backup.20240101.tmp"
+    mine.write_text("the user's", encoding="utf-8")
+    os.utime(mine, (time.time() - 60, time.time() - 60))
+    stale = _leftover(reports)
+    assert run_gk("-C", str(root), "check", "-o", str(reports / "report.txt")).exit_code == 0
+    assert mine.read_text(encoding="utf-8") == "the user's"
+    assert not stale.exists()
+
+
 def test_a_temporary_file_in_use_is_not_removed(make_repo: Any) -> None:
     root = _repo(make_repo)
     busy = _leftover(root / "worksheets/bonn")

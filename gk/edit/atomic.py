@@ -28,8 +28,10 @@ from gk.errors import NOTHING, GkError
 from gk.i18n import _
 
 TEMP_SUFFIX = ".tmp"
-# ".<name>.<token>.tmp": ours (token of hex digits) and older mkstemp ones (8 of [a-z0-9_]).
-_TEMP_NAME = re.compile(r"\..+\.[0-9a-z_]{8,32}\.tmp")
+# ".<name>.<16 hex digits>.tmp"; in the repository also the mkstemp names of older gk
+# versions (".<name>.<8 of [a-z0-9_]>.tmp"), which no data file can have.
+_TEMP_NAME = re.compile(r"\..+\.[0-9a-f]{16}\.tmp")
+_OLD_TEMP_NAME = re.compile(r"\..+\.[0-9a-z_]{8}\.tmp")
 STALE_SECONDS = 2.0  # a temporary file this old and unlocked belongs to a killed gk
 LOCK_SECONDS = 10.0  # how long to wait for another gk writing the same file
 
@@ -192,16 +194,20 @@ def temporary_name(name: str) -> str:
     return f".{name}.{secrets.token_hex(8)}{TEMP_SUFFIX}"
 
 
-def is_temporary(name: str) -> bool:
-    """A name gk gives its temporary files (hidden, so discovery never reports them)."""
-    return _TEMP_NAME.fullmatch(name) is not None
+def is_temporary(name: str, old_versions: bool = False) -> bool:
+    """A name gk gives its temporary files (hidden, so discovery never reports them);
+    with ``old_versions`` also the names older versions of gk used."""
+    return _TEMP_NAME.fullmatch(name) is not None or (
+        old_versions and _OLD_TEMP_NAME.fullmatch(name) is not None)
 
 
-def clean_temporaries(fd: int) -> None:
+def clean_temporaries(fd: int, old_versions: bool = True) -> None:
     """Remove temporary files a killed gk left in the folder ``fd``: ours by name, a few
-    seconds old, and not locked (a running gk holds the lock on its file until it is done)."""
+    seconds old, and not locked (a running gk holds the lock on its file until it is done).
+    Outside a repository (``-o``) only the names this version gives, to be sure no file of
+    the user's is taken for one."""
     try:
-        names = [n for n in os.listdir(fd) if is_temporary(n)]
+        names = [n for n in os.listdir(fd) if is_temporary(n, old_versions)]
     except OSError:
         return
     now = time.time()
@@ -497,7 +503,7 @@ def write_output(path: Path, payload: bytes) -> None:
         check_replaceable(st, str(path))
     dir_fd = os.open(folder, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
     try:
-        clean_temporaries(dir_fd)
+        clean_temporaries(dir_fd, old_versions=False)
         like = None
         with contextlib.suppress(FileNotFoundError):
             like = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
