@@ -119,6 +119,19 @@ def test_init_does_not_write_through_a_linked_gk_folder(tmp_path: Path) -> None:
     assert not (target / "gk.yaml").exists()
 
 
+@pytest.mark.parametrize("linked", ["alliances", "README.md"])
+def test_init_with_a_link_in_the_way_writes_nothing(tmp_path: Path, linked: str) -> None:
+    target = tmp_path / "neu"
+    target.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (target / linked).symlink_to(elsewhere if linked == "alliances" else elsewhere / "x.md")
+    code, output = run_main("--lang", "en", "init", str(target), "--no-git")
+    assert code != 0 and "without links" in output, output
+    assert sorted(p.name for p in target.iterdir()) == [linked]
+    assert list(elsewhere.iterdir()) == []
+
+
 def test_a_linked_worksheet_file_is_not_replaced(make_repo: Any, tmp_path: Path) -> None:
     root = _repo(make_repo)
     outside = tmp_path / "outside.yaml"
@@ -485,6 +498,24 @@ def test_add_to_an_empty_flow_list_keeps_everything_else(make_repo: Any) -> None
                                   "    status: open\n"
                                   "# end\n").encode("utf-8")
     assert "(worksheets/bonn/protokoll.yaml, line 15)" in result.output
+
+
+@pytest.mark.parametrize(("line", "kept"), [
+    ("todos:", "todos:"),
+    ("todos:   # none yet", "todos:   # none yet"),
+    ("todos: ~", "todos:"),
+    ("todos: Null  # leer", "todos:       # leer"),
+])
+def test_add_below_an_empty_todos_key(make_repo: Any, line: str, kept: str) -> None:
+    root, sheet = _odd_repo(make_repo, line + "\n", "# end\nauthor_x: 1\n")
+    result = _add(root, "bonn/protokoll")
+    assert result.exit_code == 0, result.output
+    assert sheet.read_bytes() == (ODD + kept + "\n"
+                                  "  - id: neu\n"
+                                  "    title: \"Neu\"\n"
+                                  "    status: open\n"
+                                  "# end\nauthor_x: 1\n").encode("utf-8")
+    assert "line 15)" in result.output
 
 
 def test_add_keeps_wide_dashes_and_names_the_new_line(make_repo: Any) -> None:

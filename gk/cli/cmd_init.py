@@ -165,6 +165,7 @@ Refuses when DIR already holds a gk.yaml; files that exist already are kept.""")
 @common_options
 @click.pass_context
 def init(ctx: click.Context, target_dir: str | None, name: str | None, no_git: bool) -> None:
+    from gk.edit.atomic import check_target
     from gk.edit.roundtrip import create_new
     from gk.edit.skeletons import write_schemas
 
@@ -188,6 +189,8 @@ def init(ctx: click.Context, target_dir: str | None, name: str | None, no_git: b
         ".editorconfig": EDITORCONFIG,
         **{f"{folder}/.gitkeep": "" for folder in KIND_FOLDERS},
     }
+    for rel in files:  # a link on the way stops it before anything is written
+        check_target(target, rel)
     write_schemas(target, {})  # first: a '.gk' that gk may not write into stops it here
     created, kept = [], []
     for rel, text in files.items():

@@ -171,6 +171,28 @@ def _may_write(st: os.stat_result) -> bool:
     return bool(st.st_mode & stat.S_IWOTH)
 
 
+def check_target(root: Path, rel: str) -> None:
+    """Refuse now what ``write_in_repository`` would refuse for ``rel`` because of the way
+    there (a link or no folder on the way, a target that is a link or no regular file), so
+    that a command writing several files can stop before the first one."""
+    path = Path(os.path.realpath(root))
+    *folders, name = _parts(rel)
+    for part in folders:
+        path = path / part
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            return
+        if not stat.S_ISDIR(st.st_mode):
+            raise _not_inside(rel)
+    try:
+        st = os.lstat(path / name)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(st.st_mode):
+        raise _not_inside(rel)
+
+
 # --- temporary files -----------------------------------------------------------------------
 
 def _lock(fd: int, wait: float = 0.0) -> bool:

@@ -423,6 +423,8 @@ def _append_entry(doc: Document, body: list[str]) -> tuple[str | None, int]:
         return text, at + 1
     if todos == []:
         return _fill_empty_list(doc, body, starts)
+    if todos is None:
+        return _fill_null(doc, body, starts, lines)
     if not isinstance(todos, list):
         return None, doc.positions.get(("todos",), (1,))[0]
     last = doc.positions.get(("todos", len(todos) - 1))
@@ -447,6 +449,37 @@ def _append_entry(doc: Document, body: list[str]) -> tuple[str | None, int]:
     # the new entry written like the last one (`-   id:` stays `-   id:`)
     block = [prefix + body[0], *(content + b for b in body[1:])]
     return insert_text(doc, end + 1, block), end + 1
+
+
+_NULL_AFTER_KEY = re.compile(r":(?P<before>[ \t]*)(?P<null>~|null|Null|NULL)?"
+                             r"(?P<after>[ \t]*(?:#.*)?)")
+
+
+def _fill_null(doc: Document, body: list[str], starts: list[int],
+               lines: list[str]) -> tuple[str | None, int]:
+    """``todos:`` without a value (or ``~``, ``null``) gets the new entry below it; a comment
+    on the line stays."""
+    where = doc.positions.get(("todos",))
+    if where is None:
+        return None, 1
+    key_line = where[2]
+    line = lines[key_line - 1]
+    key_end = line.find(":", where[3] - 1)
+    match = _NULL_AFTER_KEY.fullmatch(line, key_end) if key_end >= 0 else None
+    if match is None:
+        return None, key_line
+    if match["null"] is None:
+        new_line = line
+    else:  # the explicit null goes; a comment after it stays where it was
+        rest = match["before"] + " " * len(match["null"]) + match["after"]
+        new_line = line[:key_end + 1] + (rest if match["after"].strip() else "")
+    text = doc.text
+    start = starts[key_line - 1]
+    changed = text[:start] + new_line + text[start + len(line):]
+    _mapping, offset = guess_indent(text)
+    dash = " " * (where[3] - 1 + offset)
+    block = [f"{dash}- {body[0]}", *(f"{dash}  {b}" for b in body[1:])]
+    return _insert_at(changed, doc.newline, key_line + 1, block), key_line + 1
 
 
 def _fill_empty_list(doc: Document, body: list[str],
