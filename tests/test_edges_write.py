@@ -675,3 +675,44 @@ def test_a_full_disk_during_gk_new_is_one_clear_line(make_repo: Any) -> None:
     assert "Traceback" not in message and "internal" not in message
     assert _tree(root) == before
     assert not (root / "services/bonn").exists()  # the folder made for it is gone again
+
+
+def test_vscode_refuses_a_linked_vscode_folder(make_repo: Any, tmp_path: Path) -> None:
+    root = _repo(make_repo)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "settings.json").write_text("{}", encoding="utf-8")
+    (root / ".vscode").symlink_to(elsewhere)
+    code, output = run_main("-C", str(root), "--lang", "en", "schema", "--vscode")
+    assert code != 0 and "without links" in output, output
+    assert _tree(elsewhere) == {"settings.json": b"{}"}
+    assert not (root / ".gk").exists()
+
+
+_JSON_SCALARS = st.one_of(st.integers(), st.booleans(), st.none(), st.text(max_size=5),
+                          st.sampled_from(["1e400", "-0.0", "1E+2"]).map(float))
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.dictionaries(st.text(min_size=1, max_size=6).filter(lambda k: k != "yaml.schemas"),
+                       st.one_of(_JSON_SCALARS, st.lists(_JSON_SCALARS, max_size=3)),
+                       max_size=5),
+       st.sampled_from(["  ", "    ", "\t", None]), st.sampled_from(["\n", "\r\n"]),
+       st.booleans())
+def test_vscode_settings_only_grow_by_gk_entries(data: dict[str, Any], indent: str | None,
+                                                 nl: str, with_schemas: bool) -> None:
+    import difflib
+
+    from gk.edit.editor_settings import schema_mapping
+    from gk.edit.jsonc import set_entries
+
+    if with_schemas:
+        data = {**data, "yaml.schemas": {"./mine.json": ["/x.yaml"]}}
+    text = json.dumps(data, indent=indent, ensure_ascii=False).replace("\n", nl) + nl
+    new = set_entries(text, "yaml.schemas", schema_mapping())
+    opcodes = difflib.SequenceMatcher(None, text, new, autojunk=False).get_opcodes()
+    assert {op for op, *_rest in opcodes} <= {"equal", "insert"}
+    loaded = json.loads(new)
+    assert {k: v for k, v in loaded.items() if k != "yaml.schemas"} == \
+        {k: v for k, v in json.loads(text).items() if k != "yaml.schemas"}
+    assert loaded["yaml.schemas"] == {**data.get("yaml.schemas", {}), **schema_mapping()}
