@@ -572,7 +572,3 @@ def protect_data_files(real: str, shown: str) -> None:
                                  "-o.").format(path=shown, root=top))
             return
 
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a report or generated file outside a repository's data (see ``write_output``)."""
-    write_output(path, text.encode("utf-8"))
