@@ -15,7 +15,6 @@ from click.shell_completion import CompletionItem
 from conftest import EXAMPLE, VALID_ALLIANCE, VALID_SERVICE, run_gk, run_main
 
 from gk.cli import cli, completion
-from gk.edit import editor_settings as editors
 from gk.engine.schemas import KINDS
 
 CHECK_JSONSCHEMA = shutil.which("check-jsonschema") or (
@@ -248,17 +247,16 @@ def test_vscode_merges_with_existing_settings(make_repo: Any) -> None:
 
 
 @pytest.mark.parametrize(("content", "message"), [
-    ('{\n  // indentation\n  "editor.tabSize": 2,\n}\n',
-     "„.vscode/settings.json“ enthält Kommentare oder überzählige Kommas; gk würde sie beim "
-     "Schreiben verlieren und ändert deshalb nichts."),
     ('{"editor.tabSize": 2\n',
-     "„.vscode/settings.json“ ist kein gültiges JSON (Zeile 2, Spalte 1: Expecting ',' "
-     "delimiter); gk ändert nichts."),
-    ('["not", "settings"]', "„.vscode/settings.json“ enthält kein JSON-Objekt ({ … }); gk "
-     "ändert nichts."),
-    ('{"yaml.schemas": ["x"]}', "„yaml.schemas“ in „.vscode/settings.json“ ordnet nicht "
-     "Schemadateien Dateimustern zu; gk ändert nichts."),
-], ids=["comments", "broken", "not-an-object", "schemas-not-a-mapping"])
+     "„.vscode/settings.json“ lässt sich nicht ändern, ohne etwas zu verlieren (ein „,“ oder "
+     "eine schließende Klammer fehlt in Zeile 2, Spalte 1); gk ändert nichts."),
+    ('["not", "settings"]', "„.vscode/settings.json“ lässt sich nicht ändern, ohne etwas zu "
+     "verlieren (die Datei enthält kein JSON-Objekt ({ … })); gk ändert nichts."),
+    ('{"yaml.schemas": ["x"]}', "(„yaml.schemas“ ordnet nicht Schemadateien Dateimustern zu); "
+     "gk ändert nichts."),
+    ('{"yaml.schemas": {}, "yaml.schemas": {}}', "(„yaml.schemas“ steht mehr als einmal "
+     "darin); gk ändert nichts."),
+], ids=["broken", "not-an-object", "schemas-not-a-mapping", "schemas-twice"])
 def test_vscode_refuses_what_it_cannot_merge_and_writes_nothing(
         make_repo: Any, content: str, message: str) -> None:
     root = make_repo({"alliances/musterstadt.yaml": VALID_ALLIANCE})
@@ -290,9 +288,12 @@ def test_conflicting_options_are_usage_errors(tmp_path: Path, args: list[str]) -
     assert not (tmp_path / "x").exists()
 
 
-def test_strip_jsonc_keeps_strings() -> None:
+def test_jsonc_scanner_keeps_strings_and_comments() -> None:
+    from gk.edit.jsonc import add_to_list
+
     text = '{"a": "http://x//y", /* note */ "b": [1, 2,], // end\n}'
-    assert json.loads(editors._strip_jsonc(text)) == {"a": "http://x//y", "b": [1, 2]}
+    assert add_to_list(text, "b", "z") == '{"a": "http://x//y", /* note */ "b": [1, 2, "z",], ' \
+        '// end\n}'
 
 
 # --- shell completion (gk.cli.completion) -------------------------------------------------------

@@ -78,6 +78,12 @@ GITATTRIBUTES = """\
 *.md text eol=lf
 """
 
+GITIGNORE_ENTRY = ".*.tmp"
+GITIGNORE = f"""\
+# temporary files of a gk write that was interrupted (the next write removes them)
+{GITIGNORE_ENTRY}
+"""
+
 EDITORCONFIG = """\
 root = true
 
@@ -94,6 +100,23 @@ end_of_line = lf
 [*.md]
 trim_trailing_whitespace = false
 """
+
+
+def _add_gitignore_entry(target: Path) -> bool:
+    """Add gk's temporary files to an existing .gitignore (at its end, nothing else
+    changed); False when it names them already."""
+    from gk.edit.atomic import read_in_repository, write_in_repository
+
+    original = read_in_repository(target, ".gitignore")
+    lines = original.raw.decode("utf-8", "replace").splitlines()
+    if GITIGNORE_ENTRY in (line.strip() for line in lines):
+        return False
+    nl = b"\r\n" if b"\r\n" in original.raw else b"\n"
+    head = original.raw if not original.raw or original.raw.endswith(b"\n") \
+        else original.raw + nl
+    write_in_repository(target, ".gitignore", head + GITIGNORE.encode("utf-8").replace(
+        b"\n", nl), original=original)
+    return True
 
 
 def config_text(name: str, today: str) -> str:
@@ -128,7 +151,7 @@ def inside_git_work_tree(folder: Path) -> bool:
 
 @click.command(help=_("""Create a new data repository in DIR (default: the current folder):
 gk.yaml, the folders alliances/, services/, worksheets/ and templates/, a short German README
-for the team, .gitattributes, .editorconfig and the JSON Schemas for editors in .gk/schemas/.
+for the team, .gitattributes, .editorconfig, .gitignore and the JSON Schemas for editors in .gk/schemas/.
 Runs 'git init' when git is installed and DIR is not yet inside a git repository.
 Refuses when DIR already holds a gk.yaml; files that exist already are kept.""")
              + "\n\n\b\n" + _("Examples:") + """
@@ -142,6 +165,7 @@ Refuses when DIR already holds a gk.yaml; files that exist already are kept.""")
 @common_options
 @click.pass_context
 def init(ctx: click.Context, target_dir: str | None, name: str | None, no_git: bool) -> None:
+    from gk.edit.atomic import check_target
     from gk.edit.roundtrip import create_new
     from gk.edit.skeletons import write_schemas
 
@@ -161,17 +185,23 @@ def init(ctx: click.Context, target_dir: str | None, name: str | None, no_git: b
         CONFIG_FILE: config_text(title, today),
         "README.md": README.format(name=title),
         ".gitattributes": GITATTRIBUTES,
+        ".gitignore": GITIGNORE,
         ".editorconfig": EDITORCONFIG,
         **{f"{folder}/.gitkeep": "" for folder in KIND_FOLDERS},
     }
+    for rel in files:  # a link on the way stops it before anything is written
+        check_target(target, rel)
+    write_schemas(target, {})  # first: a '.gk' that gk may not write into stops it here
     created, kept = [], []
     for rel, text in files.items():
         try:
-            create_new(target / rel, text.encode("utf-8"))
+            create_new(target, rel, text.encode("utf-8"))
             created.append(rel)
         except FileExistsError:
             kept.append(rel)
-    write_schemas(target, {})
+    if ".gitignore" in kept and _add_gitignore_entry(target):
+        kept.remove(".gitignore")
+        created.append(".gitignore")
     created.append(".gk/schemas/")
     click.echo(_("Created a new data repository in {path}:").format(path=target.resolve()))
     for rel in created:

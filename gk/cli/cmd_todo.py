@@ -146,7 +146,7 @@ def done(ctx: click.Context, ref: str, dry_run: bool) -> None:
     apply_language(ctx, root)
     alliance, worksheet, todo_id = split_ref(ref, 3)
     path, rel = worksheet_file(root, alliance, worksheet)
-    doc = open_document(path, rel)
+    doc = open_document(path, rel, root)
     index = todo_index(doc.data, f"{alliance}/{worksheet}", todo_id, rel)
     entries = doc.data["todos"]
     if entries[index].get("status") == "done":
@@ -188,7 +188,7 @@ def add(ctx: click.Context, ref: str, title: str, owner: str | None, due: str | 
     path, rel = worksheet_file(root, alliance, worksheet)
     if due is not None:
         due = date_option(due, "--due").isoformat()
-    doc = open_document(path, rel)
+    doc = open_document(path, rel, root)
     items = sheet_items(load_repository(root), alliance, worksheet) if item is not None else ()
     entry = new_todo(doc.data, title, owner, due, item, todo_id, items)
     todo_id = entry["id"]

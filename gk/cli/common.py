@@ -105,10 +105,10 @@ def emit(text: str, output: str | None) -> None:
             sys.stdout.write("\n")
         sys.stdout.flush()
         return
-    from gk.edit.atomic import write_atomic
+    from gk.edit.atomic import write_output
 
-    write_or_fail(output, lambda: write_atomic(
-        Path(output), text if text.endswith("\n") else text + "\n"))
+    payload = (text if text.endswith("\n") else text + "\n").encode("utf-8")
+    write_or_fail(output, lambda: write_output(Path(output), payload))
 
 
 def write_or_fail(target: str | Path | None, action: Callable[[], T]) -> T:

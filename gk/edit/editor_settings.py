@@ -8,7 +8,6 @@ resolves, so no tool will try to download anything: the schemas travel as files)
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -97,123 +96,25 @@ def render(document: dict[str, Any]) -> str:
 
 def write_schemas(folder: Path, lang: str, root: Path | None = None,
                   only: list[str] | None = None) -> list[Path]:
-    """Write ``<kind>.json`` for every kind (or the ``only`` ones) into ``folder``."""
-    from gk.edit.atomic import write_atomic
+    """Write ``<kind>.json`` for every kind (or the ``only`` ones) into ``folder`` (``--out``:
+    a folder of the user's choice, written like ``-o``)."""
+    from gk.edit.atomic import write_output
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     custom = publishable_templates(root)
     for kind in only or kinds(root, custom):
         path = folder / f"{kind}.json"
-        write_atomic(path, render(published(kind, lang, root, custom)))
+        write_output(path, render(published(kind, lang, root, custom)).encode("utf-8"))
         written.append(path)
     return written
 
 
 # --- VS Code settings ---------------------------------------------------------------------
 
-def _strip_jsonc(text: str) -> str:
-    """JSON text with // and /* */ comments removed and trailing commas dropped."""
-    out: list[str] = []
-    i, n = 0, len(text)
-    in_string = False
-    while i < n:
-        ch = text[i]
-        if in_string:
-            out.append(ch)
-            if ch == "\\" and i + 1 < n:
-                out.append(text[i + 1])
-                i += 1
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-            out.append(ch)
-        elif text.startswith("//", i):
-            while i < n and text[i] != "\n":
-                i += 1
-            continue
-        elif text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            i = n if end < 0 else end + 2
-            continue
-        else:
-            out.append(ch)
-        i += 1
-    return re.sub(r",(\s*[}\]])", r"\1", "".join(out))
-
-
-def read_settings(path: Path, display: str) -> dict[str, Any]:
-    """The settings in a VS Code JSON file, or {} when there is none.
-
-    Raises a GkError when the file holds comments or trailing commas (writing it back
-    would lose them) or is no JSON object at all."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _cannot_merge(_("Cannot read '{file}': {error}").format(file=display, error=exc)) \
-            from exc
-    if not text.strip():
-        return {}
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        try:
-            json.loads(_strip_jsonc(text))
-        except json.JSONDecodeError:
-            raise _cannot_merge(
-                _("'{file}' is not valid JSON (line {line}, column {column}: {error}); gk "
-                  "changes nothing. Correct the file in VS Code or move it away, then run "
-                  "the command again.").format(file=display, line=exc.lineno, column=exc.colno,
-                                               error=exc.msg)) from exc
-        raise _cannot_merge(
-            _("'{file}' contains comments or trailing commas; gk would lose them when "
-              "writing the file and so changes nothing.").format(file=display)) from exc
-    if not isinstance(data, dict):
-        raise _cannot_merge(_("'{file}' does not contain a JSON object ({{ … }}); gk changes "
-                              "nothing.").format(file=display))
-    return data
-
-
 def schema_mapping(folder: str = SCHEMA_FOLDER) -> dict[str, list[str]]:
     """The ``yaml.schemas`` entries gk maintains: schema file -> file patterns."""
     return {f"./{folder}/{kind}.json": list(patterns) for kind, patterns in VSCODE_PATTERNS.items()}
-
-
-def merge_settings(settings: dict[str, Any], mapping: dict[str, list[str]],
-                   display: str) -> dict[str, Any]:
-    """``settings`` with gk's ``yaml.schemas`` entries set; every other key and entry kept."""
-    merged = dict(settings)
-    current = merged.get("yaml.schemas", {})
-    if not isinstance(current, dict):
-        raise _cannot_merge(_("'yaml.schemas' in '{file}' is not a mapping of schema files to "
-                              "file patterns; gk changes nothing.").format(file=display))
-    schemas = dict(current)
-    schemas.update(mapping)
-    merged["yaml.schemas"] = schemas
-    return merged
-
-
-def merge_extensions(settings: dict[str, Any], display: str) -> dict[str, Any]:
-    """``extensions.json`` recommending the YAML extension; other recommendations kept."""
-    merged = dict(settings)
-    current = merged.get("recommendations", [])
-    if not isinstance(current, list):
-        raise _cannot_merge(_("'recommendations' in '{file}' is not a list; gk changes "
-                              "nothing.").format(file=display))
-    if YAML_EXTENSION not in current:
-        merged["recommendations"] = [*current, YAML_EXTENSION]
-    return merged
-
-
-def render_settings(settings: dict[str, Any]) -> str:
-    text = json.dumps(settings, ensure_ascii=False, indent=4) + "\n"
-    if json.loads(text) != settings:  # never write what would not read back the same
-        raise _cannot_merge(_("The editor settings would not read back unchanged; gk changes "
-                              "nothing."))
-    return text
 
 
 def snippet(mapping: dict[str, list[str]]) -> str:
@@ -224,23 +125,39 @@ def snippet(mapping: dict[str, list[str]]) -> str:
 def setup_vscode(root: Path, lang: str) -> tuple[list[Path], list[Path]]:
     """Write the schemas into ``.gk/schemas/`` and merge the VS Code settings of ``root``.
 
-    Both settings files are read and merged first; if either cannot be merged safely nothing
-    at all is written. Returns (schema files written, settings files written)."""
-    from gk.edit.atomic import write_atomic
+    Only gk's entries of ``yaml.schemas`` (and the YAML extension in ``recommendations``)
+    change; every other byte of the settings files stays as it was (byte order mark, line
+    ends, indentation, comments, duplicate keys, number spellings). Both files are read and
+    merged first; if either cannot be merged safely nothing at all is written. Returns
+    (schema files written, settings files written)."""
+    from gk.edit.atomic import write_in_repository
+    from gk.edit.jsonc import JsoncError, add_to_list, read_json_file, set_entries
 
     mapping = schema_mapping()
-    settings_path = root / VSCODE_SETTINGS
-    extensions_path = root / VSCODE_EXTENSIONS
-    old_settings = read_settings(settings_path, VSCODE_SETTINGS)
-    old_extensions = read_settings(extensions_path, VSCODE_EXTENSIONS)
-    new_settings = merge_settings(old_settings, mapping, VSCODE_SETTINGS)
-    new_extensions = merge_extensions(old_extensions, VSCODE_EXTENSIONS)
-    pending = [(settings_path, old_settings, new_settings, settings_path.exists()),
-               (extensions_path, old_extensions, new_extensions, extensions_path.exists())]
-    rendered = [(path, render_settings(new)) for path, old, new, exists in pending
-                if new != old or not exists]
-    schemas = write_schemas(root / SCHEMA_FOLDER, lang, root)
-    (root / ".vscode").mkdir(exist_ok=True)
-    for path, text in rendered:
-        write_atomic(path, text)
-    return schemas, [path for path, _text in rendered]
+    pending = []
+    for rel, edit in ((VSCODE_SETTINGS, lambda t: set_entries(t, "yaml.schemas", mapping)),
+                      (VSCODE_EXTENSIONS,
+                       lambda t: add_to_list(t, "recommendations", YAML_EXTENSION))):
+        original, text, bom = read_json_file(root, rel)
+        try:
+            new = edit(text)
+        except JsoncError as exc:
+            raise _cannot_merge(_("'{file}' cannot be changed without losing something "
+                                  "({problem}); gk changes nothing.").format(
+                                      file=rel, problem=exc.args[0])) from exc
+        if original is None or new != text:
+            pending.append((rel, (b"\xef\xbb\xbf" if bom else b"") + new.encode("utf-8"),
+                            original))
+    schemas = []
+    custom = publishable_templates(root)
+    for kind in kinds(root, custom):
+        rel = f"{SCHEMA_FOLDER}/{kind}.json"
+        write_in_repository(root, rel, render(published(kind, lang, root, custom))
+                            .encode("utf-8"))
+        schemas.append(root / rel)
+    for rel, payload, original in pending:
+        if original is None:
+            write_in_repository(root, rel, payload, create_only=True)
+        else:
+            write_in_repository(root, rel, payload, original=original)
+    return schemas, [root / rel for rel, _payload, _original in pending]

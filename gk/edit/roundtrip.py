@@ -1,29 +1,26 @@
 """Changing a data file without losing a byte: read once, edit minimally, verify, write atomically.
 
-Edits come in two strengths. A line-level edit replaces one scalar or inserts a few lines at
-a place located through the loader's positions; everything else stays byte for byte. Where
-that is not possible (flow style, unusual layouts), ruamel.yaml's round-trip mode rewrites
-the document keeping comments, key order, quotes and blank lines. Either way the new text is
-parsed again and must give exactly the data that was meant, and the file must not have
-changed on disk since it was read; otherwise nothing is written.
+An edit replaces one scalar or inserts a few lines at a place located through the loader's
+positions; every other byte of the file stays as it was. Where that is not possible (a to-do
+list in flow style, an unusual layout) gk refuses and says how to make the change by hand —
+it never rewrites a whole document. The new text is parsed again and must give exactly the
+data that was meant, and the file must not have changed on disk since it was read;
+otherwise nothing is written. All writing goes through gk.edit.atomic.
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import difflib
-import io
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gk.edit.atomic import default_mode, write_bytes_atomic
+from gk.edit.atomic import Original, read_in_repository, write_in_repository
 from gk.engine.load import Positions, load_bytes, load_text
 from gk.errors import NOTHING, GkError
 from gk.i18n import _
@@ -41,12 +38,19 @@ def _refused(message: str) -> GkError:
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """The bytes of a file as read, with what is needed to notice a later change."""
+    """A data file as read: the repository, its path there, its bytes and identity on disk."""
 
-    path: Path
-    raw: bytes
-    mtime_ns: int
-    size: int
+    root: Path
+    rel: str
+    original: Original
+
+    @property
+    def path(self) -> Path:
+        return self.root / self.rel
+
+    @property
+    def raw(self) -> bytes:
+        return self.original.raw
 
     @property
     def bom(self) -> bool:
@@ -54,30 +58,34 @@ class Snapshot:
 
     @property
     def newline(self) -> str:
-        """The file's line ending: CRLF when most lines end so, else LF."""
+        """The file's line ending: the one most of its lines end with (LF when none)."""
         crlf = self.raw.count(b"\r\n")
-        return "\r\n" if crlf and crlf * 2 >= self.raw.count(b"\n") else "\n"
+        cr = self.raw.count(b"\r") - crlf
+        lf = self.raw.count(b"\n") - crlf
+        if cr > crlf and cr > lf:
+            return "\r"
+        return "\r\n" if crlf and crlf >= lf else "\n"
 
 
-def read_snapshot(path: Path) -> Snapshot:
+def _repository_of(path: Path) -> tuple[Path, str]:
+    """The repository holding ``path`` and the path relative to it, found without resolving
+    links (a link on the way must be seen by the writer, not resolved away)."""
+    from gk.domain import CONFIG_FILE
+
+    absolute = Path(os.path.abspath(path))
+    for folder in absolute.parents:
+        if (folder / CONFIG_FILE).is_file():
+            return folder, absolute.relative_to(folder).as_posix()
+    return absolute.parent, absolute.name
+
+
+def read_snapshot(root: Path, rel: str) -> Snapshot:
     try:
-        stat = path.stat()
-        raw = path.read_bytes()
+        original = read_in_repository(root, rel)
     except OSError as exc:
         raise _refused(_("The file '{path}' cannot be read ({error}).").format(
-            path=path, error=exc.strerror or exc)) from exc
-    return Snapshot(path, raw, stat.st_mtime_ns, stat.st_size)
-
-
-def changed_since(snapshot: Snapshot) -> bool:
-    """True when the file on disk is no longer what was read (bytes or modification time)."""
-    try:
-        stat = snapshot.path.stat()
-        if stat.st_mtime_ns != snapshot.mtime_ns or stat.st_size != snapshot.size:
-            return True
-        return snapshot.path.read_bytes() != snapshot.raw
-    except OSError:
-        return True
+            path=rel, error=exc.strerror or exc)) from exc
+    return Snapshot(root, rel, original)
 
 
 @dataclass(slots=True)
@@ -97,13 +105,14 @@ class Document:
         return (BOM if self.snapshot.bom else b"") + text.encode("utf-8")
 
 
-def open_document(path: Path, display: str | None = None) -> Document:
-    """Read and parse a file for editing; refuse links and files that do not load cleanly."""
-    if path.is_symlink():
-        # replacing a link by a file would change the repository's layout behind its back
-        raise _refused(_("'{path}' is a link; gk changes only regular files.").format(
-            path=display or path))
-    snapshot = read_snapshot(path)
+def open_document(path: Path, display: str | None = None, root: Path | None = None) -> Document:
+    """Read and parse a file for editing; refuse links (the file or a folder on the way from
+    the repository's root) and files that do not load cleanly."""
+    if root is None:
+        root, rel = _repository_of(path)
+    else:
+        rel = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
+    snapshot = read_snapshot(root, rel)
     positions: Positions = {}
     loaded = load_bytes(snapshot.raw, display or path.name, positions)
     if loaded.data is None or loaded.text is None or not isinstance(loaded.data, dict):
@@ -167,14 +176,17 @@ def replace_scalar(doc: Document, path: tuple[str | int, ...], value: str) -> st
     if where is None:
         return None
     starts = line_starts(doc.text)
-    start = offset_of(doc.text, where[0], where[1], starts)
+    line_end = starts[where[0]] if where[0] < len(starts) else len(doc.text)
+    start = _after_properties(doc.text, offset_of(doc.text, where[0], where[1], starts),
+                              line_end)
+    if start < 0:
+        return None
     first = doc.text[start:start + 1]
-    if first in ("|", ">", "&", "!", "*", "[", "{"):
+    if first in ("|", ">", "&", "!", "*", "[", "{", "\r", "\n", "#", ""):
         return None
     end = scalar_end(doc.text, start)
     if end <= start:
         return None
-    line_end = starts[where[0]] if where[0] < len(starts) else len(doc.text)
     if end > line_end:
         return None
     if first == "'":
@@ -186,19 +198,24 @@ def replace_scalar(doc: Document, path: tuple[str | int, ...], value: str) -> st
     return doc.text[:start] + new + doc.text[end:]
 
 
+_PROPERTY = re.compile(r"(?:&[^\s,\[\]{}]+|!<[^>\s]*>|![^\s,\[\]{}]*)[ \t]+")
+
+
+def _after_properties(text: str, start: int, line_end: int) -> int:
+    """Where the scalar starts behind its anchor and tag (``&a !!str open``), on the same
+    line; -1 when they are followed by a line break."""
+    while text[start:start + 1] in ("&", "!"):
+        match = _PROPERTY.match(text, start, line_end)
+        if match is None:
+            return -1
+        start = match.end()
+    return start
+
+
 def insert_text(doc: Document, line: int, lines: list[str]) -> str:
     """The text with ``lines`` inserted before 1-based ``line`` (or at the end), in the file's
     line ending."""
-    nl = doc.newline
-    text = doc.text
-    starts = line_starts(text)
-    block = "".join(part + nl for part in lines)
-    if line > len(starts) or (line == len(starts) and starts[-1] == len(text)):
-        if text and not text.endswith(("\n", "\r", "\x85", "\u2028", "\u2029")):
-            block = nl + block
-        return text + block
-    at = starts[line - 1]
-    return text[:at] + block + text[at:]
+    return _insert_at(doc.text, doc.newline, line, lines)
 
 
 def guess_indent(text: str) -> tuple[int, int]:
@@ -231,27 +248,6 @@ def guess_indent(text: str) -> tuple[int, int]:
     return (mapping or 2, 2 if offset is None else offset)
 
 
-# --- round-trip rewrite -------------------------------------------------------------------
-
-def roundtrip_text(doc: Document, change: Callable[[Any], None]) -> str:
-    """The document rewritten by ruamel.yaml's round-trip mode after ``change`` edits it."""
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    mapping, offset = guess_indent(doc.text)
-    yaml.indent(mapping=mapping, sequence=offset + 2, offset=offset)
-    data = yaml.load(doc.text)
-    change(data)
-    out = io.StringIO()
-    yaml.dump(data, out)
-    text = out.getvalue()
-    if doc.newline != "\n":
-        text = text.replace("\n", doc.newline)
-    return text
-
-
 # --- verify and write ---------------------------------------------------------------------
 
 def verify_text(text: str, expected: Any, display: str = "") -> None:
@@ -280,71 +276,26 @@ def unified_diff(doc: Document, new_text: str, display: str) -> str:
 
 
 def commit(doc: Document, new_text: str, expected: Any, display: str,
-           accept: Callable[[Path], None] | None = None) -> None:
+           accept: Callable[[str], None] | None = None) -> None:
     """Write ``new_text`` over the document's file, or refuse and leave the file untouched.
 
     Steps: parse the new text and compare with ``expected``; write a temporary file in the
-    same folder and fsync it; read it back and compare bytes and data again; let ``accept``
-    inspect the temporary file (it raises a GkError to stop); make sure the original did
-    not change since it was read; rename the temporary file over the original."""
+    same folder (gk.edit.atomic) and read it back; let ``accept`` inspect the temporary file
+    (by its path relative to the root; it raises a GkError to stop); replace the original
+    only if it still holds what was read."""
     verify_text(new_text, expected, display)
-    path = doc.snapshot.path
     payload = doc.encode(new_text)
-    folder = path.parent
+    reread = load_bytes(payload, display)
+    if reread.findings or reread.data != expected:
+        raise _refused(_("The change to '{path}' would not read back as intended; "
+                             "nothing was written.").format(path=display))
+    snapshot = doc.snapshot
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        write_in_repository(snapshot.root, snapshot.rel, payload, original=snapshot.original,
+                            accept=accept)
     except OSError as exc:
-        raise _refused(_("Cannot write in the folder of '{path}' ({error}).").format(
-            path=display, error=exc.strerror or exc)) from exc
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        written = tmp.read_bytes()
-        if written != payload:
-            raise _refused(_("The temporary file for '{path}' does not hold what was "
-                                 "written; nothing was changed.").format(path=display))
-        reread = load_bytes(written, display)
-        if reread.findings or reread.data != expected:
-            raise _refused(_("The change to '{path}' would not read back as intended; "
-                                 "nothing was written.").format(path=display))
-        if accept is not None:
-            accept(tmp)
-        if changed_since(doc.snapshot):
-            raise _refused(_("'{path}' was changed by someone else since gk read it; "
-                                 "nothing was written. Run the command again.").format(
-                                     path=display))
-        os.chmod(tmp, doc.snapshot.path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except OSError as exc:
-        _remove(tmp)
         raise _refused(_("Writing '{path}' failed ({error}); the file was left as it "
                              "was.").format(path=display, error=exc.strerror or exc)) from exc
-    except BaseException:
-        _remove(tmp)
-        raise
-    _sync_folder(folder)
-
-
-def _remove(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.unlink()
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable where the platform allows it."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # --- edits of worksheet files -------------------------------------------------------------
@@ -366,7 +317,8 @@ def _verified(text: str | None, expected: Any) -> bool:
 
 
 def set_todo_status(doc: Document, index: int, status: str) -> Edit:
-    """Set ``status`` of the to-do at ``index``, changing one line where the layout allows."""
+    """Set ``status`` of the to-do at ``index``, changing one line; refuse (saying how to do
+    it by hand) where the layout does not allow that."""
     def change(data: Any) -> None:
         data["todos"][index]["status"] = status
 
@@ -377,40 +329,48 @@ def set_todo_status(doc: Document, index: int, status: str) -> Edit:
     if path in doc.positions:
         text = replace_scalar(doc, path, status)
     else:
-        text = _insert_status(doc, index, status)
-        line = line + 1
+        text, line = _insert_status(doc, index, status)
     if _verified(text, expected):
         return Edit(str(text), expected, line)
-    return Edit(roundtrip_text(doc, change), expected, line)
+    todo = doc.data["todos"][index]
+    raise _refused(_("gk cannot change the status of the to-do '{todo}' without touching "
+                     "other parts of the file (line {line}: an anchor, an alias or a layout "
+                     "gk does not edit); nothing was written. Change it by hand: write "
+                     "'status: {status}' in this to-do.").format(
+                         todo=todo.get("id", index + 1) if isinstance(todo, dict) else index + 1,
+                         line=line, status=status))
 
 
-def _insert_status(doc: Document, index: int, status: str) -> str | None:
-    """A ``status:`` line right after the to-do's ``id`` line (block style only)."""
+def _insert_status(doc: Document, index: int, status: str) -> tuple[str | None, int]:
+    """A ``status:`` line right after the to-do's ``id`` line (block style only), and the
+    number of the new line."""
     where = doc.positions.get(("todos", index, "id"))
     entry = doc.positions.get(("todos", index))
     if where is None or entry is None:
-        return None
+        return None, (entry or (1,))[0]
     starts = line_starts(doc.text)
     if doc.text[offset_of(doc.text, entry[0], entry[1], starts)] == "{":
-        return None
+        return None, entry[0]
     # the line after the id value (a quoted id could in theory span lines: refuse those)
     end = scalar_end(doc.text, offset_of(doc.text, where[0], where[1], starts))
     next_start = starts[where[0]] if where[0] < len(starts) else len(doc.text)
     if end < 0 or end > next_start:
-        return None
-    return insert_text(doc, where[0] + 1, [" " * (where[3] - 1) + f"status: {status}"])
+        return None, where[0]
+    return (insert_text(doc, where[0] + 1, [" " * (where[3] - 1) + f"status: {status}"]),
+            where[0] + 1)
 
 
 def add_todo(doc: Document, todo: dict[str, Any]) -> Edit:
-    """Append a to-do (keys in the order given) at the end of ``todos`` (made if missing)."""
+    """Append a to-do (keys in the order given) at the end of ``todos`` (made if missing);
+    refuse, with the lines to add by hand, where that cannot be done by inserting lines."""
     from gk.edit.skeletons import scalar
 
     def change(data: Any) -> None:
         todos = data.get("todos")
         if isinstance(todos, list):
-            todos.append(_fresh(todo, data))
+            todos.append(dict(todo))
         else:
-            data["todos"] = [_fresh(todo, data)]
+            data["todos"] = [dict(todo)]
 
     expected = expected_data(doc, change)
     # free text always in double quotes, like the examples and gk new write it
@@ -419,30 +379,54 @@ def add_todo(doc: Document, todo: dict[str, Any]) -> Edit:
     text, line = _append_entry(doc, body)
     if _verified(text, expected):
         return Edit(str(text), expected, line)
-    return Edit(roundtrip_text(doc, change), expected, line)
+    by_hand = "\n".join(["todos:", f"  - {body[0]}", *(f"    {b}" for b in body[1:])])
+    raise _refused(_("gk cannot add the to-do without touching other parts of the file (the "
+                     "to-do list near line {line} is written in a way gk does not edit); "
+                     "nothing was written. Add it by hand at the end of the list 'todos':"
+                     ).format(line=line) + "\n" + by_hand)
 
 
-def _fresh(todo: dict[str, Any], data: Any) -> Any:
-    """A mapping of the kind the document uses (ruamel's when it is a round-trip document)."""
-    if type(data) is dict:
-        return dict(todo)
-    from ruamel.yaml.comments import CommentedMap
+def _insert_at(text: str, nl: str, line: int, lines: list[str]) -> str:
+    """``text`` with ``lines`` inserted before 1-based ``line`` (or at the end)."""
+    starts = line_starts(text)
+    block = "".join(part + nl for part in lines)
+    if line > len(starts) or (line == len(starts) and starts[-1] == len(text)):
+        if text and not text.endswith(("\n", "\r", "\x85", "\u2028", "\u2029")):
+            block = nl + block
+        return text + block
+    at = starts[line - 1]
+    return text[:at] + block + text[at:]
 
-    return CommentedMap(todo)
+
+def _end_line(lines: list[str]) -> int:
+    """The line before which new top-level lines go: after the last line, or before a
+    closing document end marker (``...``) and what follows it."""
+    for number in range(len(lines), 0, -1):
+        line = lines[number - 1]
+        if line.rstrip() == "..." or line.startswith("... "):
+            return number
+    return len(lines) + 1
 
 
 def _append_entry(doc: Document, body: list[str]) -> tuple[str | None, int]:
     todos = doc.data.get("todos")
     starts = line_starts(doc.text)
     lines = _BREAK.split(doc.text)
+    if lines and lines[-1] == "":
+        lines.pop()
     if "todos" not in doc.data:
         _mapping, offset = guess_indent(doc.text)
         dash = " " * offset
         block = ["todos:", f"{dash}- {body[0]}", *(f"{dash}  {b}" for b in body[1:])]
-        first = len(starts) if starts[-1] == len(doc.text) else len(starts) + 1
-        return insert_text(doc, len(starts) + 1, block), first
-    if not isinstance(todos, list) or not todos:
-        return None, 1
+        at = _end_line(lines)
+        text = _insert_at(doc.text, doc.newline, at, block)
+        return text, at + 1
+    if todos == []:
+        return _fill_empty_list(doc, body, starts)
+    if todos is None:
+        return _fill_null(doc, body, starts, lines)
+    if not isinstance(todos, list):
+        return None, doc.positions.get(("todos",), (1,))[0]
     last = doc.positions.get(("todos", len(todos) - 1))
     if last is None:
         return None, 1
@@ -462,11 +446,67 @@ def _append_entry(doc: Document, body: list[str]) -> tuple[str | None, int]:
             end = number
             continue
         break
-    block = [" " * dash_indent + "- " + body[0], *(content + b for b in body[1:])]
+    # the new entry written like the last one (`-   id:` stays `-   id:`)
+    block = [prefix + body[0], *(content + b for b in body[1:])]
     return insert_text(doc, end + 1, block), end + 1
 
 
-def no_new_errors(root: Path, rel: str) -> Callable[[Path], None]:
+_NULL_AFTER_KEY = re.compile(r":(?P<before>[ \t]*)(?P<null>~|null|Null|NULL)?"
+                             r"(?P<after>[ \t]*(?:#.*)?)")
+
+
+def _fill_null(doc: Document, body: list[str], starts: list[int],
+               lines: list[str]) -> tuple[str | None, int]:
+    """``todos:`` without a value (or ``~``, ``null``) gets the new entry below it; a comment
+    on the line stays."""
+    where = doc.positions.get(("todos",))
+    if where is None:
+        return None, 1
+    key_line = where[2]
+    line = lines[key_line - 1]
+    key_end = line.find(":", where[3] - 1)
+    match = _NULL_AFTER_KEY.fullmatch(line, key_end) if key_end >= 0 else None
+    if match is None:
+        return None, key_line
+    if match["null"] is None:
+        new_line = line
+    else:  # the explicit null goes; a comment after it stays where it was
+        rest = match["before"] + " " * len(match["null"]) + match["after"]
+        new_line = line[:key_end + 1] + (rest if match["after"].strip() else "")
+    text = doc.text
+    start = starts[key_line - 1]
+    changed = text[:start] + new_line + text[start + len(line):]
+    _mapping, offset = guess_indent(text)
+    dash = " " * (where[3] - 1 + offset)
+    block = [f"{dash}- {body[0]}", *(f"{dash}  {b}" for b in body[1:])]
+    return _insert_at(changed, doc.newline, key_line + 1, block), key_line + 1
+
+
+def _fill_empty_list(doc: Document, body: list[str],
+                     starts: list[int]) -> tuple[str | None, int]:
+    """``todos: []`` (a comment after it is kept) becomes ``todos:`` and the new entry."""
+    where = doc.positions.get(("todos",))
+    if where is None:
+        return None, 1
+    text = doc.text
+    value = offset_of(text, where[0], where[1], starts)
+    empty = re.compile(r"\[[ \t]*\]").match(text, value)
+    key_line_start = starts[where[0] - 1]
+    head = text[key_line_start:value]
+    if empty is None or where[2] != where[0] or not head.rstrip(" \t").endswith(":") \
+            or any(mark in head for mark in "&!"):
+        return None, where[0]
+    _mapping, offset = guess_indent(text)
+    dash = " " * (where[3] - 1 + offset)
+    block = [f"{dash}- {body[0]}", *(f"{dash}  {b}" for b in body[1:])]
+    tail = text[empty.end():]
+    changed = text[:key_line_start] + head.rstrip(" \t") + tail
+    if not tail[:1].isspace() and tail[:1] not in ("", "#"):
+        return None, where[0]
+    return _insert_at(changed, doc.newline, where[0] + 1, block), where[0] + 1
+
+
+def no_new_errors(root: Path, rel: str) -> Callable[[str], None]:
     """A check for ``commit``: the changed file may not have errors the original did not have.
 
     Runs the same per-file checks as ``gk check`` (YAML, schema, file rules) on the original
@@ -488,9 +528,9 @@ def no_new_errors(root: Path, rel: str) -> Callable[[Path], None]:
         result = check_file(root, SourceFile(file_rel, kind, alliance, stem), custom)
         return [f for f in result.findings if f.severity == F.ERROR]
 
-    def accept(tmp: Path) -> None:
+    def accept(tmp_rel: str) -> None:
         before = Counter(f.code for f in errors(rel))
-        after_findings = errors(tmp.relative_to(root).as_posix())
+        after_findings = errors(tmp_rel)
         added = Counter(f.code for f in after_findings) - before
         if added:
             first = next(f for f in after_findings if f.code in added)
@@ -500,41 +540,24 @@ def no_new_errors(root: Path, rel: str) -> Callable[[Path], None]:
     return accept
 
 
-def create_new(path: Path, payload: bytes) -> None:
-    """Create ``path`` with ``payload`` in one step, never replacing an existing file.
+def create_new(root: Path, rel: str, payload: bytes) -> None:
+    """Create the file ``rel`` of the repository with ``payload`` in one step, never replacing
+    an existing file (FileExistsError) and never through a link (see gk.edit.atomic)."""
+    _write_or_refuse(root, rel, payload, create_only=True)
 
-    The content goes to a temporary file first (fsynced); a hard link then gives it its name,
-    which fails with FileExistsError if the name is taken. Where hard links are not
-    available, an exclusive create is used instead."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        raise FileExistsError(str(path))
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
+
+def write_file(root: Path, rel: str, payload: bytes) -> None:
+    """Create or replace a generated file of the repository atomically."""
+    _write_or_refuse(root, rel, payload, create_only=False)
+
+
+def _write_or_refuse(root: Path, rel: str, payload: bytes, create_only: bool) -> None:
+    """Write through gk.edit.atomic; a failing file system (full disk, no permission) becomes
+    one clear line, and nothing is left behind."""
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if tmp.read_bytes() != payload:
-            raise _refused(_("The temporary file for '{path}' does not hold what was "
-                                 "written; nothing was changed.").format(path=path.name))
-        os.chmod(tmp, default_mode())
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            raise
-        except OSError:
-            with open(path, "xb") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-    finally:
-        _remove(tmp)
-    _sync_folder(path.parent)
-
-
-def write_file(path: Path, payload: bytes) -> None:
-    """Create or replace a generated file atomically (temporary file, fsync, rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_bytes_atomic(path, payload)
+        write_in_repository(root, rel, payload, create_only=create_only)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        raise GkError(_("Cannot write '{path}': {error}").format(
+            path=rel, error=exc.strerror or exc)) from exc

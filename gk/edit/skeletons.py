@@ -61,22 +61,23 @@ def write_schemas(root: Path, custom: dict[str, dict[str, Any]]) -> list[str]:
 
     The documents are the ones ``gk schema --vscode`` publishes, so both commands leave the
     same files. ``custom`` names the repository's usable templates (broken ones are skipped)."""
+    from gk.edit.atomic import read_in_repository
     from gk.edit.editor_settings import published
     from gk.edit.roundtrip import write_file
     from gk.engine.schemas import KINDS
+    from gk.errors import GkError
 
-    folder = root / SCHEMA_FOLDER
     changed = []
     for kind in [*KINDS, *(f"worksheet-{t}" for t in custom if f"worksheet-{t}" not in KINDS)]:
         text = json.dumps(published(kind, "de", root, custom), ensure_ascii=False,
                           indent=2) + "\n"
-        path = folder / f"{kind}.json"
+        rel = f"{SCHEMA_FOLDER}/{kind}.json"
         try:
-            if path.read_text(encoding="utf-8") == text:
+            if read_in_repository(root, rel).raw == text.encode("utf-8"):
                 continue
-        except (OSError, UnicodeDecodeError):
+        except (OSError, GkError):
             pass
-        write_file(path, text.encode("utf-8"))
+        write_file(root, rel, text.encode("utf-8"))
         changed.append(schema_file(kind))
     return changed
 
@@ -482,12 +483,13 @@ def create(root: Path, rel: str, text: str, kind: str, custom: Mapping[str, Mapp
     check = Validator(template_schema) if template_schema is not None else validator(kind)
     if loaded.findings or not check.is_valid(loaded.data):
         raise RuntimeError(f"the skeleton for {rel} does not pass its own schema")
+    # the schemas first: a '.gk' that gk may not write into stops it before the new file
+    write_schemas(root, {tid: dict(data) for tid, data in custom.items()})
     try:
-        create_new(root / rel, text.encode("utf-8"))
+        create_new(root, rel, text.encode("utf-8"))
     except FileExistsError as exc:
         raise GkError(_("'{path}' already exists; gk new never overwrites a file.").format(
             path=rel)) from exc
-    write_schemas(root, {tid: dict(data) for tid, data in custom.items()})
 
 
 @dataclass(frozen=True, slots=True)

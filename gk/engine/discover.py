@@ -31,19 +31,60 @@ class SourceFile:
     stem: str
 
 
+SAFE_DIRECTORIES = "GK_SAFE_DIRECTORIES"  # folders whose gk.yaml may belong to another user
+
+
 def find_root(start: Path) -> Path:
-    """The nearest folder at or above ``start`` holding a ``gk.yaml``, like git finds its root."""
+    """The nearest folder at or above ``start`` holding a ``gk.yaml``, like git finds its root.
+
+    A ``gk.yaml`` found in a folder *above* ``start`` that belongs to another user (neither
+    the current one nor root) is refused, as git's ``safe.directory`` refuses such a
+    repository: someone else could otherwise make gk read and write in their folder on the
+    current user's behalf. Naming the folder itself (``-C DIR``) or listing it in the
+    environment variable ``GK_SAFE_DIRECTORIES`` (separated by ``os.pathsep``; ``*`` for
+    all) allows it."""
     here = start.resolve()
     if here.is_file():
         here = here.parent
     for folder in (here, *here.parents):
         if (folder / CONFIG_FILE).is_file():
+            if folder != here:
+                _check_owner(folder)
             return folder
     raise GkError(
         _("No gk data repository found at '{path}' or above it (no {config}). "
           "Create one with 'gk init' or name it with -C DIR.").format(
               path=start, config=CONFIG_FILE)
     )
+
+
+def _check_owner(folder: Path) -> None:
+    """Refuse a repository found above the start folder that belongs to another user."""
+    if not hasattr(os, "geteuid"):
+        return  # Windows: no owners to compare
+    me = os.geteuid()
+    try:
+        owners = {os.stat(folder).st_uid, os.stat(folder / CONFIG_FILE).st_uid}
+    except OSError:
+        return
+    strangers = owners - {me, 0}
+    if not strangers:
+        return
+    allowed = [p for p in os.environ.get(SAFE_DIRECTORIES, "").split(os.pathsep) if p]
+    if "*" in allowed or any(_same_folder(p, folder) for p in allowed):
+        return
+    raise GkError(_(
+        "The data repository '{path}' (found above the current folder) belongs to another "
+        "user (user id {uid}); gk does not use it unasked. If you trust it, name it with "
+        "'-C {path}' or allow it with the environment variable {variable}={path}.").format(
+            path=folder, uid=min(strangers), variable=SAFE_DIRECTORIES))
+
+
+def _same_folder(allowed: str, folder: Path) -> bool:
+    try:
+        return Path(allowed).expanduser().resolve() == folder
+    except OSError:
+        return False
 
 
 def _is_hidden(name: str) -> bool:
