@@ -22,7 +22,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from conftest import EXAMPLE, TODAY, run_gk
@@ -65,7 +65,8 @@ class FundingRule:
     ``legal_area``, which no shipped rule reads."""
 
     CODES = ("GK699",)
-    READS = {"service": ("funding",), "alliance": ("core_group",)}
+    READS: ClassVar[dict[str, tuple[str, ...]]] = {"service": ("funding",),
+                                                   "alliance": ("core_group",)}
     AREAS = ("sgb2", "sgb3", "sgb8", "sgb12", "asylblg", "aufenthg")
 
     @staticmethod

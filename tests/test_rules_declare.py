@@ -9,7 +9,7 @@ import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from conftest import EXAMPLE
@@ -102,7 +102,7 @@ def test_a_key_not_declared_is_absent_with_and_without_the_cache(tmp_path: Path,
 
     class Greedy:
         CODES = ("GK401",)
-        READS: dict[str, tuple[str, ...]] = {"service": ("status",)}
+        READS: ClassVar[dict[str, tuple[str, ...]]] = {"service": ("status",)}
 
         @staticmethod
         def check(repo: Any, context: Any) -> Any:
