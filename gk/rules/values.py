@@ -1,7 +1,7 @@
 """Values that no report can show faithfully (each reported at the value itself).
 
 * GK109: a number that is not a number (``.nan``), infinite (``.inf``, or ``1e400``, which is
-  too large to be stored and becomes infinite) or absurdly large (15 digits or more, such as a
+  too large to be stored and becomes infinite) or absurdly large (16 digits or more, such as a
   400-digit ``positions``). No count, place, day or year comes near that; such a number is a
   slip of the keyboard, and reports would show it as nonsense or invalid JSON. Analyses leave
   it out.
