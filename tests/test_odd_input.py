@@ -474,3 +474,12 @@ def test_the_limit_of_the_test_helper_is_real(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode != 0 and "File too large" in result.stderr
     assert resource.RLIMIT_FSIZE >= 0
+
+
+def test_naming_an_alliance_whose_file_does_not_load_says_so(tab_repo: Path) -> None:
+    for args in (("gaps", "nachbarstadt"), ("summarize", "--alliance", "nachbarstadt")):
+        result = gk(tab_repo, *args)
+        assert result.exit_code == 1, result.output
+        assert "alliances/nachbarstadt.yaml" in result.stderr
+        assert "ließ sich nicht lesen" in result.stderr and "gk check" in result.stderr
+        assert "gibt es kein Bündnis" not in result.stderr and result.stdout == ""

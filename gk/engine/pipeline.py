@@ -361,7 +361,7 @@ def refused_results(layout: Iterable[F.Finding]) -> list[FileResult]:
     out = []
     for finding in layout:
         place = place_of(finding.file) if finding.code in _REFUSED else None
-        if place is not None and place[0] != "template":
+        if place is not None:
             out.append(FileResult(SourceFile(finding.file, *place), None, []))
     return out
 
