@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 from conftest import VALID_ALLIANCE, VALID_SERVICE, run_gk, write_repo
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gk.analyses.history import read_blobs
 from gk.engine.discover import MAX_BYTES
@@ -92,6 +94,13 @@ def test_check_reports_a_name_that_is_not_utf8_and_goes_on(latin1_repo: Path, fm
                 ("services/musterstadt/kurs.yaml", "GK102")} <= found
     if fmt == "github":
         assert f"::error file={LATIN1_SHOWN},line=1,col=1::GK206: " in result.stdout
+
+
+def test_check_of_the_odd_file_alone_reports_it(latin1_repo: Path) -> None:
+    result = run_gk("check", "--format", "json", str(latin1_repo / LATIN1_NAME))
+    assert result.exit_code == 1, result.output
+    assert [(f["file"], f["code"]) for f in strict_json(result.stdout)["findings"]] == [
+        (LATIN1_SHOWN, "GK206")]
 
 
 def test_reports_name_a_skipped_file_with_an_odd_name(latin1_repo: Path) -> None:
@@ -177,6 +186,33 @@ def test_reports_never_crash_on_odd_numbers_and_json_stays_json(tmp_path: Path, 
     result = gk(root, "export", "--format", "hsds")
     assert result.exit_code == 0, result.output
     strict_json(result.stdout)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(st.floats(), st.integers(min_value=-10**600, max_value=10**600)),
+                min_size=5, max_size=5))
+def test_summary_json_is_json_whatever_the_numbers(tmp_path: Path, values: list[Any]) -> None:
+    """Any float (NaN and infinities included) or integer of up to 600 digits, in every
+    number the summary adds up: gk summarize ends normally and writes standard JSON."""
+    def yaml(value: Any) -> str:
+        if isinstance(value, float) and value != value:
+            return ".nan"
+        if isinstance(value, float) and value in (float("inf"), float("-inf")):
+            return "-.inf" if value < 0 else ".inf"
+        return repr(value)
+
+    positions, persons, year, count, days = map(yaml, values)
+    root = write_repo(tmp_path / f"repo-{abs(hash(tuple(map(str, values))))}", {
+        ALLIANCE: VALID_ALLIANCE + (
+            f"participation_management:\n  positions: {positions}\n"
+            f"  reached:\n    - {{year: {year}, persons: {persons}}}\n"
+            f"target_group:\n  - {{as_of: 2025-09-30, count: {count}, "
+            "statuses: [gestattung, duldung]}\n"),
+        PROTOCOL: PROTOCOL_TEXT.format(days=days, title="Liste")})
+    result = gk(root, "summarize", "--format", "json")
+    assert result.exit_code == 0, result.output
+    json.dumps(strict_json(result.stdout), allow_nan=False)
 
 
 def test_one_repository_with_odd_numbers_does_not_spoil_a_summary_over_many(tmp_path: Path

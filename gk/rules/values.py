@@ -41,7 +41,31 @@ _NAMES = {
 
 
 def check(source: SourceFile, data: Any) -> Iterator[Problem]:
-    yield from _walk(source.rel, data, ())
+    if _suspicious(data):  # almost never: only then are the paths worked out
+        yield from _walk(source.rel, data, ())
+
+
+def _suspicious(data: Any) -> bool:
+    """Whether the document holds anything this rule reports (a quick walk without paths)."""
+    hidden = _HIDDEN.search
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is str:
+            if not value.isprintable() and hidden(value):
+                return True
+        elif kind is dict:
+            for key in value:
+                if type(key) is str and not key.isprintable() and hidden(key):
+                    return True
+            stack.extend(value.values())
+        elif kind is list:
+            stack.extend(value)
+        elif (kind is int or kind is float) \
+                and not -LARGEST_NUMBER < value < LARGEST_NUMBER:  # NaN fails this too
+            return True
+    return False
 
 
 def _walk(file: str, value: Any, path: Path) -> Iterator[Problem]:
