@@ -185,7 +185,10 @@ def test_reports_never_crash_on_odd_numbers_and_json_stays_json(tmp_path: Path, 
             strict_json(result.stdout)
     result = gk(root, "export", "--format", "hsds")
     assert result.exit_code == 0, result.output
+    assert odd.lstrip("-")[:20] not in result.stdout.replace(".", "")  # capacity left out
     strict_json(result.stdout)
+    result = gk(root, "export", "--format", "csv")
+    assert result.exit_code == 0 and odd.lstrip("-")[:20] not in result.stdout
 
 
 @settings(max_examples=25, deadline=None,
