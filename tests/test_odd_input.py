@@ -522,3 +522,43 @@ def test_naming_an_alliance_whose_file_does_not_load_says_so(tab_repo: Path) -> 
         assert "alliances/nachbarstadt.yaml" in result.stderr
         assert "ließ sich nicht lesen" in result.stderr and "gk check" in result.stderr
         assert "gibt es kein Bündnis" not in result.stderr and result.stdout == ""
+
+
+# --- the GK110 rule and the escaping layer agree ----------------------------------------------
+
+HIDDEN_SAMPLES = ["\x1b", "\x00", "\x07", "\r", "\x7f", "\x85", "\x9b", "\u061c", "\u200e",
+                  "\u200f", "\u202a", "\u202e", "\u2066", "\u2069"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=20), st.sampled_from(HIDDEN_SAMPLES), st.text(max_size=20))
+def test_gk110_finds_a_hidden_character_anywhere_in_a_text(before: str, char: str,
+                                                          after: str) -> None:
+    from gk.engine.discover import SourceFile
+    from gk.rules import values
+
+    source = SourceFile(SERVICE, "service", "musterstadt", "sprachcafe")
+    data = {"title": "Kurs", "todos": [{"title": before + char + after}]}
+    assert [(p.code, p.path) for p in values.check(source, data)] == [
+        ("GK110", ("todos", 0, "title"))]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs")), max_size=40))
+def test_gk110_is_quiet_on_ordinary_text(text: str) -> None:
+    from gk.engine.discover import SourceFile
+    from gk.rules import values
+
+    source = SourceFile(SERVICE, "service", "musterstadt", "sprachcafe")
+    assert list(values.check(source, {"title": text, "note": "Zeile\n\tzwei"})) == []
+
+
+def test_every_character_gk110_reports_is_one_every_report_escapes() -> None:
+    from gk.render import escape
+    from gk.rules.values import _HIDDEN
+
+    flagged = [chr(c) for c in range(0x3000) if _HIDDEN.match(chr(c))]
+    assert len(flagged) > 60
+    for char in flagged:
+        assert escape.terminal(char, lines=True) != char, hex(ord(char))
+        assert char not in escape.markdown("a" + char + "b"), hex(ord(char))
