@@ -562,3 +562,13 @@ def test_every_character_gk110_reports_is_one_every_report_escapes() -> None:
     for char in flagged:
         assert escape.terminal(char, lines=True) != char, hex(ord(char))
         assert char not in escape.markdown("a" + char + "b"), hex(ord(char))
+
+
+def test_the_meant_name_keeps_the_utf8_part_and_reads_the_rest_as_windows_text(
+        tmp_path: Path) -> None:
+    name = os.fsdecode("Grüße-".encode() + b"caf\xe9 \x80.yaml")  # UTF-8, then cp1252 bytes
+    root = write_repo(tmp_path / "repo", {ALLIANCE: VALID_ALLIANCE,
+                                          f"services/musterstadt/{name}": VALID_SERVICE})
+    [finding] = strict_json(gk(root, "check", "--format", "json").stdout)["findings"]
+    assert finding["file"] == "services/musterstadt/Grüße-caf\\xe9 \\x80.yaml"
+    assert "gemeint war wohl „Grüße-café €.yaml“" in finding["message"]

@@ -86,8 +86,10 @@ def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end
     if since is None:  # a comparison with git history is not remembered
         from gk.speed.cached import remembered
 
+        # "counted": the text starts with the count of unreadable files (see below), so a
+        # text remembered by an earlier gk, without it, is never taken for one.
         key = repr((start, end, regions, alliances, sources, notes, fmt, color,
-                    options.today.isoformat()))
+                    options.today.isoformat(), "counted"))
         text = remembered(roots, "summarize", key, render)
     else:
         text = render()

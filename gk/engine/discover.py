@@ -69,12 +69,19 @@ def shown_name(name: str) -> str:
 
 
 def _meant_name(name: str) -> str:
-    """What a non-UTF-8 name most likely said: Windows (cp1252) or Latin-1 text."""
-    raw = os.fsencode(name)
-    try:
-        return raw.decode("cp1252")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
+    """What a non-UTF-8 name most likely said: each byte that is not UTF-8 read as Windows
+    (cp1252) or, where cp1252 has no character, Latin-1 text; the rest as it is."""
+    out = []
+    for char in name:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, kept by Python as a surrogate
+            byte = bytes([code - 0xDC00])
+            try:
+                char = byte.decode("cp1252")
+            except UnicodeDecodeError:
+                char = byte.decode("latin-1")
+        out.append(char)
+    return "".join(out)
 
 
 _entry_name = operator.attrgetter("name")
