@@ -363,3 +363,25 @@ def place_of(rel: str) -> tuple[str, str | None, str] | None:
     if parts[0] in NESTED_FOLDERS:
         return (kind, parts[1], stem) if len(parts) == 3 else None
     return (kind, None, stem) if len(parts) == 2 else None
+
+
+# --- numbers --------------------------------------------------------------------------------
+
+# No count, place, day or year in gk's data comes near this; below it a number survives JSON,
+# spreadsheets and floating point exactly. Larger numbers are refused (GK109).
+LARGEST_NUMBER = 10**15
+
+
+def number(value: object) -> int | float | None:
+    """``value`` when it is a number an analysis may count with: an int or a float (not a
+    bool), finite, and smaller in size than ``LARGEST_NUMBER``; else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if value != value or not -LARGEST_NUMBER < value < LARGEST_NUMBER:  # NaN, ±inf, huge
+        return None
+    return value
+
+
+def whole_number(value: object) -> int | None:
+    """``value`` when it is a whole number (an int) that ``number`` accepts; else None."""
+    return value if isinstance(value, int) and number(value) is not None else None

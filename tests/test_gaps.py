@@ -109,7 +109,8 @@ def test_fixture_repository_passes_check() -> None:
 
 def test_gaps_json_matches_hand_computed_figures() -> None:
     report = gaps_json(FIXTURE)
-    assert list(report) == ["gaps", "broken_chains"]
+    assert list(report) == ["gaps", "broken_chains", "unreadable"]
+    assert report["unreadable"] == []
     assert report["gaps"] == EXPECTED_GAPS
     assert report["broken_chains"] == EXPECTED_CHAINS
     assert all(list(row) == ["alliance", "field", "status", "declared", "computed"]
@@ -154,7 +155,7 @@ def test_gaps_csv_has_a_row_per_gap_and_chain() -> None:
     assert rows[0] == {"kind": "gap", "alliance": "hafenstadt", "field": "work",
                        "status": "duldung", "declared": "false", "computed": "true",
                        "classification": "computed-only", "from": "", "from_title": "",
-                       "to": "", "to_title": "", "reason": ""}
+                       "to": "", "to_title": "", "reason": "", "file": ""}
     assert rows[-1]["kind"] == "broken-chain"
     assert rows[-1]["from"] == "suedheim/lernwerkstatt"
     assert rows[-1]["reason"] == "not-active"

@@ -256,6 +256,34 @@ CASES = [
          ("services/musterstadt/flyer.pdf", 1, 1), "GK205",
          "Dies ist keine YAML-Datei; gk überspringt sie.",
          "This is not a YAML file; gk ignores it."),
+    Case("GK206-latin-1-name", {"services/musterstadt/caf\udce9.yaml": VALID_SERVICE},
+         ("services/musterstadt/caf\\xe9.yaml", 1, 1), "GK206",
+         "Der Name dieser Datei ist kein UTF-8-Text",
+         "gk skips the file. Rename it; it was probably meant to be called 'café.yaml'."),
+    Case("GK206-latin-1-folder", {"worksheets/k\udcf6ln/notiz.yaml": "template: x\n"},
+         ("worksheets/k\\xf6ln", 1, 1), "GK206",
+         "gk überspringt den Ordner mit allem, was darin liegt.",
+         "it was probably meant to be called 'köln'"),
+    # --- values no report can show ----------------------------------------------------------
+    Case("GK109-nan", {ALLIANCE: VALID_ALLIANCE + "participation_management:\n  positions: .nan\n"},
+         (ALLIANCE, 9, 14), "GK109", "Das ist keine Zahl („.nan“).",
+         "This is not a number ('.nan')."),
+    Case("GK109-1e400", {ALLIANCE: VALID_ALLIANCE + "participation_management:\n  positions: 1e400\n"},
+         (ALLIANCE, 9, 14), "GK109", "Diese Zahl ist unendlich",
+         "This number is infinite"),
+    Case("GK109-400-digits",
+         {ALLIANCE: VALID_ALLIANCE + "participation_management:\n  positions: " + "9" * 400 + "\n"},
+         (ALLIANCE, 9, 14), "GK109",
+         "Diese Zahl ist unsinnig groß (400 Stellen vor dem Komma).",
+         "Write the real value: a number with fewer than 16 digits."),
+    Case("GK110-escape", {SERVICE: VALID_SERVICE.replace("title: Sprachcafé",
+                                                         'title: "Sprach\\e[2Jcafé"')},
+         (SERVICE, 1, 8), "GK110",
+         "Dieser Text enthält ein unsichtbares Steuerzeichen, U+001B (ESC)",
+         "This text holds an invisible control character, U+001B (ESC)"),
+    Case("GK110-bidi-key", {SERVICE: VALID_SERVICE + '"\\u202Etitle": x\n'},
+         (SERVICE, 7, 1), "GK110", "Dieser Schlüssel enthält ein unsichtbares Steuerzeichen, "
+         "U+202E (RLO)", also=frozenset({"GK101"})),
     # --- references -------------------------------------------------------------------------
     Case("GK301-same-alliance", {SERVICE: service("follow_up: [beratng]\n"),
                                  "services/musterstadt/beratung.yaml": VALID_SERVICE},
@@ -424,6 +452,15 @@ def test_every_producible_code_has_a_case() -> None:
     covered = {c.code for c in CASES} | {"GK009", "GK010"}  # file size and links: below
     # GK108 is the schema catch-all that the shipped schemas never reach.
     assert set(CODES) - covered == {"GK108"}
+
+
+def test_a_number_no_report_can_show_replaces_the_vague_gk108(make_repo: Any) -> None:
+    """NaN used to give only 'does not match its schema' at 1:1; now one finding at the value."""
+    root = make_repo({ALLIANCE: VALID_ALLIANCE + "participation_management:\n"
+                      "  positions: .nan\n  reached:\n    - {year: 2024, persons: -.inf}\n"})
+    _status, report = check_json(root)
+    assert sorted((f["line"], f["column"], f["code"]) for f in report["findings"]) == [
+        (9, 14, "GK109"), (11, 29, "GK104"), (11, 29, "GK106"), (11, 29, "GK109")]
 
 
 # --- cases that need more than file contents ------------------------------------------------

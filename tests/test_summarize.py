@@ -54,6 +54,7 @@ EXPECTED = {
     "period": {"from": "2025-01-01", "to": "2025-12-31"},
     "filters": {"regions": [], "alliances": []},
     "today": "2026-11-21",
+    "unreadable": [],
     "alliances": {
         "total": 5,
         "by_type": {"kreisfreie-stadt": 2, "kreis": 1, "kreisangehoerige-kommune": 2},

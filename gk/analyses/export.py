@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from gk.domain import enum_label
+from gk.domain import enum_label, whole_number
 from gk.engine.model import Repository, Service
 from gk.i18n import _
 
@@ -38,7 +38,7 @@ def _str(value: Any) -> str | None:
 
 
 def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return whole_number(value)  # absurdly large numbers are left out (gk check: GK109)
 
 
 def _strings(value: Any) -> list[str]:

@@ -21,7 +21,7 @@ linearly with the number of files.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
@@ -30,6 +30,7 @@ from gk.domain import (
     STATUSES_OF_INTEREST,
     current_sheets,
     need_levels,
+    place_of,
     service_fields,
 )
 from gk.engine.model import Repository, Service, Worksheet
@@ -104,6 +105,9 @@ class AllianceGaps:
 class GapReport:
     alliances: list[AllianceGaps]
     broken_chains: list[BrokenChain]
+    # Data files that did not load (``Repository.unloaded``) and may bear on this report: the
+    # report is incomplete without them and says so.
+    unreadable: list[str] = dc_field(default_factory=list)
 
     @property
     def gaps(self) -> list[Gap]:
@@ -201,7 +205,28 @@ def analyse_gaps(repository: Repository, only: Collection[str] | None = None,
                                           field_ in looked))
         entries.append(entry)
     chains = broken_chains(repository, (s for a in chosen for s in index.by_alliance.get(a, [])))
-    return GapReport(entries, chains)
+    if only is None:
+        unread = unreadable_files(repository)
+    else:
+        near = {*chosen, *(e.district for e in entries if e.district)}
+        unread = unreadable_files(repository, near.__contains__)
+    return GapReport(entries, chains, unread)
+
+
+def unreadable_files(repository: Repository,
+                     relevant: Callable[[str], bool] | None = None) -> list[str]:
+    """The data files of the repository that did not load, sorted; with ``relevant``, only
+    those that belong to no alliance (``gk.yaml``, templates) or to an alliance for which
+    ``relevant(alliance id)`` holds."""
+    out = []
+    for rel in sorted(repository.unloaded):
+        place = place_of(rel)
+        if relevant is not None and place is not None and place[0] != "template":
+            alliance = place[2] if place[0] == "alliance" else place[1]
+            if alliance is not None and not relevant(alliance):
+                continue
+        out.append(rel)
+    return out
 
 
 def broken_chains(repository: Repository, origins: Iterable[Service]) -> list[BrokenChain]:

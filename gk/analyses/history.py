@@ -10,6 +10,8 @@ A date (``YYYY-MM-DD``) as revision means the last commit before that day began.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import subprocess
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, fields
@@ -23,7 +25,7 @@ from gk.domain import (
     place_of,
     service_fields,
 )
-from gk.engine.discover import SourceFile
+from gk.engine.discover import MAX_BYTES, SourceFile
 from gk.engine.load import load_bytes
 from gk.engine.model import Repository
 from gk.engine.pipeline import FileResult, build_repository
@@ -77,13 +79,30 @@ def _toplevel(root: Path) -> tuple[Path, str]:
     return top, prefix
 
 
-def resolve(root: Path, given: str) -> Revision:
-    """The commit a revision (or a date) names in the git repository holding ``root``."""
+_DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
+_FIRST_YEAR = 1970  # git keeps commit times from 1970 on; it misreads years after 2099
+
+
+def resolve(root: Path, given: str, today: dt.date | None = None) -> Revision:
+    """The commit a revision (or a date) names in the git repository holding ``root``.
+
+    A date that does not exist (``2020-13-45``, ``0000-00-00``) or lies after ``today`` is
+    refused with a message that says so, before git is asked."""
     top, _prefix = _toplevel(root)
     if given.startswith("-") or not given.strip():
         raise GkError(_("'{rev}' is not a git revision.").format(rev=given))
-    if parse_date(given) is not None:
-        out = _git(top, "rev-list", "-1", f"--before={given} 00:00:00", "HEAD")
+    day = parse_date(given)
+    if day is None and _DATE_LIKE.fullmatch(given):
+        raise GkError(_("'{date}' is not a valid date: write it as YYYY-MM-DD with a month "
+                        "from 01 to 12 and a day that exists in that month, for example "
+                        "2025-01-31.").format(date=given))
+    if day is not None:
+        if day > (today or dt.date.today()):
+            raise GkError(_("{date} lies in the future: there is no state of the repository "
+                            "on that day to compare with. Choose a day up to today.").format(
+                                date=given))
+        out = b"" if day.year < _FIRST_YEAR else \
+            _git(top, "rev-list", "-1", f"--before={given} 00:00:00", "HEAD")
         commit = out.decode().strip()
         if not commit:
             raise GkError(_("There is no commit before {date}: the history of the "
@@ -110,7 +129,10 @@ def _tree(top: Path, commit: str, prefix: str) -> list[tuple[str, str]]:
         mode, kind, oid = meta.decode().split(" ")
         if kind != "blob" or mode not in ("100644", "100755"):
             continue  # links and submodules are not data files
-        rel = path.decode("utf-8", "surrogateescape")
+        try:
+            rel = path.decode("utf-8")
+        except UnicodeDecodeError:
+            continue  # a name that is not UTF-8 names no data file (gk check: GK206)
         if prefix:
             if not rel.startswith(prefix):
                 continue
@@ -119,8 +141,34 @@ def _tree(top: Path, commit: str, prefix: str) -> list[tuple[str, str]]:
     return files
 
 
+def blob_sizes(top: Path, oids: list[str]) -> dict[str, int]:
+    """The size of each blob, from ``git cat-file --batch-check`` (nothing else is read)."""
+    out = _git(top, "cat-file", "--batch-check", stdin=("\n".join(oids) + "\n").encode())
+    sizes: dict[str, int] = {}
+    for line, oid in zip(out.decode("ascii", "replace").splitlines(), oids, strict=False):
+        parts = line.split(" ")
+        if len(parts) != 3 or parts[1] != "blob" or not parts[2].isdigit():
+            raise GkError(_("git could not read an object of the history."))
+        sizes[oid] = int(parts[2])
+    return sizes
+
+
 def read_blobs(top: Path, oids: list[str]) -> Iterator[bytes]:
-    """The contents of the blobs, in order, through one ``git cat-file --batch``."""
+    """The contents of the blobs, in order, through one ``git cat-file --batch``.
+
+    A blob larger than the loader's ``MAX_BYTES`` is never read: its sizes are asked first,
+    and it is given as empty bytes, so it does not load (like a file too large in the working
+    tree) and memory stays bounded by the data files gk reads anyway."""
+    if not oids:
+        return
+    sizes = blob_sizes(top, oids)
+    small = [oid for oid in dict.fromkeys(oids) if sizes.get(oid, 0) <= MAX_BYTES]
+    contents = dict(zip(small, _read_small_blobs(top, small), strict=True))
+    for oid in oids:
+        yield contents.get(oid, b"")
+
+
+def _read_small_blobs(top: Path, oids: list[str]) -> Iterator[bytes]:
     if not oids:
         return
     out = _git(top, "cat-file", "--batch", stdin=("\n".join(oids) + "\n").encode())

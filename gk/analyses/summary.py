@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gk.analyses.disclosure import Group, protect
-from gk.analyses.gaps import ServiceIndex, analyse_gaps
+from gk.analyses.gaps import ServiceIndex, analyse_gaps, unreadable_files
 from gk.domain import (
     ANALYSIS_TEMPLATE,
     CHECKLIST_TEMPLATE,
@@ -41,10 +41,12 @@ from gk.domain import (
     is_open,
     is_overdue,
     item_statuses,
+    number,
     parse_date,
     regions,
     residence_statuses,
     service_fields,
+    whole_number,
 )
 from gk.engine.model import Alliance, Repository, Template, Worksheet
 from gk.errors import GkError
@@ -135,9 +137,10 @@ def _num(value: float) -> int | float:
 
 
 def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value)
+    """A number to add up; NaN, infinities and absurdly large numbers are left out (gk check
+    reports them as GK109), so no sum overflows and no JSON holds NaN or Infinity."""
+    found = number(value)
+    return None if found is None else float(found)
 
 
 def _join(label: str, rel: str) -> str:
@@ -204,6 +207,7 @@ def summarize(sources: Sequence[Source], options: SummaryOptions) -> Summary:
         "filters": {"regions": sorted(options.regions or ()),
                     "alliances": sorted(options.alliances or ())},
         "today": options.today.isoformat(),
+        "unreadable": _unreadable(sources, options, owner, chosen),
     }
     payload["alliances"] = _alliances(chosen, collect)
     payload["returns"] = _returns(chosen, templates, sheets_of, options.period, collect)
@@ -227,6 +231,25 @@ def summarize(sources: Sequence[Source], options: SummaryOptions) -> Summary:
     names = {a.id: a.name for a, _s in chosen}
     titles = [t for t in payload["repositories"] if t]
     return Summary(payload, titles, names, checklist_template, templates)
+
+
+def _unreadable(sources: Sequence[Source], options: SummaryOptions, owner: dict[str, Source],
+                chosen: Sequence[tuple[Alliance, Source]]) -> list[str]:
+    """The data files that did not load and may bear on the figures (the summary is
+    incomplete without them): those of a chosen alliance or its district, of an alliance that
+    is unknown because its own file did not load (it may lie in the chosen regions), and
+    those that belong to no alliance."""
+    near = {a.id for a, _s in chosen} | {a.district for a, _s in chosen if a.district}
+
+    def relevant(alliance: str) -> bool:
+        if alliance in near:
+            return True
+        if options.alliances is not None:
+            return False
+        return alliance not in owner
+
+    return [_join(source.label, rel) for source in sources
+            for rel in unreadable_files(source.repository, relevant)]
 
 
 def _alliances(chosen: Sequence[tuple[Alliance, Source]], collect: _Collector) -> dict[str, Any]:
@@ -397,9 +420,8 @@ def _participation(chosen: Sequence[tuple[Alliance, Source]], min_count: int,
         for entry in reached if isinstance(reached, list) else []:
             if not isinstance(entry, dict):
                 continue
-            year, persons = entry.get("year"), entry.get("persons")
-            if isinstance(year, bool) or not isinstance(year, int) \
-                    or isinstance(persons, bool) or not isinstance(persons, int):
+            year, persons = whole_number(entry.get("year")), whole_number(entry.get("persons"))
+            if year is None or persons is None:
                 continue
             cells[(alliance.id, year)] = cells.get((alliance.id, year), 0) + persons
             years.add(year)
@@ -437,7 +459,7 @@ def latest_target_group(alliance: Alliance) -> list[dict[str, Any]]:
         statuses = entry.get("statuses")
         named = set(statuses) if isinstance(statuses, list) else set()
         count = entry.get("count")
-        known = isinstance(count, int) and not isinstance(count, bool)
+        known = whole_number(count) is not None
         out.append({"as_of": latest, "statuses": [s for s in residence_statuses() if s in named],
                     "count": count if known else UNKNOWN})
     return out

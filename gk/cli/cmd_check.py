@@ -48,6 +48,7 @@ from gk.i18n import _
 def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | None,
           output: str | None, stale: int | None, no_cache: bool, jobs: int | None,
           today: str | None) -> None:
+    from gk.engine.discover import shown_name
     from gk.engine.pipeline import CheckOptions
     from gk.errors import GkError
     from gk.speed.cached import Speed
@@ -69,7 +70,7 @@ def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | N
                                       .format(path=raw, root=root)) from exc
             if not candidate.exists():
                 raise GkError(_("'{path}' does not exist.").format(path=raw))
-            only.append(rel)
+            only.append(shown_name(rel))  # a name that is not UTF-8 as its finding shows it
     bar = ProgressBar(_("Checking files"))
     options = CheckOptions(today=resolve_today(today), stale_days=stale)
     speed = Speed(cache=not no_cache, jobs=jobs, progress=bar.update if bar.enabled else None)

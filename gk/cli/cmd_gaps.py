@@ -32,7 +32,7 @@ alliance or its district), and the broken follow-up chains.""") + "\n\n\b\n" + _
 @click.pass_context
 def gaps(ctx: click.Context, alliance: str | None, fmt: str | None, output: str | None) -> None:
     from gk.analyses.gaps import analyse_gaps
-    from gk.cli.common import load_repository
+    from gk.cli.common import load_repository, require_readable
     from gk.errors import require_alliances
     from gk.render.reports import GAPS_RENDERERS
     from gk.speed.cached import remembered
@@ -44,6 +44,7 @@ def gaps(ctx: click.Context, alliance: str | None, fmt: str | None, output: str 
     def render() -> str:
         repository = load_repository(root)
         if alliance is not None:
+            require_readable([alliance], [repository])
             require_alliances([alliance], repository.alliances)
         report = analyse_gaps(repository, [alliance] if alliance else None)
         title = repository.config.get("name")

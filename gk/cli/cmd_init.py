@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import shutil
 import subprocess
 from pathlib import Path
@@ -137,6 +139,43 @@ def config_text(name: str, today: str) -> str:
     return writer.text()
 
 
+def _missing_folders(target: Path) -> list[Path]:
+    """``target`` and those of its parents that do not exist yet (gk init makes them)."""
+    missing = []
+    for folder in (target, *target.parents):
+        if folder.exists():
+            break
+        missing.append(folder)
+    return missing
+
+
+def _undo(target: Path, created: list[str], made: list[Path]) -> None:
+    """Remove what a failed gk init wrote: the files it created (never one that existed) and
+    the folders it made, where they are empty; best effort, as the disk may be full."""
+    doomed = [target / rel for rel in reversed(created)]
+    schemas = target / ".gk" / "schemas"
+    if target / ".gk" in made and schemas.is_dir():
+        doomed += list(schemas.iterdir())  # .gk did not exist: every schema in it is ours
+        made.insert(0, schemas)
+    for path in doomed:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+    for folder in sorted(made, key=lambda p: len(p.parts), reverse=True):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+# A file system that has no room or no right to write: gk init says so in its own words.
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EACCES,
+                      errno.EPERM, errno.EIO})
+
+
+def _cannot_create(target: Path, exc: OSError) -> GkError:
+    return GkError(_("Cannot create the data repository in '{path}': {error}. Nothing was "
+                     "left behind; free some space on the disk or choose a folder you may "
+                     "write to.").format(path=target, error=exc.strerror or exc))
+
+
 def inside_git_work_tree(folder: Path) -> bool:
     git = shutil.which("git")
     if git is None:
@@ -180,7 +219,11 @@ def init(ctx: click.Context, target_dir: str | None, name: str | None, no_git: b
     title = " ".join((name or "").split()) or \
         f"Gemeinsam klappt’s – {target.resolve().name or 'Daten'}"
     today = resolve_today(None).isoformat()
-    target.mkdir(parents=True, exist_ok=True)
+    made = _missing_folders(target)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _cannot_create(target, exc) from exc
     files = {
         CONFIG_FILE: config_text(title, today),
         "README.md": README.format(name=title),
@@ -191,14 +234,23 @@ def init(ctx: click.Context, target_dir: str | None, name: str | None, no_git: b
     }
     for rel in files:  # a link on the way stops it before anything is written
         check_target(target, rel)
-    write_schemas(target, {})  # first: a '.gk' that gk may not write into stops it here
-    created, kept = [], []
-    for rel, text in files.items():
-        try:
-            create_new(target, rel, text.encode("utf-8"))
-            created.append(rel)
-        except FileExistsError:
-            kept.append(rel)
+    created: list[str] = []
+    kept: list[str] = []
+    made += [target / folder for folder in (*KIND_FOLDERS, ".gk") if not (target / folder).exists()]
+    try:
+        write_schemas(target, {})  # first: a '.gk' that gk may not write into stops it here
+        for rel, text in files.items():
+            try:
+                create_new(target, rel, text.encode("utf-8"))
+                created.append(rel)
+            except FileExistsError:
+                kept.append(rel)
+    except (OSError, GkError) as exc:  # a full disk, a read-only folder: undo, then one line
+        _undo(target, created, made)
+        failed = exc.__cause__ if isinstance(exc, GkError) else exc
+        if not isinstance(failed, OSError) or failed.errno not in _NO_ROOM:
+            raise  # refused (a link on the way): its own words
+        raise _cannot_create(target, failed) from exc
     if ".gitignore" in kept and _add_gitignore_entry(target):
         kept.remove(".gitignore")
         created.append(".gitignore")

@@ -120,7 +120,15 @@ def _write_new(root: Path, rel: str, text: str, kind: str,
                custom: dict[str, dict[str, Any]], template_schema: dict[str, Any] | None) -> None:
     from gk.edit.skeletons import create
 
-    create(root, rel, text, kind, custom, template_schema)
+    try:
+        create(root, rel, text, kind, custom, template_schema)
+    except FileExistsError as exc:  # made by someone else since gk looked
+        raise GkError(_("'{path}' already exists; gk new never overwrites a file.").format(
+            path=rel)) from exc
+    except OSError as exc:  # a full disk, a read-only folder: one line, not an internal error
+        raise GkError(_("Cannot write '{path}': {error}. The new file was not created; free "
+                        "some space on the disk or check that you may write to the folder.")
+                      .format(path=rel, error=exc.strerror or exc)) from exc
     click.echo(_("Created {path}.").format(path=rel))
     click.echo(_("Fill it in (the comments explain each key), then run: gk check"))
 

@@ -48,6 +48,9 @@ else from the period in gk.yaml.""") + "\n\n\b\n" + _("Examples:") + """
 @click.option("--sources", is_flag=True, help=_("Name the files behind every figure."))
 @click.option("--notes", is_flag=True,
               help=_("Include the free-text notes of the worksheets (left out by default)."))
+@click.option("--allow-incomplete", is_flag=True,
+              help=_("Exit with status 0 even when some data files could not be read (the "
+                     "report names them either way; without this option the status is 1)."))
 @format_option(["text", "markdown", "json"])
 @output_option
 @today_option
@@ -55,8 +58,8 @@ else from the period in gk.yaml.""") + "\n\n\b\n" + _("Examples:") + """
 @click.pass_context
 def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end: str | None,
               regions: tuple[str, ...], alliances: tuple[str, ...], since: str | None,
-              sources: bool, notes: bool, fmt: str | None, output: str | None,
-              today: str | None) -> None:
+              sources: bool, notes: bool, allow_incomplete: bool, fmt: str | None,
+              output: str | None, today: str | None) -> None:
     from gk.engine.discover import find_root
     from gk.engine.pipeline import CheckOptions
 
@@ -83,12 +86,22 @@ def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end
     if since is None:  # a comparison with git history is not remembered
         from gk.speed.cached import remembered
 
+        # "counted": the text starts with the count of unreadable files (see below), so a
+        # text remembered by an earlier gk, without it, is never taken for one.
         key = repr((start, end, regions, alliances, sources, notes, fmt, color,
-                    options.today.isoformat()))
+                    options.today.isoformat(), "counted"))
         text = remembered(roots, "summarize", key, render)
     else:
         text = render()
+    # The first line of what _render returns is the number of unreadable files (the report
+    # is remembered whole, so the exit status must be remembered with it).
+    count, _newline, text = text.partition("\n")
     emit(text, output)
+    if int(count) and not allow_incomplete:
+        raise GkError(_("The summary is incomplete: {n} data file(s) could not be read (the "
+                        "report names them). Correct them ('gk check' shows why), or pass "
+                        "--allow-incomplete to accept the summary as it is.").format(
+                            n=int(count)), exit_code=1)
 
 
 def _render(roots: list[Path], options: Any, start: str | None, end: str | None,
@@ -98,12 +111,13 @@ def _render(roots: list[Path], options: Any, start: str | None, end: str | None,
     from gk.analyses.summary import (
         summarize as build_summary,
     )
-    from gk.cli.common import load_repository
+    from gk.cli.common import load_repository, require_readable
     from gk.render.reports import SUMMARY_RENDERERS
 
     labels = [str(r) for r in roots] if len(roots) > 1 else [""]
     loaded = [Source(label, load_repository(root)) for label, root in zip(
         labels, roots, strict=True)]
+    require_readable(alliances, (s.repository for s in loaded))
     require_alliances(alliances, {a for s in loaded for a in s.repository.alliances})
     period = config_period(loaded[0].repository.config)
     period = Period(start or period.start, end or period.end)
@@ -120,11 +134,12 @@ def _render(roots: list[Path], options: Any, start: str | None, end: str | None,
         commits = {}
         chosen = set(summary.names)
         for source, root in zip(loaded, roots, strict=True):
-            revision = resolve(root, since)
+            revision = resolve(root, since, options.today)
             commits[source.label or "."] = revision.commit
             before = load_repository_at(root, revision, parse_blobs)
             changes.extend(compare(before, source.repository, chosen))
         summary.payload["changes"] = {"since": since, "commits": commits, **changes.payload()}
         if "sources" in summary.payload:  # keep sources last, as documented
             summary.payload["sources"] = summary.payload.pop("sources")
-    return SUMMARY_RENDERERS[fmt or "text"](summary, color)
+    unreadable = len(summary.payload["unreadable"])
+    return f"{unreadable}\n" + SUMMARY_RENDERERS[fmt or "text"](summary, color)

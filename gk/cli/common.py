@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -185,3 +185,17 @@ class ProgressBar:
         if self._bar is not None:
             self._bar.stop()
             self._bar = None
+
+
+def require_readable(wanted: Iterable[str], repositories: Iterable[Any]) -> None:
+    """Stop when an alliance named on the command line has a file that could not be read:
+    say so (exit 1, nothing to show), rather than call the alliance unknown."""
+    from gk.domain import path_of
+
+    unread = {rel for repository in repositories for rel in repository.unloaded}
+    for alliance in wanted:
+        rel = path_of("alliance", None, alliance)
+        if rel in unread:
+            raise GkError(_("The file of the alliance '{alliance}', {path}, could not be read, "
+                            "so there is nothing to show for it. Run 'gk check' to see why.")
+                          .format(alliance=alliance, path=rel), exit_code=1)

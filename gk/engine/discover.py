@@ -91,6 +91,40 @@ def _is_hidden(name: str) -> bool:
     return name.startswith((".", "~$")) or name.endswith("~")
 
 
+def _is_utf8(name: str) -> bool:
+    """Whether a name from the file system is UTF-8 text (Python keeps the bytes of any other
+    name as lone surrogates, which cannot be written to a terminal, a cache or a report)."""
+    if name.isascii():
+        return True
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown_name(name: str) -> str:
+    """A file name from the file system as text that can be shown and written anywhere: bytes
+    that are not UTF-8 appear as ``\\xNN`` (``caf\\xe9.yaml``)."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace") if not _is_utf8(name) else name
+
+
+def _meant_name(name: str) -> str:
+    """What a non-UTF-8 name most likely said: each byte that is not UTF-8 read as Windows
+    (cp1252) or, where cp1252 has no character, Latin-1 text; the rest as it is."""
+    out = []
+    for char in name:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, kept by Python as a surrogate
+            byte = bytes([code - 0xDC00])
+            try:
+                char = byte.decode("cp1252")
+            except UnicodeDecodeError:
+                char = byte.decode("latin-1")
+        out.append(char)
+    return "".join(out)
+
+
 _entry_name = operator.attrgetter("name")
 
 
@@ -178,16 +212,39 @@ class _Discovery:
         self.found: dict[str, os.DirEntry[str]] = {}  # each data file's entry, by path
 
     def entries(self, path: str, rel: str) -> list[os.DirEntry[str]]:
-        """The visible entries of a folder, sorted; an unreadable folder is reported."""
+        """The visible entries of a folder, sorted; an unreadable folder is reported, and so
+        is an entry whose name is not UTF-8 (left out)."""
         try:
             with os.scandir(path) as listing:
-                return sorted((e for e in listing if not _is_hidden(e.name)), key=_entry_name)
+                found = sorted((e for e in listing if not _is_hidden(e.name)), key=_entry_name)
         except OSError as exc:
             self.problems.append(F.make(
                 "GK010", rel, 1, 1,
                 _("The folder cannot be read ({error}).").format(error=exc.strerror or exc),
                 _("Check that the folder exists and that you may read it.")))
             return []
+        return [e for e in found if _is_utf8(e.name) or self.not_utf8(e, rel)]
+
+    def not_utf8(self, entry: os.DirEntry[str], folder: str) -> bool:
+        """Report an entry whose name is not UTF-8 text (GK206); always False (left out)."""
+        rel = f"{folder}/{shown_name(entry.name)}" if folder else shown_name(entry.name)
+        meant = _meant_name(entry.name)
+        folder_entry = entry.is_dir(follow_symlinks=False)
+        if not folder_entry and not _looks_yaml(entry.name):
+            self.stray(rel, False, "")  # a document that is no data file: its name is moot
+            return False
+        if folder_entry:
+            message = _("The name of this folder is not UTF-8 text (it was probably made on an "
+                        "older Windows system or unpacked from a ZIP file); gk skips the "
+                        "folder and everything in it.")
+        else:
+            message = _("The name of this file is not UTF-8 text (it was probably made on an "
+                        "older Windows system or unpacked from a ZIP file); gk skips the file.")
+        self.problems.append(F.make(
+            "GK206", rel, 1, 1, message,
+            _("Rename it; it was probably meant to be called '{name}'. Use only lower-case "
+              "letters a–z, digits and hyphens in names.").format(name=meant)))
+        return False
 
     def stray(self, rel: str, is_yaml: bool, expected: str) -> None:
         if is_yaml:
@@ -268,6 +325,10 @@ class _Discovery:
                 path=root, error=exc.strerror)) from exc
         for entry in top:
             if _is_hidden(entry.name) or (only is not None and entry.name != only):
+                continue
+            if not _is_utf8(entry.name):
+                if _looks_yaml(entry.name):  # no folder of gk has such a name: not looked at
+                    self.not_utf8(entry, "")
                 continue
             if entry.name == CONFIG_FILE:
                 if not self.refused(entry, CONFIG_FILE):

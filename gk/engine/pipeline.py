@@ -360,6 +360,22 @@ def assemble(root: Path, options: CheckOptions, layout: list[F.Finding],
 
 Discovered = tuple[list[SourceFile], list[F.Finding]]
 
+# Layout findings on data files that discovery refused to open (a link, a pipe, a name that
+# is not UTF-8): such a file is in the model as one that did not load, so that every report
+# can name it.
+_REFUSED = ("GK010", "GK206")
+
+
+def refused_results(layout: Iterable[F.Finding]) -> list[FileResult]:
+    from gk.domain import place_of
+
+    out = []
+    for finding in layout:
+        place = place_of(finding.file) if finding.code in _REFUSED else None
+        if place is not None:
+            out.append(FileResult(SourceFile(finding.file, *place), None, []))
+    return out
+
 
 def check(root: Path, options: CheckOptions | None = None, files: FilesStep = check_files,
           locate_step: LocateStep = locate, discovered: Discovered | None = None
@@ -372,7 +388,8 @@ def check(root: Path, options: CheckOptions | None = None, files: FilesStep = ch
     sources, layout = discovered or discover(root)
     custom, template_results = custom_templates(root, sources)
     others = [s for s in sources if s.kind != "template"]
-    results = [*files(root, others, custom, rules.reads()), *template_results]
+    results = [*files(root, others, custom, rules.reads()), *template_results,
+               *refused_results(layout)]
     return assemble(root, options or CheckOptions(), layout, results, custom, len(sources),
                     locate_step)
 
@@ -381,10 +398,11 @@ def load(root: Path, files: FilesStep = load_files, discovered: Discovered | Non
          ) -> Repository:
     """The model of a repository for analyses (checklist, to-dos, gaps, summaries).
 
-    Checks nothing: files that do not load are left out, files with schema errors are kept
-    as far as their values have usable types (their errors are ``gk check``'s business)."""
-    sources, _layout = discovered or discover(root)
+    Checks nothing: files that do not load (and data files that discovery refused to open)
+    are left out and named in ``Repository.unloaded``, files with schema errors are kept as
+    far as their values have usable types (their errors are ``gk check``'s business)."""
+    sources, layout = discovered or discover(root)
     custom, template_results = custom_templates(root, sources)
     others = [s for s in sources if s.kind != "template"]
-    return build_repository(root, [*files(root, others, custom, None), *template_results],
-                            custom)
+    return build_repository(root, [*files(root, others, custom, None), *template_results,
+                                   *refused_results(layout)], custom)

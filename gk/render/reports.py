@@ -132,6 +132,15 @@ def render_plain(doc: Document, color: bool = False) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def unreadable_sentences(files: Sequence[str]) -> list[str]:
+    """The warning that opens a report built without some data files: which ones."""
+    if not files:
+        return []
+    return [_("INCOMPLETE: {n} data file(s) could not be read and are left out of every figure "
+              "below: {files}. Run 'gk check' to see why, and correct them.").format(
+                  n=len(files), files=", ".join(files))]
+
+
 # --- gaps ---------------------------------------------------------------------------------
 
 def _gap_cell(entry: AllianceGaps, gap: Gap | None, field_: str, status: str) -> str:
@@ -186,6 +195,7 @@ def gaps_document(report: GapReport, title: str) -> Document:
                "alliance; computed gaps are fields and statuses (Duldung, Aufenthaltsgestattung) "
                "for which no active service is open to young adults aged 18 to 27 in the "
                "alliance or its district.")]
+    intro[:0] = unreadable_sentences(report.unreadable)
     sections: list[Section] = []
     overview = Table(
         [_("Alliance"), _("confirmed"), _("computed only"), _("declared only"),
@@ -254,6 +264,7 @@ def gaps_payload(report: GapReport) -> dict[str, Any]:
                   "declared": g.declared, "computed": g.computed} for g in report.gaps],
         "broken_chains": [{"from": c.origin_ref, "to": c.target_ref, "status": c.status}
                           for c in report.broken_chains],
+        "unreadable": list(report.unreadable),
     }
 
 
@@ -270,17 +281,19 @@ def render_gaps_text(report: GapReport, title: str = "", color: bool = False) ->
 
 
 GAPS_CSV_COLUMNS = ("kind", "alliance", "field", "status", "declared", "computed",
-                    "classification", "from", "from_title", "to", "to_title", "reason")
+                    "classification", "from", "from_title", "to", "to_title", "reason", "file")
 
 
 def render_gaps_csv(report: GapReport, title: str = "", color: bool = False) -> str:
-    """One table: a row per gap (kind 'gap') and per broken chain (kind 'broken-chain')."""
+    """One table: a row per gap (kind 'gap'), per broken chain (kind 'broken-chain') and per
+    data file that could not be read (kind 'unreadable', the path in 'file')."""
     rows: list[tuple[Any, ...]] = [
         ("gap", g.alliance, g.field, g.status, g.declared, g.computed, g.kind, None, None, None,
-         None, None) for g in report.gaps]
+         None, None, None) for g in report.gaps]
     rows += [("broken-chain", c.origin.alliance, None, c.status, None, None, None, c.origin_ref,
               c.origin.title, c.target_ref, c.target.title if c.target is not None else None,
-              c.reason) for c in report.broken_chains]
+              c.reason, None) for c in report.broken_chains]
+    rows += [("unreadable", *(None,) * 11, rel) for rel in report.unreadable]
     return csv_table(GAPS_CSV_COLUMNS, rows, lineterminator="\r\n")
 
 
@@ -563,7 +576,8 @@ def summary_document(summary: Summary, for_markdown: bool) -> Document:
         sections.append(_section_notes(summary))
     if "sources" in payload:
         sections.append(_section_sources(summary))
-    return Document(_("Summary: {title}").format(title=title), [_period_sentence(payload)],
+    return Document(_("Summary: {title}").format(title=title),
+                    [*unreadable_sentences(payload["unreadable"]), _period_sentence(payload)],
                     sections)
 
 

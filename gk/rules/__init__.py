@@ -21,9 +21,9 @@ from types import ModuleType
 
 def file_rules() -> tuple[ModuleType, ...]:
     """Rules run on each file alone (imported when first used: a warm run needs none)."""
-    from gk.rules import privacy
+    from gk.rules import privacy, values
 
-    return (privacy,)
+    return (privacy, values)
 
 
 # Kinds whose documents are kept whole: gk.yaml and the repository's templates are few and
