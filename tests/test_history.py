@@ -12,7 +12,7 @@ import pytest
 from conftest import run_gk
 from test_gaps import FIXTURE
 
-from gk.analyses.history import classify
+from gk.engine.git_history import classify
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -24,8 +24,8 @@ from conftest import VALID_ALLIANCE, VALID_SERVICE, run_gk, write_repo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gk.analyses.history import read_blobs
 from gk.engine.discover import MAX_BYTES
+from gk.engine.git_history import read_blobs
 
 ALLIANCE = "alliances/musterstadt.yaml"
 SERVICE = "services/musterstadt/sprachcafe.yaml"

@@ -127,7 +127,8 @@ def _render(roots: list[Path], options: Any, start: str | None, end: str | None,
         notes=notes)
     summary = build_summary(loaded, summary_options)
     if since is not None:
-        from gk.analyses.history import Changes, compare, load_repository_at, resolve
+        from gk.analyses.history import Changes, compare
+        from gk.engine.git_history import load_repository_at, resolve
         from gk.speed.cached import parse_blobs
 
         changes = Changes()

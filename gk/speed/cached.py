@@ -406,9 +406,9 @@ _BLOB_LIMIT = 60_000  # parsed blobs kept between runs
 
 
 def parse_blobs(top: Path, wanted: list[tuple[SourceFile, str]]) -> list[Any]:
-    """``gk.analyses.history.parse_blobs``, each blob parsed once: a blob id names its
+    """``gk.engine.git_history.parse_blobs``, each blob parsed once: a blob id names its
     content, so parsed blobs are kept and reused by later comparisons."""
-    from gk.analyses.history import read_blobs
+    from gk.engine.git_history import read_blobs
     from gk.engine.load import load_bytes
     from gk.speed.store import cache_dir, read_cache_file, write_cache_file
 
