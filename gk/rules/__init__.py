@@ -2,7 +2,9 @@
 
 A rule is a module with a docstring (its user documentation), ``CODES`` (the codes it may
 emit, each in ``gk.findings.CODES``) and a ``check`` generator of ``gk.rules.base.Problem``
-values. File rules see one document at a time: ``check(source, data)``. Repository rules
+values. File rules see one document at a time: ``check(source, data, text)`` (``text`` is the
+file's decoded text, for what is not in the data, such as comments; a problem found there
+carries its own position in ``Problem.at``). Repository rules
 see the whole model, built once from every file: ``check(repository, context)``. The
 engine stamps severity and position; rules never read files and never know about caching
 (a cache keeps whole documents, so a rule may read any key of any file).
