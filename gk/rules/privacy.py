@@ -373,10 +373,6 @@ def _texts(data: Any) -> list[_Text]:
 _DOUBLE_END = re.compile(r'(?:[^"\\]|\\.)*"')
 _SINGLE_END = re.compile(r"(?:[^']|'')*'")
 _LINE_END = re.compile(r"[\r\n]")
-# Comments known to hold nothing: most are the explanations 'gk new' writes, the same in
-# every file. Whether a comment holds something depends on its text alone (the checks of
-# the whole file only decide which checks can find anything), so this only saves time.
-_CLEAN_COMMENTS: set[str] = set()
 _IGNORE_MARK = re.compile(r"gk:\s*ignore\b[ \t]*[A-Z0-9, \t]*", re.IGNORECASE)
 
 
@@ -461,9 +457,12 @@ def _keep(code: str) -> str:
 
 def check(source: SourceFile, data: Any, text: str | None = None) -> Iterator[Problem]:
     file = source.rel
-    strings = _texts(data)
+    every = _texts(data)
+    # Texts already known to hold nothing need no second look (see _remember).
+    strings = [entry for entry in every
+               if entry[1] not in (_CLEAN_ROLE_TEXTS if entry[2] else _CLEAN_TEXTS)]
     # Comments hold no data but may hold anything a person types ("# Ahmad, Handy 0176…").
-    comments = [(at, body) for at, body in _comments(text) if body not in _CLEAN_COMMENTS] \
+    comments = [(at, body) for at, body in _comments(text) if body not in _CLEAN_TEXTS] \
         if text is not None and "#" in text else []
     if not strings and not comments:
         return
@@ -496,24 +495,41 @@ def check(source: SourceFile, data: Any, text: str | None = None) -> Iterator[Pr
     first = not (_FIRST_NAMES.isdisjoint(capitalised) and _SURNAMES.isdisjoint(capitalised))
     names = (person and _addressed_person(blob) is not None) or first
     if not (scan or names or any(details)):
+        _remember([entry[1] for entry in strings if not entry[2]], False)
+        _remember([body for _at, body in comments], False)
         strings = [entry for entry in strings if entry[2]]  # only role fields need a look
-        if len(_CLEAN_COMMENTS) < 65536:
-            _CLEAN_COMMENTS.update(body for _at, body in comments)
         comments = []
     for entry in strings:
-        yield from _problems(file, entry, scan, details, names, person, first)
+        found = list(_problems(file, entry, scan, details, names, person, first))
+        if not found:
+            _remember([entry[1]], entry[2])
+        yield from found
     values = None
     for offset, body in comments:
         found = list(_problems(file, ((), body, False, False), scan, details, names, person,
                                first))
-        if not found and len(_CLEAN_COMMENTS) < 65536:
-            _CLEAN_COMMENTS.add(body)
-        if found and text is not None:
+        if not found:
+            _remember([body], False)
+        elif text is not None:
             if values is None:
-                values = "\n".join(entry[1] for entry in strings)
+                values = "\n".join(entry[1] for entry in every)
             if not _in_values(body, values):
                 at = line_and_column(text, offset)
                 yield from (problem._replace(at=at) for problem in found)
+
+
+# Texts (values, keys, comments) known to hold nothing, outside and inside role fields. Most
+# texts come again and again: the explanations 'gk new' writes as comments, roles, titles.
+# Whether a text holds something depends on the text alone (the looks at the whole file
+# only decide which checks can find anything), so remembering it only saves time.
+_CLEAN_TEXTS: set[str] = set()
+_CLEAN_ROLE_TEXTS: set[str] = set()
+
+
+def _remember(texts: list[str], role: bool) -> None:
+    known = _CLEAN_ROLE_TEXTS if role else _CLEAN_TEXTS
+    if len(known) < 50_000:
+        known.update(text for text in texts if len(text) <= 2000)
 
 
 class _Details(NamedTuple):
