@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE, VALID_ALLIANCE, VALID_SERVICE, check_json
 
+from gk.engine.discover import SourceFile
 from gk.engine.load import load_text
+from gk.rules import privacy
 from gk.rules.privacy import _comments, _in_values, line_and_column
 
 # Invented: no such person, number or address exists.
@@ -71,9 +73,18 @@ def test_a_name_in_a_key_is_found_at_the_key(make_repo) -> None:
     assert (rel, 8, 3, "GK505") in privacy_findings(root)[1]
 
 
-def test_the_example_repository_and_new_files_raise_no_privacy_warning() -> None:
-    # The shipped example is full of comments that explain the keys.
+def test_the_example_repository_raises_no_privacy_warning() -> None:
+    # The shipped example is full of comments that explain the keys ('gk new' files are
+    # held to the same in tests/test_new.py).
     assert privacy_findings(EXAMPLE)[1] == []
+
+
+def test_a_text_known_to_be_clean_outside_a_role_field_is_still_looked_at_inside_one() -> None:
+    source = SourceFile("worksheets/musterstadt/x.yaml", "worksheet", "musterstadt", "x")
+    text = "Weber, Katharina"  # invented; a name only where a role belongs
+    for _ in range(2):  # the second time, the text is remembered as clean outside
+        assert [p.code for p in privacy.check(source, {"summary": text})] == []
+        assert [p.code for p in privacy.check(source, {"owner": text})] == ["GK505"]
 
 
 # --- the comment scanner, held to the parser --------------------------------------------------
