@@ -22,7 +22,7 @@ SOURCE = SourceFile("worksheets/musterstadt/2025-03-01-begleitprotokoll.yaml", "
                     "musterstadt", "2025-03-01-begleitprotokoll")
 LIST_KEYS = {"participants", "topics"}
 
-# Reached by this version of the rule (67 personal, 71 organisational samples); raise them
+# Reached by this version of the rule (67 personal, 75 organisational samples); raise them
 # when the rule gets better, never lower them. Before comments, IBANs, addresses and health
 # were looked at, the same corpus gave precision 0.857 and recall 0.448.
 MIN_PRECISION = 1.0

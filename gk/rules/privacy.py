@@ -227,18 +227,23 @@ _STREET = re.compile(
     rf"ufer|chaussee|pfad|steig|stieg|markt|wall|graben|kamp)|\b(?:Am|An der|Auf dem|Im|In der|"
     rf"Zum|Zur)\s+[{_UPPER}][{_LOWER}-]+)\s+[0-9]{{1,4}}\s?[a-z]?\b")
 # Words that say the address is where someone lives (an office's address is fine).
+# ("Das Netzwerk lebt von …", "das Büro zieht um" are about organisations.)
 _LIVES = re.compile(
-    r"\b(?:wohnt|wohnte|wohnhaft|lebt|lebte|wohnadresse|wohnanschrift|meldeadresse|"
-    r"meldeanschrift|privatadresse|privatanschrift|heimadresse|zieht|umgezogen|neue adresse|"
-    r"seine adresse|ihre adresse|seine anschrift|ihre anschrift|zu hause|zuhause)\b",
+    r"\b(?:wohnt|wohnte|wohnhaft|lebt(?!\s+(?:von|vom|davon|durch))|lebte|wohnadresse|"
+    r"wohnanschrift|meldeadresse|meldeanschrift|privatadresse|privatanschrift|heimadresse|"
+    r"seine adresse|ihre adresse|seine anschrift|ihre anschrift)\b",
     re.IGNORECASE)
-_ROOM = re.compile(r"\b(?:Zimmer|Zi\.|Zimmernr\.?|Raum|Room|Whg\.|Wohnung)\s*(?:Nr\.?\s*)?"
+_NEAR = 60  # characters between the word and the street that count as one statement
+# A room of a person ("Zimmer 214"); a 'Raum' is an office's unless someone lives there.
+_ROOM = re.compile(r"\b(?:Zimmer|Zi\.|Zimmernr\.?|Room|Whg\.|Wohnung)\s*(?:Nr\.?\s*)?"
                    r"[0-9][0-9./]*[a-z]?\b")
+_RAUM = re.compile(r"\bRaum\s*(?:Nr\.?\s*)?[0-9][0-9./]*[a-z]?\b")
 # A room counts when the text is about accommodation, not about an office.
 _ACCOMMODATION = re.compile(
     r"unterkunft|unterkünfte|\bZUE\b|\bEAE\b|\bLEA\b|\bZAB\b|wohnheim|flüchtlingsheim|"
     r"übergangsheim|asylbewerberheim|\bGU\b|container|untergebracht|\bwohnt\b|notunterkunft",
     re.IGNORECASE)
+_LIVES_THERE = re.compile(r"untergebracht|\bwohnt\b|\blebt\b", re.IGNORECASE)
 # Conditions and treatments; said of someone, they are health data (Art. 9 GDPR).
 # What the health check needs to find something: a capitalised noun of this list (compared
 # with the capitalised words of the file, which the name check collects anyway) or one of
@@ -254,7 +259,7 @@ _HEALTH_ABBREVIATIONS = ("HIV", "PTBS", "PTSD", "AIDS", "TBC")
 _ROOM_NOUNS = _wordset("zimmer zi raum room whg wohnung zimmernr")
 _LIVES_NOUNS = _wordset("""
 wohnadresse wohnanschrift meldeadresse meldeanschrift privatadresse privatanschrift
-heimadresse adresse anschrift zuhause hause
+heimadresse adresse anschrift
 """)
 _CONDITION = re.compile(
     r"diabetes|epilep|\bhiv\b|\baids\b|hepatitis|tuberkulose|\btbc\b|krebs|tumor|depressi|"
@@ -306,7 +311,7 @@ _BIRTH_WORDS = _words("<geb.", "geboren", "geburt", "date of birth", "d.o.b", "<
 _FILE_WORDS = _words("<az>", "<gz>", "zeichen", "nummer", "<nr>", "bamf", "file number",
                      "case number", "steuer-id", "kennziffer")
 _PHONE_WORDS = _words("privat", "handy", "mobil", "cell", "whatsapp", "signal", "telegram")
-_LIVES_WORDS = _words("<wohnt", "<wohnhaft", "<lebt", "<zieht", "umgezogen")
+_LIVES_WORDS = _words("<wohnt", "<wohnhaft", "<lebt")
 _HEALTH_WORDS = _words("erkrankt", "diagnost", "schwanger", "suizid", "<leide", "positiv",
                        "depressiv", "traumatisiert")
 
@@ -486,7 +491,8 @@ def check(source: SourceFile, data: Any, text: str | None = None) -> Iterator[Pr
                             or _has(lower_blob, _LIVES_WORDS))
         and _LIVES.search(blob) is not None and _STREET.search(blob) is not None,
         room=any_digit and not _ROOM_NOUNS.isdisjoint(capitalised)
-        and _ROOM.search(blob) is not None and _ACCOMMODATION.search(blob) is not None,
+        and (_ROOM.search(blob) is not None or _RAUM.search(blob) is not None)
+        and _ACCOMMODATION.search(blob) is not None,
         health=not _HEALTH_NOUNS.isdisjoint(capitalised) or _has(lower_blob, _HEALTH_WORDS)
         or any(word in blob for word in _HEALTH_ABBREVIATIONS))
     # What a single text holds, the joined texts hold too: when these find nothing there,
@@ -572,6 +578,25 @@ def _iban(text: str) -> str | None:
     return None
 
 
+def _home(text: str) -> re.Match[str] | None:
+    """A street address right after a word that says someone lives there."""
+    for lives in _LIVES.finditer(text):
+        street = _STREET.search(text, lives.end(), lives.end() + _NEAR)
+        if street is not None:
+            return street
+    return None
+
+
+def _room(text: str) -> re.Match[str] | None:
+    """A room in an accommodation ('Raum' only where someone lives)."""
+    if _ACCOMMODATION.search(text) is None:
+        return None
+    room = _ROOM.search(text)
+    if room is None and _LIVES_THERE.search(text) is not None:
+        room = _RAUM.search(text)
+    return room
+
+
 def _details(text: str, lower: str, details: _Details) -> Iterator[tuple[str, str, str]]:
     """Bank accounts (GK506), where someone lives (GK507) and health (GK508)."""
     iban = _iban(text) if details.iban else None
@@ -579,10 +604,7 @@ def _details(text: str, lower: str, details: _Details) -> Iterator[tuple[str, st
         yield ("GK506", _("'{iban}' looks like a bank account (IBAN).").format(iban=iban),
                _("Delete it: bank details of persons do not belong in the repository.") + " "
                + _keep("GK506"))
-    home = _STREET.search(text) if details.home and _LIVES.search(text) is not None else None
-    room = _ROOM.search(text) if details.room and _ACCOMMODATION.search(text) is not None \
-        else None
-    place = home or room
+    place = (_home(text) if details.home else None) or (_room(text) if details.room else None)
     if place is not None:
         yield ("GK507", _("'{place}' looks like where a person lives.").format(
                    place=place.group(0)),
