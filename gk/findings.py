@@ -69,6 +69,9 @@ CODES: dict[str, Code] = {
         Code("GK503", WARNING, "Date of birth", "privacy"),
         Code("GK504", WARNING, "File number (Aktenzeichen)", "privacy"),
         Code("GK505", WARNING, "Name of a person where a role belongs", "privacy"),
+        Code("GK506", WARNING, "Bank account (IBAN)", "privacy"),
+        Code("GK507", WARNING, "Where a person lives", "privacy"),
+        Code("GK508", WARNING, "Health details about a person", "privacy"),
         Code("GK601", ERROR, "Template file is broken", "templates"),
     )
 }

@@ -140,8 +140,8 @@ def _process(root: Path, source: SourceFile, custom: dict[str, dict[str, Any]]) 
     found = validate(data, detailed, source.rel, text,
                      UNKNOWN_KEY_CODES if source.kind == "worksheet" else None, located)
     for rule in file_rules():
-        for problem in rule.check(source, data):
-            line, column = located.at(problem.path, key=problem.key)
+        for problem in rule.check(source, data, text):
+            line, column = problem.at or located.at(problem.path, key=problem.key)
             found.append(F.make(problem.code, problem.file, line, column, problem.message,
                                 problem.hint))
     return FileResult(source, data, found), located

@@ -388,6 +388,23 @@ CASES = [
          (SHEET, 4, 52), "GK505",
          "„Thomas Becker“ sieht wie der Name einer Person aus. Schreiben Sie stattdessen die "
          "Rolle oder die Organisation"),
+    Case("GK505-in-a-comment",  # invented name
+         {SERVICE: service("description: Offenes Angebot  # Rückruf an Herrn Haidari\n")},
+         (SERVICE, 7, 31), "GK505", "„Herrn Haidari“ sieht wie der Name einer Person aus.",
+         "'Herrn Haidari' looks like the name of a person."),
+    Case("GK506-iban",  # invented account, check digits computed
+         {SERVICE: service("description: Zuschuss an DE35 3704 0044 0532 0130 99\n")},
+         (SERVICE, 7, 14), "GK506",
+         "„DE35 3704 0044 0532 0130 99“ sieht wie eine Bankverbindung (IBAN) aus.",
+         "'DE35 3704 0044 0532 0130 99' looks like a bank account (IBAN)."),
+    Case("GK507-room-in-accommodation",
+         {SERVICE: service("description: Abholung in der Unterkunft Gartenweg, Zimmer 214\n")},
+         (SERVICE, 7, 14), "GK507", "„Zimmer 214“ sieht aus wie der Ort, an dem eine Person wohnt.",
+         "'Zimmer 214' looks like where a person lives."),
+    Case("GK508-health",
+         {SERVICE: service("description: Der Jugendliche leidet an Epilepsie\n")},
+         (SERVICE, 7, 14), "GK508", "Der Text enthält Angaben zur Gesundheit einer Person.",
+         "The text contains details about a person's health."),
     # --- templates --------------------------------------------------------------------------
     Case("GK601-id-differs", {"templates/wohnen.yaml": TEMPLATE.replace("id: wohnen",
                                                                         "id: wohnraum")},

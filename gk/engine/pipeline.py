@@ -148,7 +148,7 @@ def _validated(source: SourceFile, data: Any, text: str | None,
     found = validate(data, validator_for(source, data, custom), source.rel, text,
                      UNKNOWN_KEY_CODES if source.kind == "worksheet" else None, located)
     for rule in file_rules():
-        for problem in rule.check(source, data):
+        for problem in rule.check(source, data, text):
             found.append(_stamp(problem, located))
     return FileResult(source, data, found)
 
@@ -196,7 +196,7 @@ def load_files(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict
 
 
 def _stamp(problem: Problem, located: Located) -> F.Finding:
-    line, column = located.at(problem.path, key=problem.key)
+    line, column = problem.at or located.at(problem.path, key=problem.key)
     return F.make(problem.code, problem.file, line, column, problem.message, problem.hint)
 
 

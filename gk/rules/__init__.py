@@ -2,14 +2,15 @@
 
 A rule is a module with a docstring (its user documentation), ``CODES`` (the codes it may
 emit, each in ``gk.findings.CODES``) and a ``check`` generator of ``gk.rules.base.Problem``
-values. File rules see one whole document at a time: ``check(source, data)``. Repository
-rules see the model built once from every file, ``check(repository, context)``, and declare
-in ``READS`` which top-level keys of which kind of document they read: ``gk check`` keeps
-only those (``project``), with or without a cache, so a large repository needs memory and
-cache space for what the rules read only. A key a rule reads without declaring it is
-absent in every run (its message test fails; ``tests/test_rules_declare.py`` records what
-each rule reads and compares). The engine stamps severity and position; rules never read
-files and never know about caching.
+values. File rules see one whole document at a time: ``check(source, data, text)`` (``text``
+is the file's decoded text, for what is not in the data, such as comments; a problem found
+there carries its own position in ``Problem.at``). Repository rules see the model built once
+from every file, ``check(repository, context)``, and declare in ``READS`` which top-level
+keys of which kind of document they read: ``gk check`` keeps only those (``project``), with
+or without a cache, so a large repository needs memory and cache space for what the rules
+read only. A key a rule reads without declaring it is absent in every run (its message test
+fails; ``tests/test_rules_declare.py`` records what each rule reads and compares). The
+engine stamps severity and position; rules never read files and never know about caching.
 
 To add a rule, see "How to add a rule" in docs/architecture.md.
 """

@@ -19,6 +19,9 @@ class Problem(NamedTuple):
     message: str
     hint: str = ""
     key: bool = False  # point at the key of ``path`` rather than its value
+    # (line, column) where the problem is not in a value but in the text around the values
+    # (a comment); ``path`` is then ``()`` and the engine uses this position as it is.
+    at: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)

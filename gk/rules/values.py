@@ -40,7 +40,7 @@ _NAMES = {
 }
 
 
-def check(source: SourceFile, data: Any) -> Iterator[Problem]:
+def check(source: SourceFile, data: Any, text: str | None = None) -> Iterator[Problem]:
     if _suspicious(data):  # almost never: only then are the paths worked out
         yield from _walk(source.rel, data, ())
 
