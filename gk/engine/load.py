@@ -844,7 +844,9 @@ def _hide_breaks(text: str) -> tuple[str, dict[int, int] | None]:
     libyaml reads them as line breaks (YAML 1.1); YAML 1.2 and editors do not, so parsing
     them as they are shifts every line after them and splits the text they are in. The
     stand-ins come from the private use area, which the parser reads as ordinary text."""
-    if text.isascii() or not _YAML11_BREAKS.search(text):
+    # Three substring tests cost nanoseconds (a regular expression, microseconds per file).
+    if text.isascii() or ("\x85" not in text and "\u2028" not in text
+                          and "\u2029" not in text):
         return text, None
     hide: dict[int, int] = {}
     stand_in = 0xE000
