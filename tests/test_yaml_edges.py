@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from conftest import VALID_ALLIANCE, VALID_SERVICE, check_json, run_gk
 
-from gk.engine.load import load_bytes, load_text, split_lines
+from gk.engine.load import MAX_BYTES, MAX_SECOND_OPINION, load_bytes, load_text, split_lines
 
 ALLIANCE = "alliances/musterstadt.yaml"
 SERVICE = "services/musterstadt/sprachcafe.yaml"
@@ -111,6 +111,33 @@ def test_a_second_colon_in_an_entry_says_put_it_in_quotes(make_repo: Any) -> Non
     _status, _found, english = findings_of(root, "--lang", "en")
     assert 'Put the entry in quotes, for example ["Beginn 10:30", "Ende 12:00"].' \
         in english[0]["message"]
+
+
+def _long_text(size: int) -> str:
+    """A valid file of about ``size`` characters whose first line libyaml refuses."""
+    line = "k{:07d}: Ein längerer Text über das Sprachcafé am Markt\n"
+    lines = ["topics: [Beginn 10:30, Ende 12:00]\n"]
+    while sum(map(len, lines)) < size:
+        lines.append(line.format(len(lines)))
+    return "".join(lines)
+
+
+def test_the_second_parser_reads_files_up_to_its_limit() -> None:
+    text = _long_text(MAX_SECOND_OPINION - 100)
+    assert len(text) <= MAX_SECOND_OPINION
+    assert loaded(text)["topics"] == ["Beginn 10:30", "Ende 12:00"]
+
+
+@pytest.mark.parametrize("size", [MAX_SECOND_OPINION + 1, MAX_BYTES - 1000])
+def test_larger_files_keep_libyaml_s_verdict_quickly(size: int) -> None:
+    import time
+
+    text = _long_text(size)
+    start = time.process_time()
+    code, line, column, _message, hint = refused(text)
+    assert time.process_time() - start < 5  # the C parser stops at line 1
+    assert (code, line, column) == ("GK001", 1, 19)
+    assert "Setzen Sie den Eintrag in Anführungszeichen" in hint
 
 
 def test_errors_both_parsers_see_keep_libyaml_words_and_place() -> None:

@@ -24,6 +24,9 @@ from gk.i18n import _
 
 MAX_DEPTH = 64  # documented (GK008); real files nest to depth 5
 MAX_NODES = 200_000  # expanded size limit, aliases included (GK007)
+# Largest text (characters) the Python parser reads again when libyaml refuses it: at most
+# half a second of its time. Real files are a few kilobytes; a larger one gets libyaml's verdict.
+MAX_SECOND_OPINION = 64 * 1024
 
 Path = tuple[str | int, ...]
 # path -> (value line, value column, key line, key column), all 1-based
@@ -783,8 +786,8 @@ class _Attempt:
         valid YAML 1.2 that it reads). When both fail, the C parser's error stands unless the
         Python parser read past it: then that error was a limit of libyaml, not of the file."""
         first = self.run(_parser)
-        if not isinstance(first, _Failure) or (first.error is not None
-                                                and _is_reader_error(first.error)):
+        if not isinstance(first, _Failure) or len(self.text) > MAX_SECOND_OPINION or (
+                first.error is not None and _is_reader_error(first.error)):
             return first
         second = self.run(_pure_parser)
         if isinstance(second, _Failure) and second.reached <= first.where:
