@@ -310,6 +310,8 @@ def test_alias_of_an_anchored_key_passes_gk_check(make_repo: Any) -> None:
      "the value must be a text"),
     ("title: !!seq Sprachcafé\n", (1, 8), "muss der Wert eine Liste sein; „Sprachcafé“",
      "the value must be a list; 'Sprachcafé' is not."),
+    ("capacity: !!int mapping\n", (1, 11), "muss der Wert eine ganze Zahl sein; „mapping“",
+     "the value must be a whole number; 'mapping' is not."),
 ])
 def test_tagged_value_that_does_not_fit_is_gk011_at_the_value(
         make_repo: Any, text: str, where: tuple[int, int], de: str, en: str) -> None:

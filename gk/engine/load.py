@@ -411,18 +411,19 @@ class _Builder:
             _("Remove the tag (the word starting with '!'); gk reads only plain data."),
         )
 
-    def misfit_tag(self, tag: str, mark: Any, found: str) -> _Refused:
-        """A core tag on a value it does not allow: ``!!int abc``, ``!!map`` on a list."""
+    def misfit_tag(self, tag: str, mark: Any, kind: str, value: str = "") -> _Refused:
+        """A core tag on a value it does not allow: ``!!int abc``, ``!!map`` on a list.
+        ``kind`` is "scalar" (then ``value`` is its text), "mapping" or "sequence"."""
         name = tag[len(_CORE_TAG):]
         short, wants = _short_tag(tag), _tag_wants(name)
-        if found == "mapping":
+        if kind == "mapping":
             message = _("With the tag '{tag}' the value must be {what}, but here it is a "
                         "mapping.")
-        elif found == "sequence":
+        elif kind == "sequence":
             message = _("With the tag '{tag}' the value must be {what}, but here it is a list.")
         else:
             message = _("With the tag '{tag}' the value must be {what}; '{value}' is not.")
-        value = found if len(found) <= 60 else found[:57] + "..."
+        value = value if len(value) <= 60 else value[:57] + "..."
         return self.refuse(
             "GK011", mark, message.format(tag=short, what=wants, value=value),
             _("Remove the tag '{tag}' (the word starting with '!!'), or correct the value.")
@@ -441,7 +442,7 @@ class _Builder:
             raise self.unsupported_tag(tag, event.start_mark)
         resolved = _tagged(tag, value)
         if resolved is _MISFIT:
-            raise self.misfit_tag(tag, event.start_mark, value)
+            raise self.misfit_tag(tag, event.start_mark, "scalar", value)
         return resolved
 
     def build(self, loader: Any) -> Any:
