@@ -54,8 +54,10 @@ yamlish = st.lists(st.sampled_from(YAML_ALPHABET), max_size=120).map("".join)
 
 
 def lines_of(raw: bytes) -> int:
-    text = raw.decode("utf-8", "replace").lstrip("\ufeff")
-    return len(text.splitlines())
+    """Lines as editors count them (NEL, U+2028, U+2029 end none)."""
+    from gk.engine.load import split_lines
+
+    return len(split_lines(raw.decode("utf-8", "replace").lstrip("\ufeff")))
 
 
 def assert_loaded_sanely(raw: bytes) -> None:

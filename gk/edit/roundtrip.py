@@ -26,8 +26,8 @@ from gk.errors import NOTHING, GkError
 from gk.i18n import _
 
 BOM = b"\xef\xbb\xbf"
-# libyaml counts these as line breaks; positions from the loader follow them.
-_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+# The line breaks of YAML 1.2 and of editors; positions from the loader count these alone.
+_BREAK = re.compile(r"\r\n|[\r\n]")
 
 
 def _refused(message: str) -> GkError:
@@ -391,7 +391,7 @@ def _insert_at(text: str, nl: str, line: int, lines: list[str]) -> str:
     starts = line_starts(text)
     block = "".join(part + nl for part in lines)
     if line > len(starts) or (line == len(starts) and starts[-1] == len(text)):
-        if text and not text.endswith(("\n", "\r", "\x85", "\u2028", "\u2029")):
+        if text and not text.endswith(("\n", "\r")):
             block = nl + block
         return text + block
     at = starts[line - 1]

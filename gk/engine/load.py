@@ -1,10 +1,12 @@
 """Load one YAML file safely into plain JSON types, turning every problem into a finding.
 
-The C parser of ruamel.yaml delivers events; this module builds dicts, lists and scalars
+The C parser of ruamel.yaml delivers events (ruamel's Python parser those of the few files
+the bundled libyaml 0.1.7 wrongly refuses); this module builds dicts, lists and scalars
 from them with an explicit stack, so that depth, aliases, tags and duplicate keys are
 checked while building and nothing can recurse or expand without bound. Scalars follow
 the YAML 1.2 core schema except that dates stay strings (JSON Schema checks them).
-On request it records the line and column of every value and key, keyed by JSON path.
+On request it records the line and column of every value and key, keyed by JSON path;
+lines are counted as editors count them (only LF, CRLF and CR end a line).
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from gk.i18n import _
 
 MAX_DEPTH = 64  # documented (GK008); real files nest to depth 5
 MAX_NODES = 200_000  # expanded size limit, aliases included (GK007)
+# Largest text (characters) the Python parser reads again when libyaml refuses it: at most
+# half a second of its time. Real files are a few kilobytes; a larger one gets libyaml's verdict.
+MAX_SECOND_OPINION = 64 * 1024
 
 Path = tuple[str | int, ...]
 # path -> (value line, value column, key line, key column), all 1-based
@@ -48,6 +53,10 @@ _MAX_DIGITS = 4000
 # with a byte offset, so gk finds them itself to name the right line and column.
 _NOT_PRINTABLE = re.compile(
     r"[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# The only line breaks of YAML 1.2 and of editors. libyaml (YAML 1.1) also breaks lines at
+# NEL, U+2028 and U+2029; gk hides those from the parser (see _hide_breaks).
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_YAML11_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 
 def resolve_plain(value: str) -> Any:
@@ -87,12 +96,26 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_CORE_TAG):] if tag.startswith(_CORE_TAG) else tag
 
 
+# YAML 1.1 timestamps, the form the !!timestamp tag accepts (the value stays a string).
+_TIMESTAMP = re.compile(
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+    r"(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
+    r"(?:[ \t]*Z|[-+][0-9]{1,2}(?::[0-9]{2})?)?)?\Z")
+# Returned by _tagged for a value its tag does not allow.
+_MISFIT = object()
+
+
 def _tagged(tag: str, value: str) -> Any:
-    """A scalar with an explicit core tag such as ``!!str`` or ``!!int``."""
+    """A scalar with an explicit core tag such as ``!!str`` or ``!!int``, resolved as the tag
+    says; ``_MISFIT`` when the value is not of the tag's kind (``!!int abc``, ``!!bool yes``)."""
     name = tag[len(_CORE_TAG) :]
-    if name in ("str", "timestamp"):
+    if name == "str":
         return value
+    if name == "timestamp":
+        return value if _TIMESTAMP.match(value) else _MISFIT
     resolved = resolve_plain(value)
+    if isinstance(resolved, str) and name in ("int", "float") and _INT.match(value):
+        return value  # too many digits for a number: kept as text, like an untagged one
     if name == "int" and isinstance(resolved, int) and not isinstance(resolved, bool):
         return resolved
     if name == "float" and isinstance(resolved, (int, float)) and not isinstance(resolved, bool):
@@ -101,7 +124,17 @@ def _tagged(tag: str, value: str) -> Any:
         return resolved
     if name == "null" and resolved is None:
         return None
-    return value
+    return _MISFIT
+
+
+def _tag_wants(name: str) -> str:
+    """What a core tag demands, in words (nominative: 'the value must be ...')."""
+    wants = {
+        "str": _("a text"), "int": _("a whole number"), "float": _("a number"),
+        "bool": _("true or false"), "null": _("an empty value (null)"),
+        "timestamp": _("a date"), "map": _("a mapping"), "seq": _("a list"),
+    }
+    return wants.get(name, name)
 
 
 @dataclass(slots=True)
@@ -114,17 +147,33 @@ class Loaded:
 
 
 class _Refused(Exception):
-    """Stops building a document; carries the finding that explains why."""
+    """Stops building a document; carries the finding that explains why. ``parser_may_err``:
+    what was refused may be a misreading of libyaml 0.1.7 (an anchor ``&a:`` read as ``&a``
+    and an empty key), so the Python parser gets to read the file, too."""
 
-    def __init__(self, finding: F.Finding) -> None:
+    def __init__(self, finding: F.Finding, parser_may_err: bool = False) -> None:
         super().__init__(finding.message)
         self.finding = finding
+        self.parser_may_err = parser_may_err
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of a text as editors show them: only LF, CRLF and CR end a line.
+
+    ``str.splitlines`` also breaks at NEL, U+2028, U+2029 and a few control characters,
+    which YAML 1.2 and editors treat as ordinary text; counting them shifts every line."""
+    lines = _LINE_BREAK.split(text)
+    if lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 def _position(text: str, index: int) -> tuple[int, int]:
-    """Line and column (1-based) of ``text[index]``, counting line breaks as YAML does."""
-    lines = (text[:index] + "x").splitlines()
-    return len(lines), len(lines[-1])
+    """Line and column (1-based) of ``text[index]``, counting lines as editors do."""
+    before = text[:index]
+    breaks = _LINE_BREAK.findall(before)
+    last = max(before.rfind("\n"), before.rfind("\r"))
+    return len(breaks) + 1, index - last
 
 
 def _byte_position(raw: bytes, index: int) -> tuple[int, int]:
@@ -187,22 +236,8 @@ def _control_finding(text: str, file: str) -> F.Finding | None:
     )
 
 
-def _tab_finding(text: str, file: str) -> F.Finding | None:
-    """A tab in the indentation of a line (YAML forbids it; editors hide it)."""
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.lstrip(" -")
-        indent = line[: len(line) - len(stripped)]
-        if stripped.startswith("\t") or "\t" in indent:
-            column = line.index("\t") + 1
-            return F.make(
-                "GK006", file, number, column,
-                _("A tab character is used for indentation; YAML allows only spaces."),
-                _("Replace the tab at the start of the line with spaces (two per level)."),
-            )
-    return None
-
-
-# libyaml's English problem texts, turned into plain-language explanations.
+# The parsers' English problem texts (libyaml's, and where they differ, those of ruamel's
+# Python parser), turned into plain-language explanations.
 _SYNTAX_HELP: tuple[tuple[str, str, str], ...] = (
     ("mapping values are not allowed",
      "A colon is not allowed at this place.",
@@ -217,10 +252,10 @@ _SYNTAX_HELP: tuple[tuple[str, str, str], ...] = (
     ("did not find expected '-' indicator",
      "A list entry is indented differently from the entries before it.",
      "Start every entry of the list with '- ' at the same column."),
-    ("did not find expected ',' or ']'",
+    ("expected ',' or ']'",
      "A list in square brackets is not closed.",
      "Add the closing ']' or separate the entries with commas."),
-    ("did not find expected ',' or '}'",
+    ("expected ',' or '}'",
      "A mapping in curly braces is not closed.",
      "Add the closing '}' or separate the entries with commas."),
     ("found unexpected end of stream",
@@ -235,16 +270,45 @@ _SYNTAX_HELP: tuple[tuple[str, str, str], ...] = (
     ("block sequence entries are not allowed in this context",
      "A list entry ('- ') stands where a value was expected.",
      "Put the list on the next line, indented below its key."),
-    ("found character that cannot start any token",
+    ("that cannot start any token",
      "This character cannot start a value.",
      "Put the text in quotes (for example when it starts with @ or `)."),
     ("expected <block end>",
      "The indentation does not fit the lines above.",
      "Indent the line exactly like the other keys of the same level."),
-    ("found a tab character",
-     "A tab character is used for indentation; YAML allows only spaces.",
-     "Replace tabs with spaces."),
+    ("found unexpected ':'",
+     "A colon is not allowed at this place of a list or mapping in brackets.",
+     'Put the entry in quotes, for example ["Beginn 10:30", "Ende 12:00"].'),
 )
+
+
+def _line_starts(text: str) -> list[int]:
+    """The index at which each line starts (lines as editors count them)."""
+    return [0, *(found.end() for found in _LINE_BREAK.finditer(text))]
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    """The index in ``text`` of a 1-based line and column."""
+    starts = _line_starts(text)
+    return starts[min(line, len(starts)) - 1] + column - 1
+
+
+def _colon_in_closed_flow(text: str, line: int, column: int, opened: Any) -> bool:
+    """Whether the parser stopped at a colon inside brackets that open and close on its line
+    (``[a, b: c: d]``): the entry needs quotes; the brackets are fine."""
+    rest = split_lines(text[_offset(text, line, column):] + "\n")[0]
+    return (rest.startswith(":") and opened is not None and opened.line + 1 == line
+            and ("]" in rest or "}" in rest))
+
+
+def _tab_indentation(file: str, line: int, column: int, in_block: bool = False) -> F.Finding:
+    return F.make(
+        "GK006", file, line, column,
+        _("A tab character is used for indentation; YAML allows only spaces."),
+        _("Indent every line of the text block with spaces, like its first line; tabs may "
+          "follow after the spaces.") if in_block else
+        _("Replace the tab at the start of the line with spaces (two per level)."),
+    )
 
 
 def _syntax_finding(exc: Exception, text: str, file: str,
@@ -265,24 +329,28 @@ def _syntax_finding(exc: Exception, text: str, file: str,
             _("Delete the invisible character at this place (it was probably pasted in)."),
         )
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    if "tab character" in problem or "'\\t'" in problem:
+        return _tab_indentation(file, line, column)
     context = str(getattr(exc, "context", "") or "")
     context_mark = getattr(exc, "context_mark", None)
-    if context_mark is not None and (
+    if "expected ','" in problem and _colon_in_closed_flow(text, line, column, context_mark):
+        problem = "found unexpected ':'"  # a second colon in an entry: quotes are the fix
+    elif context_mark is not None and (
             ("end of stream" in problem and "quoted scalar" in context)
-            or "did not find expected ','" in problem):
+            or "expected ','" in problem):
         # An unclosed quote or bracket is noticed later; the fix belongs where it opened.
         line, column = context_mark.line + 1, context_mark.column + 1
     elif "expected node content" in problem and "flow" in context and open_flows \
-            and not "".join(text.splitlines(keepends=True)[line - 1:])[column - 1:].strip():
+            and not text[_offset(text, line, column):].strip():
         # The file ends inside '[' or '{': point at the innermost one still open.
         opened = open_flows[-1]
         line, column = opened.line + 1, opened.column + 1
-        lines = text.splitlines()
+        lines = split_lines(text)
         here = lines[line - 1] if 0 < line <= len(lines) else ""
         problem = ("did not find expected ',' or '}'" if here[column - 1 : column] == "{"
                    else "did not find expected ',' or ']'")
     elif "did not find expected key" in problem or "expected <block end>" in problem:
-        lines = text.splitlines()
+        lines = split_lines(text)
         here = lines[line - 1] if 0 < line <= len(lines) else ""
         if here[column - 1 : column + 1] in ("- ", "-"):
             above = [x for x in lines[: line - 1] if x.strip() and not x.lstrip().startswith("#")]
@@ -323,30 +391,59 @@ class _Builder:
     def __init__(self, file: str, positions: Positions | None) -> None:
         self.file = file
         self.positions = positions
-        self.anchors: dict[str, tuple[Any, int]] = {}
+        # anchor -> (value, node count, the scalar as written: what an alias used as a key is)
+        self.anchors: dict[str, tuple[Any, int, str | None]] = {}
         self.open_anchors: set[str] = set()
         self.nodes = 0
         # Where the open flow collections ('[' or '{') start: an unclosed one at the end of
         # the file is reported there.
         self.open_flows: list[Any] = []
 
-    def refuse(self, code: str, mark: Any, message: str, hint: str) -> _Refused:
-        return _Refused(F.make(code, self.file, mark.line + 1, mark.column + 1, message, hint))
+    def refuse(self, code: str, mark: Any, message: str, hint: str,
+               parser_may_err: bool = False) -> _Refused:
+        return _Refused(F.make(code, self.file, mark.line + 1, mark.column + 1, message, hint),
+                        parser_may_err)
+
+    def unsupported_tag(self, tag: str, mark: Any) -> _Refused:
+        return self.refuse(
+            "GK011", mark,
+            _("The YAML tag '{tag}' is not supported.").format(tag=_short_tag(tag)),
+            _("Remove the tag (the word starting with '!'); gk reads only plain data."),
+        )
+
+    def misfit_tag(self, tag: str, mark: Any, kind: str, value: str = "") -> _Refused:
+        """A core tag on a value it does not allow: ``!!int abc``, ``!!map`` on a list.
+        ``kind`` is "scalar" (then ``value`` is its text), "mapping" or "sequence"."""
+        name = tag[len(_CORE_TAG):]
+        short, wants = _short_tag(tag), _tag_wants(name)
+        if kind == "mapping":
+            message = _("With the tag '{tag}' the value must be {what}, but here it is a "
+                        "mapping.")
+        elif kind == "sequence":
+            message = _("With the tag '{tag}' the value must be {what}, but here it is a list.")
+        else:
+            message = _("With the tag '{tag}' the value must be {what}; '{value}' is not.")
+        value = value if len(value) <= 60 else value[:57] + "..."
+        return self.refuse(
+            "GK011", mark, message.format(tag=short, what=wants, value=value),
+            _("Remove the tag '{tag}' (the word starting with '!!'), or correct the value.")
+            .format(tag=short),
+        )
 
     def scalar(self, event: Any) -> Any:
+        """The value of a scalar (as a key, too: its tag is checked the same way)."""
         tag = event.tag
-        if tag is not None and tag != "!" and tag not in _ALLOWED_TAGS:
-            raise self.refuse(
-                "GK011", event.start_mark,
-                _("The YAML tag '{tag}' is not supported.").format(tag=_short_tag(tag)),
-                _("Remove the tag (the word starting with '!'); gk reads only plain data."),
-            )
         value = event.value
-        if tag is not None and tag.startswith(_CORE_TAG):
-            return _tagged(tag, value)
-        if event.style or tag == "!":
+        if tag is None:
+            return value if event.style else resolve_plain(value)
+        if tag == "!":
             return value
-        return resolve_plain(value)
+        if tag not in _ALLOWED_TAGS:
+            raise self.unsupported_tag(tag, event.start_mark)
+        resolved = _tagged(tag, value)
+        if resolved is _MISFIT:
+            raise self.misfit_tag(tag, event.start_mark, "scalar", value)
+        return resolved
 
     def build(self, loader: Any) -> Any:
         positions = self.positions
@@ -368,6 +465,8 @@ class _Builder:
                 if type(container) is dict:
                     if frame[2] is no_key:
                         key = intern(event.value)  # keys repeat in every document
+                        if not key and not event.style:
+                            raise self.missing_key(event)
                         if key in container:
                             raise self.refuse(
                                 "GK002", event.start_mark,
@@ -397,13 +496,7 @@ class _Builder:
                 top = stack[-1] if stack else None
                 # A scalar in key position of a mapping is a key, not a value.
                 if top is not None and type(top[0]) is dict and top[2] is no_key:
-                    if kind != "ScalarEvent":
-                        raise self.refuse(
-                            "GK001", event.start_mark,
-                            _("A key must be a simple text, not a list or mapping."),
-                            _("Write keys as plain words followed by a colon."),
-                        )
-                    key = intern(event.value)
+                    key = intern(self.key_text(event, kind))
                     if key in top[0]:
                         raise self.refuse(
                             "GK002", event.start_mark,
@@ -427,7 +520,7 @@ class _Builder:
                 if kind == "ScalarEvent":
                     value = self.scalar(event)
                     if event.anchor:
-                        self.anchors[event.anchor] = (value, 1)
+                        self.anchors[event.anchor] = (value, 1, event.value)
                     self._attach(stack, root_holder := [root], value, no_key)
                     root = root_holder[0]
                     if not stack:
@@ -446,7 +539,7 @@ class _Builder:
                             _("The alias '*{name}' has no anchor '&{name}'.").format(name=anchor),
                             _("Write the value itself instead of the alias."),
                         )
-                    value, size = self.anchors[anchor]
+                    value, size, _text = self.anchors[anchor]
                     self.nodes += size
                     if self.nodes > MAX_NODES:
                         raise self.refuse(
@@ -461,14 +554,12 @@ class _Builder:
                         return root
                 else:
                     tag = event.tag
-                    if tag is not None and tag not in _ALLOWED_TAGS and tag != "!":
-                        raise self.refuse(
-                            "GK011", mark,
-                            _("The YAML tag '{tag}' is not supported.").format(
-                                tag=_short_tag(tag)),
-                            _("Remove the tag (the word starting with '!'); gk reads only "
-                              "plain data."),
-                        )
+                    if tag is not None and tag != "!":
+                        if tag not in _ALLOWED_TAGS:
+                            raise self.unsupported_tag(tag, mark)
+                        found = "mapping" if kind == "MappingStartEvent" else "sequence"
+                        if tag != _CORE_TAG + ("map" if found == "mapping" else "seq"):
+                            raise self.misfit_tag(tag, mark, found)
                     if len(stack) >= MAX_DEPTH:
                         raise self.refuse(
                             "GK008", mark,
@@ -489,7 +580,7 @@ class _Builder:
                 container = frame[0]
                 if frame[4]:
                     self.open_anchors.discard(frame[4])
-                    self.anchors[frame[4]] = (container, self.nodes - frame[5] + 1)
+                    self.anchors[frame[4]] = (container, self.nodes - frame[5] + 1, None)
                 if stack:
                     parent = stack[-1]
                     if type(parent[0]) is dict:
@@ -501,6 +592,42 @@ class _Builder:
                     return container
             elif kind in ("StreamEndEvent",):
                 return root
+
+    def missing_key(self, event: Any) -> _Refused:
+        """An empty key (``: value``): YAML reads it as null, which no gk key is."""
+        return self.refuse(
+            "GK001", event.start_mark,
+            _("A value stands here without a key (nothing before its colon)."),
+            _("Write the key before the colon, or delete the line."),
+            parser_may_err=True,
+        )
+
+    def key_text(self, event: Any, kind: str) -> str:
+        """The text of a key: a scalar (its tag checked like a value's) or an alias of one."""
+        if kind == "ScalarEvent":
+            if not event.value and not event.style and event.tag is None:
+                raise self.missing_key(event)
+            if event.tag is not None or event.anchor:
+                value = self.scalar(event)
+                if event.anchor:
+                    self.anchors[event.anchor] = (value, 1, event.value)
+            text: str = event.value
+            return text
+        if kind == "AliasEvent":
+            anchored = self.anchors.get(event.anchor)
+            if anchored is None and event.anchor not in self.open_anchors:
+                raise self.refuse(
+                    "GK001", event.start_mark,
+                    _("The alias '*{name}' has no anchor '&{name}'.").format(name=event.anchor),
+                    _("Write the value itself instead of the alias."),
+                )
+            if anchored is not None and anchored[2] is not None:
+                return anchored[2]
+        raise self.refuse(
+            "GK001", event.start_mark,
+            _("A key must be a simple text, not a list or mapping."),
+            _("Write keys as plain words followed by a colon."),
+        )
 
     @staticmethod
     def _attach(stack: list[list[Any]], root_holder: list[Any], value: Any, no_key: object) -> None:
@@ -533,79 +660,307 @@ def _parser(text: str) -> Any:
     return CBaseLoader(text)
 
 
-def load_text(text: str, file: str, positions: Positions | None = None) -> Loaded:
-    """Parse YAML text that is already known to be clean UTF-8."""
-    result = Loaded(text=text)
-    open_flows: list[Any] = []
-    if "\t" in text:
-        # Control characters first: some of them count as line breaks for splitlines().
-        # Without tabs, libyaml's reader finds them (and _syntax_finding places them).
-        control = _control_finding(text, file)
-        if control is not None:
-            result.findings.append(control)
-            return result
-        tab = _tab_finding(text, file)
-        if tab is not None:
-            result.findings.append(tab)
-            return result
-    loader = _parser(text)
-    try:
-        loader.get_event()  # StreamStart
-        event = loader.get_event()
-        if type(event).__name__ == "StreamEndEvent":
-            result.findings.append(F.make(
-                "GK012", file, 1, 1,
-                _("The file contains only comments, no data.") if text.strip()
-                else _("The file is empty."),
-                _("Fill it in (gk new writes a complete skeleton) or delete it."),
-            ))
-            return result
-        builder = _Builder(file, positions)
-        open_flows = builder.open_flows
-        data = builder.build(loader)
-        loader.get_event()  # DocumentEnd
-        event = loader.get_event()
-        if type(event).__name__ != "StreamEndEvent":
-            mark = event.start_mark
-            result.findings.append(F.make(
-                "GK003", file, mark.line + 1, mark.column + 1,
-                _("The file holds more than one YAML document ('---' starts a second one)."),
-                _("Keep one document per file: delete the '---' line and what follows, or "
-                  "move it to a file of its own."),
-            ))
-            return result
-    except _Refused as refused:
-        result.findings.append(refused.finding)
-        return result
-    except Exception as exc:
-        # Only the parser's own errors (scanner, parser, reader) are about the file; anything
-        # else is a defect of gk and must not be reported as a problem in the data.
-        if not isinstance(exc, _yaml_error()):
+def _pure_parser(text: str) -> Any:
+    """ruamel.yaml's parser in Python: slower, but it reads YAML 1.2 where the bundled libyaml
+    0.1.7 refuses valid text (``[Beginn 10:30]``, ``[https://example.org]``)."""
+    from ruamel.yaml.docinfo import DocInfo
+    from ruamel.yaml.loader import BaseLoader
+
+    loader = BaseLoader(text)
+    loader.doc_infos = [DocInfo()]  # type: ignore[attr-defined]  # as ruamel's YAML() does
+    return _Guarded(loader)
+
+
+class _Guarded:
+    """A parser whose own defects (an exception that is not a YAMLError) count as a syntax
+    error without a place: the C parser's verdict stands, and gk does not end in an internal
+    error because of a second opinion it asked for."""
+
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+        self.reached = (-1, -1)  # where the last event ended (0-based line, column)
+
+    def get_event(self) -> Any:
+        error = _yaml_error()
+        try:
+            event = self.loader.get_event()
+        except error:
             raise
-        result.findings.append(_syntax_finding(exc, text, file, open_flows))
-        return result
-    finally:
-        dispose = getattr(loader, "dispose", None)
-        if dispose is not None:
-            dispose()
-    if not isinstance(data, dict):
-        what = _("a list") if isinstance(data, list) else _("a single value")
-        if data is None:
-            result.findings.append(F.make(
-                "GK012", file, 1, 1,
-                _("The file contains no data, only comments or an empty document."),
-                _("Fill it in (gk new writes a complete skeleton) or delete it."),
-            ))
-        else:
-            result.findings.append(F.make(
-                "GK004", file, 1, 1,
-                _("The file must contain a mapping of keys and values, but it contains {what}.")
-                .format(what=what),
-                _("Start the file with 'key: value' lines, as in the examples."),
-            ))
-        return result
-    result.data = data
-    return result
+        except Exception as exc:  # a defect of ruamel's Python parser, not of the file
+            raise error(f"{type(exc).__name__}: {exc}") from exc
+        end = event.end_mark
+        if end is not None:
+            self.reached = (end.line, end.column)
+        return event
+
+    def dispose(self) -> None:
+        self.loader.dispose()
+
+
+class _Events:
+    """A parser's events as the builder reads them, with characters hidden from the parser
+    put back into the scalars and, when asked, the span of every scalar recorded."""
+
+    def __init__(self, loader: Any, restore: dict[int, int] | None,
+                 spans: list[tuple[int, int, int, int, Any]] | None) -> None:
+        self.loader = loader
+        self.restore = restore
+        self.spans = spans
+        self.scalar_event = _event_class("ScalarEvent")
+
+    def get_event(self) -> Any:
+        event = self.loader.get_event()
+        if type(event) is self.scalar_event:
+            if self.restore:
+                event.value = event.value.translate(self.restore)
+            if self.spans is not None:
+                start, end = event.start_mark, event.end_mark
+                self.spans.append((start.line, start.column, end.line, end.column, event.style))
+        return event
+
+
+@dataclass(slots=True)
+class _Failure:
+    """A syntax error of one parser, with what is needed to explain it (or the finding
+    already made, for a refusal that may be the parser's misreading)."""
+
+    error: Exception | None
+    open_flows: list[Any]
+    reached: tuple[int, int] = (-1, -1)  # the end of the last event read (Python parser)
+    finding: F.Finding | None = None
+
+    @property
+    def where(self) -> tuple[int, int]:
+        """0-based line and column of the problem."""
+        if self.finding is not None:
+            return self.finding.line - 1, self.finding.column - 1
+        mark = getattr(self.error, "problem_mark", None)
+        return (mark.line, mark.column) if mark is not None else (0, 0)
+
+    def explained(self, text: str, file: str) -> Loaded:
+        if self.finding is not None:
+            return Loaded(findings=[self.finding])
+        assert self.error is not None
+        return Loaded(findings=[_syntax_finding(self.error, text, file, self.open_flows)])
+
+
+@dataclass(slots=True)
+class _Attempt:
+    """How to parse a text once: the text given to the parser and what to put back."""
+
+    text: str
+    file: str
+    positions: Positions | None
+    restore: dict[int, int] | None = None
+    spans: list[tuple[int, int, int, int, Any]] | None = None
+
+    def run(self, make_parser: Any) -> Loaded | _Failure:
+        """Events of one parser through the builder; a syntax error comes back as a value."""
+        if self.positions:
+            self.positions.clear()  # left from an attempt that failed half-way
+        if self.spans:
+            self.spans.clear()
+        loader = make_parser(self.text)
+        builder = _Builder(self.file, self.positions)
+        events = loader if self.restore is None and self.spans is None else \
+            _Events(loader, self.restore, self.spans)
+        try:
+            return _document(events, builder, self.text, self.file)
+        except _Refused as refused:
+            if refused.parser_may_err:
+                return _Failure(None, builder.open_flows, getattr(loader, "reached", (-1, -1)),
+                                refused.finding)
+            return Loaded(findings=[refused.finding])
+        except Exception as exc:
+            # Only the parser's own errors (scanner, parser, reader) are about the file;
+            # anything else is a defect of gk and must not be reported as a problem in the data.
+            if not isinstance(exc, _yaml_error()):
+                raise
+            return _Failure(exc, builder.open_flows, getattr(loader, "reached", (-1, -1)))
+        finally:
+            dispose = getattr(loader, "dispose", None)
+            if dispose is not None:
+                dispose()
+
+    def run_both(self) -> Loaded | _Failure:
+        """The C parser, and where it fails, the Python parser (libyaml 0.1.7 refuses some
+        valid YAML 1.2 that it reads). When both fail, the C parser's error stands unless the
+        Python parser read past it: then that error was a limit of libyaml, not of the file."""
+        first = self.run(_parser)
+        if not isinstance(first, _Failure) or len(self.text) > MAX_SECOND_OPINION or (
+                first.error is not None and _is_reader_error(first.error)):
+            return first
+        second = self.run(_pure_parser)
+        if isinstance(second, _Failure) and second.reached <= first.where:
+            return first
+        return second
+
+
+def _is_reader_error(exc: Exception) -> bool:
+    from ruamel.yaml.reader import ReaderError
+
+    return isinstance(exc, ReaderError)
+
+
+def _document(events: Any, builder: _Builder, text: str, file: str) -> Loaded:
+    """The one document of a file, built from its events, or the finding why there is none."""
+    events.get_event()  # StreamStart
+    event = events.get_event()
+    if type(event).__name__ == "StreamEndEvent":
+        return Loaded(findings=[F.make(
+            "GK012", file, 1, 1,
+            _("The file contains only comments, no data.") if text.strip()
+            else _("The file is empty."),
+            _("Fill it in (gk new writes a complete skeleton) or delete it."),
+        )])
+    data = builder.build(events)
+    events.get_event()  # DocumentEnd
+    event = events.get_event()
+    if type(event).__name__ != "StreamEndEvent":
+        mark = event.start_mark
+        return Loaded(findings=[F.make(
+            "GK003", file, mark.line + 1, mark.column + 1,
+            _("The file holds more than one YAML document ('---' starts a second one)."),
+            _("Keep one document per file: delete the '---' line and what follows, or "
+              "move it to a file of its own."),
+        )])
+    if isinstance(data, dict):
+        return Loaded(data=data)
+    if data is None:
+        return Loaded(findings=[F.make(
+            "GK012", file, 1, 1,
+            _("The file contains no data, only comments or an empty document."),
+            _("Fill it in (gk new writes a complete skeleton) or delete it."),
+        )])
+    what = _("a list") if isinstance(data, list) else _("a single value")
+    return Loaded(findings=[F.make(
+        "GK004", file, 1, 1,
+        _("The file must contain a mapping of keys and values, but it contains {what}.")
+        .format(what=what),
+        _("Start the file with 'key: value' lines, as in the examples."),
+    )])
+
+
+def _hide_breaks(text: str) -> tuple[str, dict[int, int] | None]:
+    """The text with NEL, U+2028 and U+2029 replaced by characters it does not contain, and
+    the table that puts them back.
+
+    libyaml reads them as line breaks (YAML 1.1); YAML 1.2 and editors do not, so parsing
+    them as they are shifts every line after them and splits the text they are in. The
+    stand-ins come from the private use area, which the parser reads as ordinary text."""
+    # Three substring tests cost nanoseconds (a regular expression, microseconds per file).
+    if text.isascii() or ("\x85" not in text and "\u2028" not in text
+                          and "\u2029" not in text):
+        return text, None
+    hide: dict[int, int] = {}
+    stand_in = 0xE000
+    for char in sorted(set(_YAML11_BREAKS.findall(text))):
+        while chr(stand_in) in text:
+            stand_in += 1
+        hide[ord(char)] = stand_in
+        stand_in += 1
+    return text.translate(hide), {new: old for old, new in hide.items()}
+
+
+def load_text(text: str, file: str, positions: Positions | None = None) -> Loaded:
+    """Parse YAML text that is already known to be clean UTF-8.
+
+    The C parser reads nearly every file; only a file it refuses is read again by the
+    Python parser, and only a file both refuse is looked at for tabs."""
+    hidden, restore = _hide_breaks(text)
+    attempt = _Attempt(hidden, file, positions, restore)
+    outcome = attempt.run_both()
+    if isinstance(outcome, _Failure) and "\t" in text:
+        outcome = _tabs(attempt, outcome)
+    if isinstance(outcome, _Failure):
+        outcome = outcome.explained(text, file)
+    outcome.text = text
+    return outcome
+
+
+# The start of a line: indentation, block indicators ('- ', '? ', ': ') with the white space
+# after them, and the rest.
+_LINE_START = re.compile(r"([ \t]*)((?:[-?:][ \t]+)*)(.*)", re.DOTALL)
+# A rest that opens a block collection: another indicator, or a key ('key:' or 'key: value').
+_OPENS_BLOCK = re.compile(r"[-?:](?:[ \t]|\Z)|.*?:(?:[ \t]|\Z)", re.DOTALL)
+
+
+def _leading_tabs(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Tabs (0-based line, column) at the start of lines, in two kinds.
+
+    Separation, which YAML 1.2 allows and libyaml refuses: white space before nothing or a
+    comment, or after a '- ' before a single value (``-<tab>text``). Indentation, which YAML
+    forbids: before content, or after '- ' before a nested list or mapping."""
+    separating: list[tuple[int, int]] = []
+    indenting: list[tuple[int, int]] = []
+    for number, line in enumerate(split_lines(text)):
+        if "\t" not in line:
+            continue
+        match = _LINE_START.match(line)
+        assert match is not None  # the pattern matches every string
+        lead, indicators, rest = match.groups()
+        tabs = [(number, column) for column in range(match.end(2)) if line[column] == "\t"]
+        if not tabs:
+            continue
+        empty = not rest or rest.startswith("#")
+        if "\t" in lead:
+            (separating if empty and not indicators else indenting).extend(tabs)
+            continue
+        # After the last indicator a tab separates, unless a list or mapping starts there;
+        # between two indicators ('-<tab>- x') it indents the inner one.
+        last = len(lead) + max(indicators.rstrip(" \t").rfind(c) for c in "-?:")
+        opens = not empty and _OPENS_BLOCK.match(rest)
+        for tab in tabs:
+            (indenting if tab[1] < last or opens else separating).append(tab)
+    return separating, indenting
+
+
+def _as_spaces(text: str, tabs: list[tuple[int, int]]) -> str:
+    """The text with the given tabs replaced by spaces: no line or column moves."""
+    chars = list(text)
+    starts = _line_starts(text)
+    for line, column in tabs:
+        chars[starts[line] + column] = " "
+    return "".join(chars)
+
+
+def _inside(spans: list[tuple[int, int, int, int, Any]], tab: tuple[int, int],
+            styles: str | None = None) -> bool:
+    """Whether a position lies inside one of the scalars (of the given styles)."""
+    return any((sl, sc) <= tab < (el, ec) for sl, sc, el, ec, style in spans
+               if styles is None or (style is not None and style in styles))
+
+
+def _tabs(attempt: _Attempt, failure: _Failure) -> Loaded | _Failure:
+    """A file both parsers refused that has tabs at the start of lines.
+
+    Tabs that only separate (see ``_leading_tabs``) are read as the spaces they stand for,
+    unless one of them turns out to lie inside a text value: libyaml refuses them, YAML 1.2
+    does not. Then GK006 when turning the indenting tabs into spaces gets the parser past
+    the place where it failed: the tab was the problem. Otherwise the failure stands."""
+    separating, indenting = _leading_tabs(attempt.text)
+    text, file = attempt.text, attempt.file
+    if separating:
+        spans: list[tuple[int, int, int, int, Any]] = []
+        retry = _Attempt(_as_spaces(text, separating), file, attempt.positions,
+                         attempt.restore, spans)
+        outcome = retry.run_both()
+        if not any(_inside(spans, tab) for tab in separating):
+            if isinstance(outcome, Loaded):
+                return outcome
+            if outcome.where > failure.where:  # the problem lies further on
+                failure, text = outcome, retry.text
+    if not indenting or indenting[0][0] > failure.where[0]:
+        return failure
+    spans = []
+    retry = _Attempt(_as_spaces(text, indenting), file, None, attempt.restore, spans)
+    outcome = retry.run_both()
+    if isinstance(outcome, _Failure) and outcome.where <= failure.where:
+        return failure  # with spaces it fails all the same: the tab is not the problem
+    line, column = [tab for tab in indenting if tab[0] <= failure.where[0]][-1]
+    # In a text block ('|' or '>'), or in the line that ended one: meant as its content.
+    in_block = any(sl <= line <= el for sl, _sc, el, _ec, style in spans if style in ("|", ">"))
+    return Loaded(findings=[_tab_indentation(file, line + 1, column + 1, in_block)])
 
 
 def too_large(file: str, size: int) -> F.Finding:

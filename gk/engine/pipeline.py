@@ -297,6 +297,8 @@ _IGNORE = re.compile(r"#\s*gk:\s*ignore\b[ \t]*([A-Z0-9, \t]*)", re.IGNORECASE)
 
 def read_lines(root: Path, files: Iterable[str]) -> dict[str, list[str] | None]:
     """The lines of each named file (None for one that cannot be read as text)."""
+    from gk.engine.load import split_lines  # lines as editors count them, as findings do
+
     out: dict[str, list[str] | None] = {}
     for file in files:
         try:
@@ -305,7 +307,7 @@ def read_lines(root: Path, files: Iterable[str]) -> dict[str, list[str] | None]:
             out[file] = None
             continue
         out[file] = None if b"\x00" in raw else \
-            raw.decode("utf-8", "replace").lstrip("\ufeff").splitlines()
+            split_lines(raw.decode("utf-8", "replace").lstrip("\ufeff"))
     return out
 
 
