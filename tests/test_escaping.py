@@ -448,15 +448,6 @@ def test_html_and_mermaid(text: str) -> None:
     assert re.fullmatch(r"[\w .,:()/+'%-]+", escape.mermaid(text))
 
 
-@PROPERTY
-@given(nasty)
-def test_terminal_markup_is_read_by_rich_as_plain_text(text: str) -> None:
-    from rich.text import Text
-
-    markup = f"[bold]{escape.terminal_markup(text)}[/bold] [dim]x[/dim]"
-    assert Text.from_markup(markup).plain == escape.terminal(text) + " x"
-
-
 def test_check_marker_stays_under_the_offending_value(make_repo) -> None:  # type: ignore[no-untyped-def]
     root = make_repo({"alliances/stadt.yaml": VALID_ALLIANCE.replace(
         "lead_office:\n", "lead_office: {organisation: \"\u202e\u202e\", contact: GfS, rolle: x}\nx:\n")})

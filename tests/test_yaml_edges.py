@@ -226,7 +226,10 @@ def test_unicode_line_separators_do_not_shift_lines(make_repo: Any, char: str) -
     root = repository(make_repo, {SERVICE: text})
     status, found, _raw = findings_of(root)
     # 'summary' is unknown (line 4), 'aktiv' is not a status (line 8): as an editor counts.
-    assert (status, found) == (1, [("GK101", SERVICE, 4, 1), ("GK102", SERVICE, 8, 9)])
+    # (NEL is a C1 control character as well: GK110 warns about each text holding one.)
+    assert (status, [f for f in found if f[0] != "GK110"]) == (
+        1, [("GK101", SERVICE, 4, 1), ("GK102", SERVICE, 8, 9)])
+    assert all(f[0] != "GK110" for f in found) == (char != "\x85")
     data = load_bytes(text.encode("utf-8"), SERVICE).data
     assert data["title"] == f"Sprach{char}café"
     assert data["description"] == f"eins{char}zwei"

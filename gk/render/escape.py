@@ -43,8 +43,8 @@ def terminal(text: str, *, lines: bool = False) -> str:
 
     Without ``lines`` a tab or line break is shown too (a file name stays one line and cannot
     fake the next finding); with ``lines`` line breaks and tabs are kept (multi-line messages).
-    The result is plain text: put it in a ``rich.text.Text`` (never in a markup string) or use
-    :func:`terminal_markup`."""
+    The result is plain text: put it in a ``rich.text.Text``, never in a markup string (rich's
+    own markup escaping leaves a backslash before a bracket open to reading)."""
     return (_UNSAFE_LINES if lines else _UNSAFE_LINE).sub(_visible, text)
 
 
@@ -58,13 +58,6 @@ def terminal_line(text: str) -> str:
     """Free text (a title, a note) for one line of a terminal: white space folded, then
     :func:`terminal`."""
     return terminal(one_line(text))
-
-
-def terminal_markup(text: str) -> str:
-    """User text inside a rich markup string: ``[bold]`` in a title stays text."""
-    from rich.markup import escape
-
-    return escape(terminal(text))
 
 
 # --- Markdown ------------------------------------------------------------------------------
