@@ -18,11 +18,28 @@ POOL_THRESHOLD = 1500
 
 
 def workers_for(jobs: int | None, items: int, threshold: int = POOL_THRESHOLD) -> int:
-    """How many processes to use: one on small inputs, where fork is missing, or when asked."""
-    wanted = jobs if jobs is not None else (os.cpu_count() or 1)
+    """How many processes to use: one on small inputs, where fork is missing, or when asked;
+    by default one per core that no other program keeps busy right now (a worker on a busy
+    core costs more than it saves: the default must never be slower than one process)."""
+    wanted = jobs if jobs is not None else free_cores()
     if wanted <= 1 or items < threshold or os.name != "posix":
         return 1
     return wanted
+
+
+def free_cores() -> int:
+    """Cores not taken by other running programs at this moment (Linux: the run queue in
+    /proc/stat, which counts this process too; elsewhere: every core)."""
+    cores = os.cpu_count() or 1
+    try:
+        with open("/proc/stat", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"procs_running "):
+                    others = int(line.split()[1]) - 1
+                    return max(1, cores - max(0, others))
+    except (OSError, ValueError):
+        pass
+    return cores
 
 
 class _Blocks:
