@@ -27,19 +27,25 @@ def workers_for(jobs: int | None, items: int, threshold: int = POOL_THRESHOLD) -
     return wanted
 
 
-def free_cores() -> int:
-    """Cores not taken by other running programs at this moment (Linux: the run queue in
-    /proc/stat, which counts this process too; elsewhere: every core)."""
+def free_cores(samples: int = 8) -> int:
+    """Cores not taken by other running programs (Linux: the run queue in /proc/stat, which
+    counts this process too, at its lowest over a few milliseconds, so that a program that
+    runs only now and then does not count; elsewhere: every core)."""
+    import time
+
     cores = os.cpu_count() or 1
+    others = cores
     try:
-        with open("/proc/stat", "rb") as handle:
-            for line in handle:
-                if line.startswith(b"procs_running "):
-                    others = int(line.split()[1]) - 1
-                    return max(1, cores - max(0, others))
+        for _sample in range(samples):
+            with open("/proc/stat", "rb") as handle:
+                for line in handle:
+                    if line.startswith(b"procs_running "):
+                        others = min(others, int(line.split()[1]) - 1)
+                        break
+            time.sleep(0.001)
     except (OSError, ValueError):
-        pass
-    return cores
+        return cores
+    return max(1, cores - max(0, others))
 
 
 class _Blocks:
