@@ -10,7 +10,8 @@ them after every kind of edit. Nothing here knows a rule, a template or a key:
   four make up the store's key; the bytes are recognised by the file's state (size,
   modification and change time, inode) when that state is old enough to be trusted, else
   by a digest of the content (see ``gk.speed.store``);
-* the cache keeps whole documents, so every rule, present or future, sees what it would see
+* the cache keeps what the engine keeps of each document (derived by the engine from the
+  rules' declarations, which are part of the key), so every rule sees what it would see
   without the cache; cross-file rules run again on every run that is not answered whole;
 * a whole answer is remembered under a signature of every file's state, the layout
   findings (which cover what is in the folders besides data files) and the options, and
