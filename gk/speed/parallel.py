@@ -21,16 +21,15 @@ def workers_for(jobs: int | None, items: int, threshold: int = POOL_THRESHOLD) -
     """How many processes to use: one on small inputs, where fork is missing, or when asked;
     by default one per core that no other program keeps busy right now (a worker on a busy
     core costs more than it saves: the default must never be slower than one process)."""
-    wanted = jobs if jobs is not None else free_cores()
-    if wanted <= 1 or items < threshold or os.name != "posix":
+    if items < threshold or os.name != "posix" or (jobs is not None and jobs <= 1):
         return 1
-    return wanted
+    return jobs if jobs is not None else free_cores()
 
 
-def free_cores(samples: int = 8) -> int:
+def free_cores(samples: int = 25) -> int:
     """Cores not taken by other running programs (Linux: the run queue in /proc/stat, which
-    counts this process too, at its lowest over a few milliseconds, so that a program that
-    runs only now and then does not count; elsewhere: every core)."""
+    counts this process too, at its lowest over about 30 ms, so that a program that runs only
+    now and then does not count; elsewhere: every core). Asked only for large trees."""
     import time
 
     cores = os.cpu_count() or 1
