@@ -363,7 +363,7 @@ def _insert_status(doc: Document, index: int, status: str) -> tuple[str | None, 
 def add_todo(doc: Document, todo: dict[str, Any]) -> Edit:
     """Append a to-do (keys in the order given) at the end of ``todos`` (made if missing);
     refuse, with the lines to add by hand, where that cannot be done by inserting lines."""
-    from gk.edit.skeletons import scalar
+    from gk.edit.yaml_text import scalar
 
     def change(data: Any) -> None:
         todos = data.get("todos")

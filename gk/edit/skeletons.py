@@ -19,14 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gk.domain import SCHEMA_FOLDER, parse_date, path_of
-from gk.engine.load import resolve_plain
+from gk.domain import SCHEMA_FOLDER, path_of
+from gk.edit.yaml_text import Raw, scalar
 from gk.engine.model import Template
 
 WIDTH = 88
 _EXAMPLE = re.compile(r"z\. ?B\. „([^“]+)“")
 _LIST_EXAMPLE = re.compile(r"z\. ?B\. (\[[^\]\n]+\])")
-_PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
 
 # Comment texts of the skeletons. They are German on purpose: the files are for the teams.
 OPTIONAL = "optional"
@@ -83,27 +82,6 @@ def write_schemas(root: Path, custom: dict[str, dict[str, Any]]) -> list[str]:
 
 
 # --- scalars ------------------------------------------------------------------------------
-
-class Raw(str):
-    """YAML text to be written as it is (an example taken from a schema description)."""
-
-
-def scalar(value: Any) -> str:
-    """A value as YAML text: slugs, dates and numbers plain, other text double-quoted."""
-    if isinstance(value, Raw):
-        return str(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(scalar(v) for v in value) + "]"
-    text = str(value)
-    # A date stays a plain scalar: gk's loader reads dates as text anyway.
-    if parse_date(text) is not None or (_PLAIN.match(text) and resolve_plain(text) == text):
-        return text
-    return json.dumps(text, ensure_ascii=False)
-
 
 def _comment(text: str, indent: int, width: int = WIDTH) -> list[str]:
     pad = " " * indent
