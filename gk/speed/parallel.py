@@ -33,18 +33,19 @@ def free_cores(samples: int = 25) -> int:
     import time
 
     cores = os.cpu_count() or 1
-    others = cores
+    others: int | None = None
     try:
         for _sample in range(samples):
             with open("/proc/stat", "rb") as handle:
                 for line in handle:
                     if line.startswith(b"procs_running "):
-                        others = min(others, int(line.split()[1]) - 1)
+                        running = int(line.split()[1]) - 1
+                        others = running if others is None else min(others, running)
                         break
             time.sleep(0.001)
     except (OSError, ValueError):
         return cores
-    return max(1, cores - max(0, others))
+    return cores if others is None else max(1, cores - max(0, others))
 
 
 class _Blocks:
