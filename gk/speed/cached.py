@@ -153,6 +153,7 @@ def _place(value: Any) -> tuple[int, int] | None:
         return (value[0], value[1])
     return None
 
+
 class _Run:
     """One cached run of the per-file step and of locating cross-file findings."""
 
@@ -383,7 +384,7 @@ def _located(root: Path, wanted: Sequence[tuple[str, list[tuple[Any, bool]]]],
     return out
 
 
-def load(root: Path, speed: Speed | None = None) -> Any:
+def load(root: Path) -> Any:
     """``gk.engine.pipeline.load`` (the per-file results of ``gk check`` hold only what the
     repository rules read, so analyses read the files; their reports are remembered)."""
     return pipeline.load(root)
