@@ -91,8 +91,9 @@ def apply_language(ctx: click.Context, root: Path | None, cache: bool = True) ->
 
 
 def load_repository(root: Path) -> Any:
-    """The model of the repository for an analysis (through the cache; see gk.speed)."""
-    from gk.speed.cached import load
+    """The model of the repository for an analysis (the files are read: the cache holds only
+    what ``gk check``'s rules read; reports are remembered instead, see gk.speed)."""
+    from gk.engine.pipeline import load
 
     return load(root)
 

@@ -176,12 +176,9 @@ def check_file(root: Path | str, source: SourceFile, custom: dict[str, dict[str,
 def load_file(root: Path | str, source: SourceFile) -> FileResult:
     """Read and parse one file without checking it (for analyses): only findings that keep
     it from loading."""
-    from gk.engine.load import load_bytes
+    from gk.engine.load import load_file as load_data
 
-    raw = read_file(root, source)
-    if isinstance(raw, FileResult):
-        return raw
-    loaded = load_bytes(raw, source.rel)
+    loaded = load_data(root, source.rel)
     return FileResult(source, loaded.data, loaded.findings if loaded.data is None else [])
 
 

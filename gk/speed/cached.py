@@ -1,8 +1,8 @@
 """Speed wrapped around the engine: per-file results from the cache, worker processes, and
 answers remembered while nothing changed.
 
-``check``, ``load`` and ``remembered`` give exactly what the plain engine gives
-(``gk.engine.pipeline.check`` and ``load``, or computing the report) — the tests compare
+``check`` and ``remembered`` give exactly what the plain engine gives
+(``gk.engine.pipeline.check``, or computing the report) — the tests compare
 them after every kind of edit. Nothing here knows a rule, a template or a key:
 
 * a file's result (its document and its own findings) is a function of its bytes, its path,
@@ -176,16 +176,16 @@ class _Run:
         stats = [self.seen.stats.get(s.rel) for s in sources]
         results: list[FileResult | None] = [None] * len(sources)
         todo: list[int] = []
+        known: dict[str, tuple[Any, ...] | None] = {}
         for index, (source, state) in enumerate(zip(sources, stats, strict=True)):
             entry = store.entry(source.rel, source.kind)
             if entry is not None and state is not None and entry[0] == state and entry[1]:
                 results[index] = self._use(source, entry)
             if results[index] is None:
                 todo.append(index)
+                known[source.rel] = entry  # verified by content in _check_one
         fresh = _check_many(root, [sources[i] for i in todo], custom, keep, get_language(),
-                            self.speed, {sources[i].rel: store.entry(sources[i].rel,
-                                                                     sources[i].kind)
-                                         for i in todo})
+                            self.speed, known)
         for index, (result, digest, known) in zip(todo, fresh, strict=True):
             source, state = sources[index], stats[index]
             entry = (state or (-1, -1, -1, -1), trusted(state, self.started), digest,
@@ -382,12 +382,6 @@ def _located(root: Path, wanted: Sequence[tuple[str, list[tuple[Any, bool]]]],
         for (path, key), where in zip(paths_of[rel], places, strict=True):
             out[(rel, path, key)] = where
     return out
-
-
-def load(root: Path) -> Any:
-    """``gk.engine.pipeline.load`` (the per-file results of ``gk check`` hold only what the
-    repository rules read, so analyses read the files; their reports are remembered)."""
-    return pipeline.load(root)
 
 
 def remembered(roots: Sequence[Path], name: str, key: str, compute: Callable[[], str],
