@@ -398,7 +398,7 @@ def test_example_repository_summarises(tmp_path: Path) -> None:
     assert "<3" in people
     assert not [v for v in people if isinstance(v, int) and v < 3]
     markdown = run_gk("-C", str(copy), "summarize", "--format", "markdown").output
-    assert "```mermaid\npie title" in markdown and "```mermaid\nxychart-beta" in markdown
+    assert markdown.count("```mermaid\nxychart-beta horizontal") == 2
 
 
 # --- the suppression itself --------------------------------------------------------------

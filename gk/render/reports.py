@@ -59,8 +59,27 @@ class Table:
 
 
 @dataclass(slots=True)
+class Series:
+    """One row of values of a chart; ``None`` is a value that is not drawn (a protected or a
+    missing figure) — a chart never plots a suppressed count."""
+
+    name: str
+    values: list[float | None]
+
+
+@dataclass(slots=True)
 class Chart:
-    mermaid: str  # only drawn in Markdown; labels already made safe with escape.mermaid
+    """A chart as data, drawn by each renderer in its own medium (Mermaid in Markdown).
+
+    ``kind`` is ``"bar"`` (one bar per category; several series side by side) or
+    ``"stacked"`` (the series stacked within each category). Labels are plain user text; each
+    renderer escapes them. Every figure a chart shows is also in a table next to it."""
+
+    kind: str
+    title: str
+    categories: list[str]
+    series: list[Series]
+    unit: str = ""  # what the values count, e.g. "%" or "Lücken"
 
 
 @dataclass(slots=True)
@@ -84,6 +103,47 @@ class Document:
     sections: list[Section]
 
 
+def mermaid_chart(chart: Chart) -> str:
+    """A chart as Mermaid code (GitHub and GitLab draw it): horizontal bars, so long labels
+    stay readable. Mermaid cannot stack, so a stacked chart shows its series side by side;
+    values that are not drawn (``None``) are 0 in Mermaid, and the table beside says why."""
+    names = ", ".join(f'"{mermaid(c)}"' for c in chart.categories)
+    top = max((v for s in chart.series for v in s.values if v is not None), default=0)
+    if chart.kind == "stacked":
+        columns = zip(*(s.values for s in chart.series), strict=True)
+        top = max((sum(v or 0 for v in column) for column in columns), default=0)
+    lines = ["xychart-beta horizontal", f'    title "{mermaid(chart.title)}"',
+             f"    x-axis [{names}]",
+             f'    y-axis "{mermaid(chart.unit or "n")}" 0 --> {_axis_top(top, chart.unit)}']
+    for series in chart.series:
+        values = ", ".join(_mermaid_number(v) for v in series.values)
+        lines.append(f"    bar [{values}]")
+    return "\n".join(lines)
+
+
+def _axis_top(top: float, unit: str) -> str:
+    if unit == "%":
+        return "100"
+    return _mermaid_number(max(1, top))
+
+
+def _mermaid_number(value: float | None) -> str:
+    if value is None:
+        return "0"
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def _field_chart(by_field: dict[str, int]) -> Chart | None:
+    """Computed gaps per field as a bar chart (fields without a gap left out)."""
+    shown = {f: n for f, n in by_field.items() if n}
+    if not shown:
+        return None
+    return Chart("bar", _("Computed gaps per field"),
+                 [enum_label("field", f) for f in shown],
+                 [Series(_("computed gaps"), [float(n) for n in shown.values()])],
+                 unit=_("gaps"))
+
+
 def _table(table: Table, fmt: str, esc: Callable[[str], str]) -> str:
     from tabulate import tabulate
 
@@ -105,7 +165,7 @@ def render_markdown(doc: Document) -> str:
                     out += [markdown(block.help), ""]
                 out += [_table(block, "github", markdown), ""]
             elif isinstance(block, Chart):
-                out += ["```mermaid", block.mermaid, "```", ""]
+                out += ["```mermaid", mermaid_chart(block), "```", ""]
             else:
                 out += [markdown(block.text), ""]
     return "\n".join(out).rstrip("\n") + "\n"
@@ -219,10 +279,9 @@ def gaps_document(report: GapReport, title: str) -> Document:
             if gap.computed:
                 by_field[gap.field] += 1
     blocks: list[Block] = [overview]
-    pie = [f'    "{mermaid(enum_label("field", f))}" : {n}' for f, n in by_field.items() if n]
-    if pie:
-        blocks.append(Chart("\n".join(
-            [f"pie title {mermaid(_('Computed gaps per field'))}", *pie])))
+    chart = _field_chart(by_field)
+    if chart is not None:
+        blocks.append(chart)
     sections.append(Section(_("Overview"), blocks))
     for entry in report.alliances:
         rows_fields = [f for f in service_fields() if f in entry.fields
@@ -374,25 +433,22 @@ def _section_checklist(summary: Summary, for_markdown: bool) -> Section:
     texts = {i.id: i for i in template.items} if template is not None else {}
     sections = dict(template.sections) if template is not None else {}
     if for_markdown and template is not None and sheets:
-        names, shares = [], []
+        names: list[str] = []
+        shares: list[float | None] = []
         for section_id, title in template.sections:
             ids = [i.id for i in template.items if i.section == section_id and i.id in figures]
             if not ids:
                 continue
             done = sum(figures[i]["done"] for i in ids)
             counted = sum(sheets - figures[i]["not-applicable"] for i in ids)
-            names.append(f'"{mermaid(label(title) or section_id)}"')
-            shares.append(str(round(100 * done / counted) if counted else 0))
+            names.append(label(title) or section_id)
+            shares.append(round(100 * done / counted) if counted else 0)
         if names:
             section.blocks.append(Para(_("The chart shows per section the share of answers "
                                          "'done' (not applicable items left out).")))
-            section.blocks.append(Chart("\n".join([
-                "xychart-beta",
-                f'    title "{mermaid(_("Checklist items done per section (%)"))}"',
-                f"    x-axis [{', '.join(names)}]",
-                '    y-axis "%" 0 --> 100',
-                f"    bar [{', '.join(shares)}]",
-            ])))
+            section.blocks.append(Chart(
+                "bar", _("Checklist items done per section (%)"), names,
+                [Series(_("done"), shares)], unit="%"))
     headers = [_("Section"), _("Item"), *(enum_label("item-status", s) for s in item_statuses()),
                _("unanswered")]
     rows = []
@@ -421,11 +477,9 @@ def _section_gaps(payload: dict[str, Any]) -> Section:
                          for f, n in figures["by_field"].items()],
                         (1,), _("Each alliance can count twice per field: once for Duldung, "
                                 "once for Aufenthaltsgestattung.")))
-    pie = [f'    "{mermaid(enum_label("field", f))}" : {n}'
-           for f, n in figures["by_field"].items() if n]
-    if pie:
-        blocks.append(Chart("\n".join(
-            [f"pie title {mermaid(_('Computed gaps per field'))}", *pie])))
+    chart = _field_chart(figures["by_field"])
+    if chart is not None:
+        blocks.append(chart)
     return Section(_("Gaps"), blocks)
 
 
