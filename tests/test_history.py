@@ -56,9 +56,9 @@ EXPECTED_CHANGES = {
     "checklist": [{"alliance": "nordstadt", "item": "foreigners-authority", "from": "open",
                    "to": "done"}],
     "todos_done": [{"alliance": "nordstadt", "worksheet": "begleitprotokoll-2025-05-20",
-                    "id": "angebotsliste"}],
+                    "id": "angebotsliste", "title": "Angebotsliste aktualisieren"}],
     "todos_added": [{"alliance": "rhein-kreis", "worksheet": "prozessmanagement-2025",
-                     "id": "neue-aufgabe", "status": "open"}],
+                     "id": "neue-aufgabe", "title": "Neu", "status": "open"}],
     "services_added": ["westfeld/beratung"],
     "services_ended": ["hafenstadt/beratung"],
     "services_removed": ["nordstadt/jugendtreff"],
@@ -139,7 +139,8 @@ def test_working_tree_and_index_are_not_touched(history: Path) -> None:
     report = changes(history, "HEAD")
     assert report["todos_done"] == [{"alliance": "suedheim",
                                      "worksheet": "bedarfs-angebotsanalyse-2025",
-                                     "id": "gesundheit-lotsen"}]
+                                     "id": "gesundheit-lotsen",
+                                     "title": "Gesundheitslotsen beim Kreis anfragen"}]
     assert git(history, "status", "--porcelain") == status_before
     assert {p: p.read_bytes() for p in history.rglob("*") if p.is_file()
             and ".git" not in p.parts} == files_before
@@ -173,8 +174,11 @@ def test_markdown_shows_the_changes(history: Path) -> None:
     rows = [line.split("|")[1:-1] for line in out[out.index("Veränderungen seit"):].splitlines()
             if line.startswith("| ")]
     cells = [[cell.strip() for cell in row] for row in rows]
-    assert ["Stadt Nordstadt (erfunden) (nordstadt)", "foreigners-authority", "offen",
+    assert ["Stadt Nordstadt (erfunden) (nordstadt)",
+            "Die Ausländerbehörde ist in die Arbeit des Bündnisses eingebunden.", "offen",
             "erledigt"] in cells
+    assert ["Stadt Nordstadt (erfunden) (nordstadt)", "begleitprotokoll-2025-05-20",
+            "Angebotsliste aktualisieren", "erledigt"] in cells
     assert ["westfeld/beratung", "hinzugekommen"] in cells
     assert ["nordstadt/jugendtreff", "entfernt"] in cells
     assert ["Stadt Hafenstadt (erfunden) (hafenstadt)", "Beratung", "Duldung", "neu"] in cells

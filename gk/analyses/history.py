@@ -72,7 +72,9 @@ def compare(before: Repository, after: Repository,
             continue
         for todo in sheet.todos:
             ident = (todo.alliance, todo.worksheet, todo.id)
-            entry = {"alliance": todo.alliance, "worksheet": todo.worksheet, "id": todo.id}
+            entry = {"alliance": todo.alliance, "worksheet": todo.worksheet, "id": todo.id,
+                     "title": todo.data.get("title") if isinstance(todo.data.get("title"), str)
+                     else None}
             if ident not in old_todos:
                 changes.todos_added.append({**entry, "status": todo.status})
             elif todo.status == "done" and old_todos[ident] != "done":

@@ -224,6 +224,10 @@ def summarize(sources: Sequence[Source], options: SummaryOptions) -> Summary:
     payload["target_group"], count = _target_group(chosen, min_count, collect)
     suppressed += count
     payload["privacy"] = {"min_count": min_count, "suppressed": suppressed}
+    _matrices(payload, sources, ids, owner, current, checklist_template)
+    from gk.analyses.development import development
+
+    payload["development"] = development(sheets_of, checklist_template)
     if options.notes:
         payload["notes"] = _notes(chosen, current, sheets_of, options.period)
     if options.sources:
@@ -307,6 +311,29 @@ def _checklist(chosen: Sequence[tuple[Alliance, Source]], template: Template | N
         for item, counts in out.items():
             counts[item_status(sheet, item)] += 1
     return out
+
+
+def _matrices(payload: dict[str, Any], sources: Sequence[Source], ids: Sequence[str],
+              owner: dict[str, Source], current: dict[int, dict[tuple[str, str], Worksheet]],
+              template: Template | None) -> None:
+    """The alliance x item and alliance x field x status matrices and the shares
+    (gk.analyses.matrices), under the keys ``checklist_matrix``, ``gap_matrix``, ``shares``."""
+    from gk.analyses import matrices
+
+    checklist: dict[str, dict[str, str]] = {}
+    gaps: dict[str, dict[str, dict[str, str]]] = {}
+    for source in sources:
+        mine = [a for a in ids if owner.get(a) is source]
+        if not mine:
+            continue
+        checklist.update(matrices.checklist_matrix(mine, template, current[id(source)]))
+        report = analyse_gaps(source.repository, mine, ServiceIndex(source.repository),
+                              current[id(source)])
+        gaps.update(matrices.gap_matrix(report.alliances))
+    payload["checklist_matrix"] = {a: checklist[a] for a in ids if a in checklist}
+    payload["gap_matrix"] = {a: gaps[a] for a in ids if a in gaps}
+    payload["shares"] = matrices.shares(ids, payload["checklist_matrix"], payload["gap_matrix"],
+                                        template)
 
 
 def _gaps(sources: Sequence[Source], chosen: frozenset[str], owner: dict[str, Source],

@@ -27,12 +27,13 @@ Files with errors are exported as far as they can be read: run 'gk check' first.
   gk export --format hsds -o angebote.json
   gk export --format csv -o angebote.csv
   gk export --format csv meerbusch dormagen
+  gk export --format csv-excel -o angebote.csv
 """
 
 
 @click.command(help=_HELP)
 @click.argument("alliances", nargs=-1, metavar="[ALLIANCE]...", shell_complete=complete_alliance)
-@format_option(["hsds", "csv"], default="hsds")
+@format_option(["hsds", "csv", "csv-excel"], default="hsds")
 @output_option
 @today_option
 @common_options

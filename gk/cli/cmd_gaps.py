@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from gk.cli.common import (
@@ -24,31 +26,42 @@ alliance or its district), and the broken follow-up chains.""") + "\n\n\b\n" + _
                + """
   gk gaps
   gk gaps meerbusch --format markdown -o luecken.md
-  gk gaps --format json""")
+  gk gaps --format json
+  gk gaps --format xlsx -o luecken.xlsx""")
 @click.argument("alliance", required=False, shell_complete=complete_alliance)
-@format_option(["text", "markdown", "json", "csv"])
+@format_option(["text", "markdown", "json", "csv", "csv-excel", "xlsx"])
 @output_option
 @common_options
 @click.pass_context
 def gaps(ctx: click.Context, alliance: str | None, fmt: str | None, output: str | None) -> None:
     from gk.analyses.gaps import analyse_gaps
-    from gk.cli.common import load_repository, require_readable
+    from gk.cli.common import emit_binary, load_repository, require_file_output, require_readable
     from gk.errors import require_alliances
     from gk.render.reports import GAPS_RENDERERS
     from gk.speed.cached import remembered
 
+    require_file_output(fmt, output)
     root = repository_root(ctx)
     apply_language(ctx, root)
     color = use_color(output)
 
-    def render() -> str:
+    def report() -> tuple[Any, str]:
         repository = load_repository(root)
         if alliance is not None:
             require_readable([alliance], [repository])
             require_alliances([alliance], repository.alliances)
-        report = analyse_gaps(repository, [alliance] if alliance else None)
         title = repository.config.get("name")
-        return GAPS_RENDERERS[fmt or "text"](
-            report, title if isinstance(title, str) else root.name, color)
+        return (analyse_gaps(repository, [alliance] if alliance else None),
+                title if isinstance(title, str) else root.name)
+
+    if fmt == "xlsx":
+        from gk.render.reports import gaps_document
+        from gk.render.xlsx import render_xlsx
+
+        emit_binary(render_xlsx(gaps_document(*report())), output)
+        return
+
+    def render() -> str:
+        return GAPS_RENDERERS[fmt or "text"](*report(), color)
 
     emit(remembered([root], "gaps", repr((alliance, fmt, color)), render), output)

@@ -33,7 +33,8 @@ REPO names data repositories (default: the current one). The period comes from -
 else from the period in gk.yaml.""") + "\n\n\b\n" + _("Examples:") + """
   gk summarize --format markdown -o bericht.md
   gk summarize ../kreis-a ../kreis-b --region duesseldorf --format json
-  gk summarize --since 2025-01-01""")
+  gk summarize --since 2025-01-01
+  gk summarize --format xlsx -o bericht.xlsx""")
 @click.argument("repos", nargs=-1, type=click.Path(file_okay=False), metavar="[REPO]...")
 @click.option("--from", "start", metavar="DATE", default=None,
               help=_("First day of the period (YYYY-MM-DD)."))
@@ -51,7 +52,7 @@ else from the period in gk.yaml.""") + "\n\n\b\n" + _("Examples:") + """
 @click.option("--allow-incomplete", is_flag=True,
               help=_("Exit with status 0 even when some data files could not be read (the "
                      "report names them either way; without this option the status is 1)."))
-@format_option(["text", "markdown", "json"])
+@format_option(["text", "markdown", "json", "xlsx"])
 @output_option
 @today_option
 @common_options
@@ -60,8 +61,11 @@ def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end
               regions: tuple[str, ...], alliances: tuple[str, ...], since: str | None,
               sources: bool, notes: bool, allow_incomplete: bool, fmt: str | None,
               output: str | None, today: str | None) -> None:
+    from gk.cli.common import emit_binary, require_file_output
     from gk.engine.discover import find_root
     from gk.engine.pipeline import CheckOptions
+
+    require_file_output(fmt, output)
 
     start = date_option(start, "--from").isoformat() if start is not None else None
     end = date_option(end, "--to").isoformat() if end is not None else None
@@ -83,7 +87,14 @@ def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end
         return _render(roots, options, start, end, regions, alliances, since, sources, notes,
                        fmt, color)
 
-    if since is None:  # a comparison with git history is not remembered
+    if fmt == "xlsx":  # bytes: not remembered as text
+        from gk.render.reports import summary_document
+        from gk.render.xlsx import render_xlsx
+
+        summary = _build(roots, options, start, end, regions, alliances, since, sources, notes)
+        emit_binary(render_xlsx(summary_document(summary, True)), output)
+        text = f"{len(summary.payload['unreadable'])}\n"
+    elif since is None:  # a comparison with git history is not remembered
         from gk.speed.cached import remembered
 
         # "counted": the text starts with the count of unreadable files (see below), so a
@@ -96,7 +107,8 @@ def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end
     # The first line of what _render returns is the number of unreadable files (the report
     # is remembered whole, so the exit status must be remembered with it).
     count, _newline, text = text.partition("\n")
-    emit(text, output)
+    if fmt != "xlsx":
+        emit(text, output)
     if int(count) and not allow_incomplete:
         raise GkError(_("The summary is incomplete: {n} data file(s) could not be read (the "
                         "report names them). Correct them ('gk check' shows why), or pass "
@@ -107,12 +119,21 @@ def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end
 def _render(roots: list[Path], options: Any, start: str | None, end: str | None,
             regions: tuple[str, ...], alliances: tuple[str, ...], since: str | None,
             sources: bool, notes: bool, fmt: str | None, color: bool) -> str:
+    from gk.render.reports import SUMMARY_RENDERERS
+
+    summary = _build(roots, options, start, end, regions, alliances, since, sources, notes)
+    unreadable = len(summary.payload["unreadable"])
+    return f"{unreadable}\n" + SUMMARY_RENDERERS[fmt or "text"](summary, color)
+
+
+def _build(roots: list[Path], options: Any, start: str | None, end: str | None,
+           regions: tuple[str, ...], alliances: tuple[str, ...], since: str | None,
+           sources: bool, notes: bool) -> Any:
     from gk.analyses.summary import Period, Source, SummaryOptions, config_period
     from gk.analyses.summary import (
         summarize as build_summary,
     )
     from gk.cli.common import load_repository, require_readable
-    from gk.render.reports import SUMMARY_RENDERERS
 
     labels = [str(r) for r in roots] if len(roots) > 1 else [""]
     loaded = [Source(label, load_repository(root)) for label, root in zip(
@@ -142,5 +163,4 @@ def _render(roots: list[Path], options: Any, start: str | None, end: str | None,
         summary.payload["changes"] = {"since": since, "commits": commits, **changes.payload()}
         if "sources" in summary.payload:  # keep sources last, as documented
             summary.payload["sources"] = summary.payload.pop("sources")
-    unreadable = len(summary.payload["unreadable"])
-    return f"{unreadable}\n" + SUMMARY_RENDERERS[fmt or "text"](summary, color)
+    return summary

@@ -89,7 +89,7 @@ ALLIANCE/WORKSHEET/TODO, which 'gk todo done' takes.
               help=_("Which to-dos to show."))
 @click.option("--due-before", metavar="DATE",
               help=_("Only to-dos due before DATE (YYYY-MM-DD)."))
-@format_option(["text", "markdown", "json", "csv"])
+@format_option(["text", "markdown", "json", "csv", "csv-excel", "xlsx"])
 @output_option
 @today_option
 @common_options
@@ -99,9 +99,10 @@ def todo(ctx: click.Context, alliance: str | None, owner: str | None, status: st
     if ctx.invoked_subcommand is not None:
         return
     from gk.analyses.worksheets import item_texts, list_todos
-    from gk.cli.common import load_repository
+    from gk.cli.common import load_repository, require_file_output
     from gk.render.worksheet_report import TODO_RENDERERS
 
+    require_file_output(fmt, output)
     root = repository_root(ctx)
     apply_language(ctx, root)
     day = resolve_today(today)
@@ -111,6 +112,13 @@ def todo(ctx: click.Context, alliance: str | None, owner: str | None, status: st
         require_alliances([alliance], set(repo.alliances) | repo.alliance_folders)
     rows = list_todos(repo, day, alliance=alliance, owner=owner, status=status,
                       due_before=before)
+    if fmt == "xlsx":
+        from gk.cli.common import emit_binary
+        from gk.render.reports import todos_document
+        from gk.render.xlsx import render_xlsx
+
+        emit_binary(render_xlsx(todos_document(repo, rows, status, day)), output)
+        return
     text = TODO_RENDERERS[fmt or "text"](rows, use_color(output), status=status, today=day,
                                          items=item_texts(repo))
     emit(text, output)

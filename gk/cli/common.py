@@ -112,6 +112,36 @@ def emit(text: str, output: str | None) -> None:
     write_or_fail(output, lambda: write_output(Path(output), payload))
 
 
+BINARY_FORMATS = ("xlsx",)
+
+
+def require_file_output(fmt: str | None, output: str | None) -> None:
+    """A binary format (``--format xlsx``) is written to a file named with ``-o``, or with
+    ``-o -`` into a pipe: never onto a terminal, where it would be garbage."""
+    if fmt not in BINARY_FORMATS:
+        return
+    if output is None:
+        raise GkError(_("--format {fmt} writes a file: name it with -o FILE (for example "
+                        "-o report.{fmt}).").format(fmt=fmt))
+    to_stdout = output == "-" or os.path.realpath(output) in ("/dev/stdout", "/proc/self/fd/1")
+    if (to_stdout and sys.stdout.isatty()) or os.path.realpath(output).startswith(
+            ("/dev/tty", "/dev/pts/")):
+        raise GkError(_("--format {fmt} is a binary file and is not written to a terminal: "
+                        "name a file with -o FILE.").format(fmt=fmt))
+
+
+def emit_binary(data: bytes, output: str | None) -> None:
+    """Write a binary report (see :func:`require_file_output`) to its file or pipe."""
+    if output is None or output == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    from gk.edit.atomic import write_output
+
+    write_or_fail(output, lambda: write_output(Path(output), data))
+
+
 def write_or_fail(target: str | Path | None, action: Callable[[], T]) -> T:
     """Run a step that writes ``target``; a file system error becomes a GkError."""
     try:

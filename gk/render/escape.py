@@ -1,5 +1,6 @@
 """The one escaping layer: user text (anything from the YAML files or from file names) made safe
-for each medium gk writes — terminal, Markdown, Mermaid, CSV, JSON, GitHub annotations, HTML.
+for each medium gk writes — terminal, Markdown, Mermaid, CSV, spreadsheets, JSON, GitHub
+annotations, HTML.
 
 Every renderer passes user text through the function of its medium here and nowhere else, so
 a renderer cannot forget a rule and two renderers cannot disagree. The module imports only
@@ -149,6 +150,68 @@ def csv_table(header: Iterable[str], rows: Iterable[Iterable[Any]],
         writer.writerow(row)
         out.append(buffer.getvalue()[:-2] + lineterminator)
     return "".join(out)
+
+
+def csv_excel_cell(value: Any, decimal_comma: bool = False) -> str:
+    """A cell of the CSV for spreadsheet programs (:func:`csv_excel_table`): as
+    :func:`csv_cell`, and with ``decimal_comma`` a decimal number written as German Excel
+    reads it (``1,5``)."""
+    if isinstance(value, float) and not isinstance(value, bool) and decimal_comma:
+        return csv_cell(value).replace(".", ",")
+    return csv_cell(value)
+
+
+def csv_excel_table(header: Iterable[str], rows: Iterable[Iterable[Any]],
+                    decimal_comma: bool = False) -> str:
+    """A CSV document that Excel opens correctly by double-click in a German set-up: UTF-8
+    with a byte order mark (else Excel reads it as Windows-1252: "BrÃ¼cke"), ``;`` between
+    cells (German Excel's list separator; a comma would leave every row in one column), CRLF
+    line ends; a cell holding ``;``, ``,``, a quote or a line break is quoted, so a list
+    joined with "; " stays one cell. Every cell goes through the formula guard of
+    :func:`csv_cell`."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(list(header))
+    for row in rows:
+        writer.writerow([csv_excel_cell(value, decimal_comma) for value in row])
+    return "\ufeff" + buffer.getvalue()
+
+
+# --- spreadsheets (XLSX) -------------------------------------------------------------------
+
+# Excel refuses these in a sheet name; a name is at most 31 characters and may not start or
+# end with an apostrophe.
+_SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
+SHEET_NAME_LENGTH = 31
+CELL_LENGTH = 32767  # the most characters a cell holds
+
+
+def spreadsheet_text(text: str) -> str:
+    """User text for a spreadsheet cell written as a string (``write_string``, never a
+    formula): control and bidi characters shown as in :func:`terminal`, line breaks kept
+    (cells wrap), cut to the 32,767 characters a cell holds."""
+    shown = terminal(text, lines=True)
+    return shown if len(shown) <= CELL_LENGTH else shown[:CELL_LENGTH - 1] + "…"
+
+
+def sheet_name(text: str, taken: set[str]) -> str:
+    """A sheet name from user text: no ``[]:*?/\\``, one line, at most 31 characters, not
+    starting or ending with ``'``, and unlike every name in ``taken`` (Excel compares them
+    regardless of case; "History" is reserved). The name is added to ``taken``."""
+    base = one_line(_SHEET_UNSAFE.sub(" ", terminal(one_line(text)))).strip("'").strip()
+    if not base or base.casefold() == "history":
+        base = "Sheet"
+    number = 1
+    while True:
+        suffix = f" ({number})" if number > 1 else ""
+        name = base[:SHEET_NAME_LENGTH - len(suffix)].rstrip().rstrip("'") + suffix
+        if name.casefold() not in {t.casefold() for t in taken}:
+            taken.add(name)
+            return name
+        number += 1
 
 
 # --- JSON ----------------------------------------------------------------------------------

@@ -7,11 +7,18 @@ from collections.abc import Callable, Iterable
 
 from gk.analyses.export import CSV_COLUMNS, csv_rows, hsds
 from gk.engine.model import Repository
-from gk.render.escape import csv_table, json_document
+from gk.i18n import get_language
+from gk.render.escape import csv_excel_table, csv_table, json_document
 
 
 def render_csv(repository: Repository, alliances: Iterable[str] = ()) -> str:
     return csv_table(CSV_COLUMNS, csv_rows(repository, alliances))
+
+
+def render_csv_excel(repository: Repository, alliances: Iterable[str] = ()) -> str:
+    """The CSV for German Excel (semicolons, UTF-8 with BOM; see csv_excel_table)."""
+    return csv_excel_table(CSV_COLUMNS, csv_rows(repository, alliances),
+                           decimal_comma=get_language() == "de")
 
 
 def render_hsds(repository: Repository, alliances: Iterable[str] = ()) -> str:
@@ -21,4 +28,5 @@ def render_hsds(repository: Repository, alliances: Iterable[str] = ()) -> str:
 EXPORTERS: dict[str, Callable[[Repository, Iterable[str]], str]] = {
     "hsds": render_hsds,
     "csv": render_csv,
+    "csv-excel": render_csv_excel,
 }

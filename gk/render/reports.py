@@ -9,6 +9,8 @@ titles, notes) can never reach a report unescaped, whatever section it is in.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +18,7 @@ from typing import Any
 from gk.analyses.gaps import (
     COMPUTED_ONLY,
     CONFIRMED,
+    DECLARED_ONLY,
     MISSING,
     NOT_ACTIVE,
     AllianceGaps,
@@ -23,23 +26,57 @@ from gk.analyses.gaps import (
     Gap,
     GapReport,
 )
+from gk.analyses.matrices import NO_GAP, gap_matrix
 from gk.analyses.summary import UNANSWERED, Summary
+from gk.analyses.worksheets import TodoRow
 from gk.domain import STATUSES_OF_INTEREST, item_statuses, service_fields
 from gk.domain import enum_label as _enum_label
+from gk.engine.model import Repository, Template
 from gk.i18n import _, get_language, label
-from gk.render.escape import csv_table, json_document, markdown, mermaid, terminal_line
+from gk.render.escape import csv_excel_table, csv_table, json_document, markdown, mermaid, terminal_line
+
+
+class Figure(str):
+    """A number as shown to people (``"1.120"``) that keeps its value (``1120``), so a
+    spreadsheet stores a number while every text medium shows the formatted figure."""
+
+    value: int | float
+
+    def __new__(cls, shown: str, value: int | float) -> Figure:
+        made = super().__new__(cls, shown)
+        made.value = value
+        return made
 
 
 def number(value: Any) -> str:
-    """A figure as shown to people: '<3' and 'x' as they are, decimals with a German comma."""
+    """A figure as shown to people: '<3' and 'x' as they are; thousands separated and decimals
+    in the language's way (German 1.120 and 1,5; English 1,120 and 1.5). Numbers come back
+    as :class:`Figure`, which keeps the value for spreadsheets."""
     if value is None:
         return "–"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, float):
-        shown = f"{value:g}"
-        return shown.replace(".", ",") if get_language() == "de" else shown
-    return str(value)
+    if isinstance(value, str | bool):
+        return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, float) and not value.is_integer():
+        shown = f"{value:,.2f}".rstrip("0").rstrip(".")
+    else:
+        shown = f"{int(value):,}"
+    if get_language() == "de":
+        shown = shown.translate(_GERMAN_DIGITS)
+    return Figure(shown, value)
+
+
+_GERMAN_DIGITS = str.maketrans({",": ".", ".": ","})
+
+
+def shorten(text: str, width: int) -> str:
+    """A text cut at a word to at most ``width`` characters, with "…" where it was cut."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    cut = text[:width - 1].rsplit(" ", 1)[0].rstrip(",;:.")
+    return cut + "…"
 
 
 def enum_label(kind: str, value: str | None) -> str:
@@ -56,6 +93,7 @@ class Table:
     rows: list[list[str]]
     numeric: tuple[int, ...] = ()  # right-aligned columns
     help: str = ""  # one sentence of reading help, shown before the table
+    name: str = ""  # a short name where a section has several tables (a workbook's sheet)
 
 
 @dataclass(slots=True)
@@ -271,10 +309,10 @@ def gaps_document(report: GapReport, title: str) -> Document:
     for entry in report.alliances:
         kinds = [g.kind for g in entry.gaps]
         overview.rows.append([
-            f"{entry.name} ({entry.alliance})", str(kinds.count(CONFIRMED)),
-            str(kinds.count(COMPUTED_ONLY)), str(len(kinds) - kinds.count(CONFIRMED)
-                                                 - kinds.count(COMPUTED_ONLY)),
-            str(chains_by_alliance.get(entry.alliance, 0))])
+            f"{entry.name} ({entry.alliance})", number(kinds.count(CONFIRMED)),
+            number(kinds.count(COMPUTED_ONLY)), number(len(kinds) - kinds.count(CONFIRMED)
+                                                       - kinds.count(COMPUTED_ONLY)),
+            number(chains_by_alliance.get(entry.alliance, 0))])
         for gap in entry.gaps:
             if gap.computed:
                 by_field[gap.field] += 1
@@ -283,6 +321,10 @@ def gaps_document(report: GapReport, title: str) -> Document:
     if chart is not None:
         blocks.append(chart)
     sections.append(Section(_("Overview"), blocks))
+    if report.alliances:
+        names = {e.alliance: f"{e.name} ({e.alliance})" for e in report.alliances}
+        sections.append(Section(_("Alliances × fields"), [
+            gap_matrix_table(names, gap_matrix(report.alliances))]))
     for entry in report.alliances:
         rows_fields = [f for f in service_fields() if f in entry.fields
                        or any(g.field == f for g in entry.gaps)]
@@ -324,6 +366,7 @@ def gaps_payload(report: GapReport) -> dict[str, Any]:
         "broken_chains": [{"from": c.origin_ref, "to": c.target_ref, "status": c.status}
                           for c in report.broken_chains],
         "unreadable": list(report.unreadable),
+        "matrix": gap_matrix(report.alliances),
     }
 
 
@@ -346,6 +389,10 @@ GAPS_CSV_COLUMNS = ("kind", "alliance", "field", "status", "declared", "computed
 def render_gaps_csv(report: GapReport, title: str = "", color: bool = False) -> str:
     """One table: a row per gap (kind 'gap'), per broken chain (kind 'broken-chain') and per
     data file that could not be read (kind 'unreadable', the path in 'file')."""
+    return csv_table(GAPS_CSV_COLUMNS, _gaps_csv_rows(report), lineterminator="\r\n")
+
+
+def _gaps_csv_rows(report: GapReport) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = [
         ("gap", g.alliance, g.field, g.status, g.declared, g.computed, g.kind, None, None, None,
          None, None, None) for g in report.gaps]
@@ -353,7 +400,12 @@ def render_gaps_csv(report: GapReport, title: str = "", color: bool = False) -> 
               c.origin.title, c.target_ref, c.target.title if c.target is not None else None,
               c.reason, None) for c in report.broken_chains]
     rows += [("unreadable", *(None,) * 11, rel) for rel in report.unreadable]
-    return csv_table(GAPS_CSV_COLUMNS, rows, lineterminator="\r\n")
+    return rows
+
+
+def render_gaps_csv_excel(report: GapReport, title: str = "", color: bool = False) -> str:
+    """The rows of :func:`render_gaps_csv` for German Excel (see escape.csv_excel_table)."""
+    return csv_excel_table(GAPS_CSV_COLUMNS, _gaps_csv_rows(report))
 
 
 GAPS_RENDERERS: dict[str, Callable[[GapReport, str, bool], str]] = {
@@ -361,6 +413,7 @@ GAPS_RENDERERS: dict[str, Callable[[GapReport, str, bool], str]] = {
     "markdown": render_gaps_markdown,
     "json": render_gaps_json,
     "csv": render_gaps_csv,
+    "csv-excel": render_gaps_csv_excel,
 }
 
 
@@ -381,7 +434,7 @@ def _period_sentence(payload: dict[str, Any]) -> str:
     elif end:
         text = _("Period: until {end}.").format(end=end)
     else:
-        text = _("Period: all dates (no period set in gk.yaml).")
+        text = _("Period: all dates (no reporting period set).")
     text += " " + _("As of {today}.").format(today=payload["today"])
     filters = payload["filters"]
     if filters["regions"]:
@@ -395,15 +448,16 @@ def _period_sentence(payload: dict[str, Any]) -> str:
 def _section_alliances(payload: dict[str, Any]) -> Section:
     figures = payload["alliances"]
     return Section(_("Alliances"), [
-        Para(_("{n} alliances in this summary.").format(n=figures["total"])),
+        Para(_("{n} alliances in this summary.").format(n=number(figures["total"]))),
         Table([_("Type"), _("Alliances")],
               [[enum_label("alliance-type", k) if k != "unknown" else _("not given"), number(v)]
                for k, v in figures["by_type"].items()], (1,),
-              _("How many alliances of each type are counted.")),
+              _("How many alliances of each type are counted."), name=_("Alliances by type")),
         Table([_("Region"), _("Alliances")],
               [[enum_label("region", k) if k != "unknown" else _("not given"), number(v)]
                for k, v in figures["by_region"].items()], (1,),
-              _("How many alliances lie in each administrative region (Regierungsbezirk).")),
+              _("How many alliances lie in each administrative region (Regierungsbezirk)."),
+              name=_("Alliances by region")),
     ])
 
 
@@ -413,7 +467,7 @@ def _section_returns(summary: Summary) -> Section:
         found = summary.templates.get(template)
         name = label(found.title) if found is not None and found.title else template
         rows.append([name, number(figures["count"]), number(figures["of"]),
-                     ", ".join(a for a in figures["missing"]) or "–"])
+                     ", ".join(summary.names.get(a) or a for a in figures["missing"]) or "–"])
     return Section(_("Worksheet returns"), [Table(
         [_("Worksheet"), _("returned"), _("of"), _("still missing")], rows, (1, 2),
         _("An alliance has returned a worksheet when it has at least one of that template dated "
@@ -429,7 +483,7 @@ def _section_checklist(summary: Summary, for_markdown: bool) -> Section:
         return section
     sheets = sum(next(iter(figures.values())).values())
     section.blocks.append(Para(_("{n} alliances have a current process management sheet; "
-                                 "alliances without one are not counted here.").format(n=sheets)))
+                                 "alliances without one are not counted here.").format(n=number(sheets))))
     texts = {i.id: i for i in template.items} if template is not None else {}
     sections = dict(template.sections) if template is not None else {}
     if for_markdown and template is not None and sheets:
@@ -456,8 +510,12 @@ def _section_checklist(summary: Summary, for_markdown: bool) -> Section:
         entry = texts.get(item)
         where = label(sections.get(entry.section or "", {})) or entry.section or "" \
             if entry is not None else ""
-        shown = f"{label(entry.text)} ({item})" if for_markdown and entry is not None \
-            else item
+        if entry is None:
+            shown = item
+        elif for_markdown:
+            shown = f"{label(entry.text)} ({item})"
+        else:  # a terminal line: the text shortened
+            shown = shorten(label(entry.text) or item, 50)
         rows.append([where, shown, *(number(counts[s]) for s in (*item_statuses(), UNANSWERED))])
     section.blocks.append(Table(headers, rows, (2, 3, 4, 5, 6),
                                 _("How many alliances' current sheets give each status to the "
@@ -470,8 +528,8 @@ def _section_gaps(payload: dict[str, Any]) -> Section:
     blocks: list[Block] = [Para(_(
         "Computed gaps: {computed}; declared gaps: {declared}; of them confirmed (declared and "
         "computed): {confirmed}. Broken chains: {chains}.").format(
-            computed=figures["computed"], declared=figures["declared"],
-            confirmed=figures["confirmed"], chains=payload["broken_chains"]))]
+            computed=number(figures["computed"]), declared=number(figures["declared"]),
+            confirmed=number(figures["confirmed"]), chains=number(payload["broken_chains"])))]
     blocks.append(Table([_("Field"), _("computed gaps")],
                         [[enum_label("field", f), number(n)]
                          for f, n in figures["by_field"].items()],
@@ -503,7 +561,7 @@ def _section_consulting(summary: Summary) -> Section:
     return Section(_("Consulting days"), [Table(
         [_("Alliance"), _("used"), _("granted")], rows, (1, 2),
         _("Days of the process consultants' protocols dated in the period, against the days "
-          "granted per year in gk.yaml for the years of the period."))])
+          "granted per year in the data repository's settings for the years of the period."))])
 
 
 def _section_participation(summary: Summary) -> Section:
@@ -529,7 +587,8 @@ def _section_target_group(summary: Summary) -> Section:
                          ", ".join(enum_label("residence-status", s) for s in entry["statuses"])
                          or "–",
                          _("unknown") if entry["count"] == "unknown" else number(entry["count"])])
-    rows.append([_("Sum (Duldung and Gestattung)"), "", "", number(figures["total"])])
+    rows.append([_("Sum of the entries for exactly Duldung and Gestattung together"), "", "",
+                 number(figures["total"])])
     return Section(_("Target group"), [Table(
         [_("Alliance"), _("as of"), _("Residence status"), _("people")], rows, (3,),
         _("The latest counts of young adults in the target group per alliance, as written; "
@@ -559,12 +618,12 @@ def _section_changes(summary: Summary) -> Section:
     if changes["checklist"]:
         section.blocks.append(Table(
             [_("Alliance"), _("Item"), _("before"), _("now")],
-            [[_named(summary, c["alliance"]), c["item"], status(c["from"]),
-              status(c["to"])] for c in changes["checklist"]], (),
+            [[_named(summary, c["alliance"]), item_name(summary.checklist, c["item"]),
+              status(c["from"]), status(c["to"])] for c in changes["checklist"]], (),
             _("Checklist items of the current process management sheets whose status moved.")))
-    todo_rows = [[_named(summary, t["alliance"]), t["worksheet"], t["id"],
+    todo_rows = [[_named(summary, t["alliance"]), t["worksheet"], t.get("title") or t["id"],
                   _("done")] for t in changes["todos_done"]]
-    todo_rows += [[_named(summary, t["alliance"]), t["worksheet"], t["id"],
+    todo_rows += [[_named(summary, t["alliance"]), t["worksheet"], t.get("title") or t["id"],
                    _("added")] for t in changes["todos_added"]]
     if todo_rows:
         section.blocks.append(Table(
@@ -610,6 +669,239 @@ def _section_sources(summary: Summary) -> Section:
         _("The files each figure was computed from."))])
 
 
+# --- matrices, shares, development (gk.analyses.matrices, gk.analyses.development) --------
+
+def item_status_mark(status: str) -> str:
+    """A checklist status as one sign for a matrix cell, the signs of ``gk checklist``."""
+    from gk.render.worksheet_report import MARKS
+
+    return MARKS.get(None if status == UNANSWERED else status, MARKS[None])
+
+
+def status_legend() -> str:
+    from gk.render.worksheet_report import legend
+
+    return _("Signs: {legend}.").format(legend=legend())
+
+
+def item_labels(template: Template | None) -> dict[str, tuple[str, str, str]]:
+    """item id -> (short label "section.item", section title, item text), in template order."""
+    if template is None:
+        return {}
+    out: dict[str, tuple[str, str, str]] = {}
+    for number_, (section_id, title) in enumerate(template.sections, start=1):
+        ids = [i for i in template.items if i.section == section_id]
+        for index, item in enumerate(ids, start=1):
+            out[item.id] = (f"{number_}.{index}", label(title) or section_id,
+                            label(item.text) or item.id)
+    return out
+
+
+def item_name(template: Template | None, item: str) -> str:
+    """An item's text as a person reads it (its id when the template does not know it)."""
+    found = item_labels(template).get(item)
+    return found[2] if found is not None else item
+
+
+def _gap_mark(kind: str) -> str:
+    return {CONFIRMED: _("confirmed"), COMPUTED_ONLY: _("computed only"),
+            DECLARED_ONLY: _("declared only"), NO_GAP: "–"}.get(kind, "·")
+
+
+def gap_matrix_table(names: dict[str, str], matrix: dict[str, Any]) -> Table:
+    """Alliance x residence status rows, one column per field: the gap status of each cell."""
+    rows = []
+    for alliance, row in matrix.items():
+        for status in STATUSES_OF_INTEREST:
+            rows.append([names.get(alliance) or alliance, enum_label("residence-status", status),
+                         *(_gap_mark(row[f][status]) for f in service_fields())])
+    return Table([_("Alliance"), _("Residence status"),
+                  *(enum_label("field", f) for f in service_fields())], rows, (),
+                 _("Gaps per alliance, residence status and field: confirmed (declared and "
+                   "computed), computed only, declared only; – no gap; · field not looked at "
+                   "and no gap declared."), name=_("Alliances × fields"))
+
+
+def _section_matrices(summary: Summary) -> Section:
+    payload = summary.payload
+    section = Section(_("Alliances × items and fields"))
+    labels = item_labels(summary.checklist)
+    matrix = payload["checklist_matrix"]
+    if labels and matrix:
+        section.blocks.append(Table(
+            [_("Alliance"), *(short for short, _s, _t in labels.values())],
+            [[summary.names.get(a) or a, *(item_status_mark(row[i]) for i in labels)]
+             for a, row in matrix.items()], (),
+            _("The status of each checklist item in the alliances' current process management "
+              "sheets (columns: items, see the legend below).") + " " + status_legend(),
+            name=_("Alliances × items")))
+        section.blocks.append(Table(
+            [_("Short label"), _("Section"), _("Item")],
+            [[short, where, text] for short, where, text in labels.values()], (),
+            _("Legend of the item columns."), name=_("Items (legend)")))
+    if payload["gap_matrix"]:
+        section.blocks.append(gap_matrix_table(summary.names, payload["gap_matrix"]))
+    if not section.blocks:
+        section.blocks.append(Para(_("No current sheets to show.")))
+    return section
+
+
+def _share_text(share: dict[str, Any]) -> str:
+    return _("{count} of {of} alliances").format(count=number(share["count"]),
+                                                 of=number(share["of"]))
+
+
+def _share_row(what: str, share: dict[str, Any]) -> list[str]:
+    return [what, _share_text(share), number(share["count"]), number(share["of"]),
+            number(share["percent"])]
+
+
+def _section_shares(summary: Summary) -> Section:
+    shares = summary.payload["shares"]
+    headers = [_("What"), _("Share"), _("alliances"), _("of"), "%"]
+    rows = [_share_row(_("have a current process management sheet"), shares["with_checklist"])]
+    for item, share in shares["checklist_done"].items():
+        rows.append(_share_row(_("item done: {item}").format(
+            item=item_name(summary.checklist, item)), share))
+    for field_, share in shares["with_computed_gap"].items():
+        what = _("have a computed gap in any field") if field_ == "any" else \
+            _("have a computed gap in the field {field}").format(field=enum_label("field", field_))
+        rows.append(_share_row(what, share))
+    return Section(_("Shares of alliances"), [Table(
+        headers, rows, (2, 3, 4),
+        _("How many of the alliances counted do something. For checklist items, the alliances "
+          "with a current sheet that do not mark the item as not applicable are counted."))])
+
+
+def _status_counts(counts: dict[str, int]) -> list[str]:
+    return [number(counts[s]) for s in (*item_statuses(), UNANSWERED)]
+
+
+def _status_headers() -> list[str]:
+    return [*(enum_label("item-status", s) for s in item_statuses()), _("unanswered")]
+
+
+def _development_checklist(summary: Summary, figures: dict[str, Any]) -> list[Block]:
+    rows = []
+    for alliance, sheets in figures["checklist"].items():
+        for sheet in sheets:
+            moves = sheet.get("moves")
+            rows.append([summary.names.get(alliance) or alliance, sheet["date"],
+                         *_status_counts(sheet["counts"]),
+                         *((number(moves["forward"]), number(moves["back"]),
+                            number(moves["other"])) if moves else ("–", "–", "–"))])
+    if not rows:
+        return [Para(_("No process management sheets."))]
+    blocks: list[Block] = [Table(
+        [_("Alliance"), _("Sheet of"), *_status_headers(), _("forward"), _("back"),
+         _("other change")], rows, tuple(range(2, 10)),
+        _("Each process management sheet of each alliance, oldest first: how many items have "
+          "each status, and how many moved forward (open → in progress → done), back, or "
+          "otherwise (to or from not applicable or unanswered) since the alliance's previous "
+          "sheet."), name=_("Checklist per sheet"))]
+    moved: dict[str, dict[str, int]] = {}
+    for change in figures["transitions"]:
+        from gk.analyses.development import PROGRESS
+
+        kind = "other"
+        if change["from"] in PROGRESS and change["to"] in PROGRESS:
+            kind = "forward" if PROGRESS[change["to"]] > PROGRESS[change["from"]] else "back"
+        moved.setdefault(change["item"], {"forward": 0, "back": 0, "other": 0})[kind] += 1
+    if moved:
+        order = list(item_labels(summary.checklist)) or sorted(moved)
+        blocks.append(Table(
+            [_("Item"), _("forward"), _("back"), _("other change")],
+            [[item_name(summary.checklist, i), number(moved[i]["forward"]),
+              number(moved[i]["back"]), number(moved[i]["other"])]
+             for i in order if i in moved], (1, 2, 3),
+            _("Per item: how often its status moved from one sheet of an alliance to the "
+              "next."), name=_("Checklist per item")))
+    return blocks
+
+
+def _pair_names(pairs: list[dict[str, str]]) -> str:
+    return "; ".join(f"{enum_label('field', p['field'])} "
+                     f"({enum_label('residence-status', p['status'])})" for p in pairs) or "–"
+
+
+def _development_gaps(summary: Summary, figures: dict[str, Any]) -> list[Block]:
+    rows = []
+    for alliance, sheets in figures["gaps"].items():
+        for sheet in sheets:
+            first = "opened" not in sheet
+            rows.append([summary.names.get(alliance) or alliance, sheet["date"],
+                         number(len(sheet["declared"])),
+                         "–" if first else _pair_names(sheet["opened"]),
+                         "–" if first else _pair_names(sheet["closed"])])
+    if not rows:
+        return [Para(_("No needs and services analyses."))]
+    return [Table([_("Alliance"), _("Analysis of"), _("declared gaps"), _("opened"),
+                   _("closed")], rows, (2,),
+                  _("Each needs and services analysis, oldest first: the gaps it declares "
+                    "(field and Duldung or Gestattung) and which of them opened or closed since "
+                    "the alliance's previous analysis."), name=_("Gaps per analysis"))]
+
+
+def _development_overall(figures: dict[str, Any]) -> list[Block]:
+    overall = figures["overall"]
+    if not overall:
+        return []
+    years = list(overall)
+    table = Table(
+        [_("Year"), _("sheets"), *_status_headers(), _("analyses"), _("declared gaps"),
+         _("opened"), _("closed")],
+        [[y, number(v["checklist_sheets"]), *_status_counts(v["checklist"]),
+          number(v["analyses"]), number(v["declared_gaps"]), number(v["gaps_opened"]),
+          number(v["gaps_closed"])] for y, v in overall.items()], tuple(range(1, 12)),
+        _("All alliances together at the end of each year: the statuses of each alliance's "
+          "latest process management sheet up to then, the gaps declared in each alliance's "
+          "latest analysis up to then, and the gaps opened and closed by the analyses of that "
+          "year."), name=_("Development per year"))
+    shown = [s for s in ("done", "in-progress", "open") if s in item_statuses()]
+    return [table,
+            Chart("stacked", _("Checklist statuses at the end of each year"), years,
+                  [Series(enum_label("item-status", s),
+                          [float(overall[y]["checklist"][s]) for y in years]) for s in shown],
+                  unit=_("items")),
+            Chart("bar", _("Declared gaps opened and closed per year"), years,
+                  [Series(_("opened"), [float(overall[y]["gaps_opened"]) for y in years]),
+                   Series(_("closed"), [float(overall[y]["gaps_closed"]) for y in years])],
+                  unit=_("gaps"))]
+
+
+def _section_development(summary: Summary) -> Section:
+    figures = summary.payload["development"]
+    return Section(_("Development over time"), [
+        Para(_("All worksheets of the alliances are compared, whatever their date (the period "
+               "does not apply here).")),
+        *_development_overall(figures),
+        *_development_checklist(summary, figures),
+        *_development_gaps(summary, figures)])
+
+
+def todos_document(repository: Repository, rows: Sequence[TodoRow], status: str,
+                   today: dt.date) -> Document:
+    """The to-do list of ``gk todo`` as a document (for the spreadsheet): one table, items
+    and alliances by name."""
+    from gk.analyses.worksheets import item_texts
+
+    texts = item_texts(repository)
+    title = repository.config.get("name")
+    names = {a.id: a.name for a in repository.alliances.values()}
+    table = Table(
+        [_("Due"), _("overdue"), _("To-do"), _("Owner"), _("Item"), _("Status"), _("Alliance"),
+         _("Worksheet"), _("Reference")],
+        [[row.due or "–", _("yes") if row.overdue else _("no"), row.title or "",
+          row.owner or "", label(texts.get(row.item)) or row.item or "" if row.item else "",
+          enum_label("todo-status", row.status), names.get(row.alliance) or row.alliance,
+          row.worksheet, row.ref] for row in rows], (),
+        _("Overdue to-dos first, then by due date; the reference is what 'gk todo done' "
+          "takes."))
+    heading = _("To-dos: {title}").format(title=title if isinstance(title, str) else "")
+    return Document(heading, [_("As of {today}.").format(today=today.isoformat())],
+                    [Section(_("To-dos"), [table])])
+
+
 def summary_document(summary: Summary, for_markdown: bool) -> Document:
     payload = summary.payload
     title = ", ".join(t for t in summary.titles) or _("data repository")
@@ -624,6 +916,10 @@ def summary_document(summary: Summary, for_markdown: bool) -> Document:
         _section_target_group(summary),
         _section_privacy(payload),
     ]
+    if "checklist_matrix" in payload:
+        sections[3:3] = [_section_matrices(summary), _section_shares(summary)]
+    if "development" in payload:
+        sections.append(_section_development(summary))
     if "changes" in payload:
         sections.append(_section_changes(summary))
     if "notes" in payload:

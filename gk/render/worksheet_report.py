@@ -12,6 +12,7 @@ from gk.analyses.worksheets import Checklist, ChecklistEntry, Progress, TodoRow
 from gk.domain import enum_label, item_statuses
 from gk.i18n import _, get_language, label
 from gk.render.escape import (
+    csv_excel_table,
     csv_table,
     json_document,
     markdown,
@@ -266,9 +267,15 @@ def todos_csv(rows: Sequence[TodoRow], color: bool = False, **_options: Any) -> 
     return csv_table(TODO_KEYS, ([row.as_json()[k] for k in TODO_KEYS] for row in rows))
 
 
+def todos_csv_excel(rows: Sequence[TodoRow], color: bool = False, **_options: Any) -> str:
+    """The rows of :func:`todos_csv` for German Excel (see escape.csv_excel_table)."""
+    return csv_excel_table(TODO_KEYS, ([row.as_json()[k] for k in TODO_KEYS] for row in rows))
+
+
 TODO_RENDERERS: dict[str, Callable[..., str]] = {
     "text": todos_text,
     "markdown": todos_markdown,
     "json": todos_json,
     "csv": todos_csv,
+    "csv-excel": todos_csv_excel,
 }
