@@ -495,3 +495,49 @@ def test_schema_lists_and_prints_a_repository_template_harmlessly(make_repo) -> 
     printed = gk(root, "schema", "worksheet-sprechstunde")
     assert "\\u202eevil" in printed  # the JSON escape, not the raw character
     assert "Sprech\x1b[2Jstunde \u202eevil\x9b" in strings(assert_json_exact(printed))
+
+
+# --- spreadsheets: XLSX and the CSV for German Excel ------------------------------------------
+
+def read_workbook(root: Path, tmp_path: Path, *args: str) -> list[str]:
+    """Every text cell of the workbook ``gk ARGS --format xlsx`` writes: all of them stored as
+    text (no formula in any sheet), none with a raw control or bidi character."""
+    import zipfile
+
+    import openpyxl
+
+    target = tmp_path / f"{args[0]}.xlsx"
+    result = run_gk("-C", str(root), *args, "--format", "xlsx", "-o", str(target))
+    assert result.exit_code in (0, 1), result.output
+    with zipfile.ZipFile(target) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                assert "<f>" not in archive.read(name).decode()
+    texts = []
+    for sheet in openpyxl.load_workbook(target):
+        assert len(sheet.title) <= 31 and not set(sheet.title) & set("[]:*?/\\")
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert cell.data_type == "s"
+                    assert UNSAFE.search(cell.value.replace("\t", "")) is None, cell.value
+                    texts.append(cell.value)
+    return texts
+
+
+@pytest.mark.parametrize("command", [("summarize", "--notes"), ("gaps",), ("todo",)])
+def test_xlsx_keeps_user_text_as_inert_text(hostile: Path, tmp_path: Path,
+                                           command: tuple[str, ...]) -> None:
+    texts = read_workbook(hostile, tmp_path, *command)
+    assert any(t.startswith("=HYPERLINK(") for t in texts)  # text, never a formula
+    assert any("\\x1b[31mROT" in t and "\\u202eevil" in t for t in texts)
+
+
+@pytest.mark.parametrize("command", ["todo", "gaps", "export"])
+def test_csv_excel_guards_formulas(hostile: Path, command: str) -> None:
+    data = run_gk("-C", str(hostile), command, "--format", "csv-excel").stdout_bytes
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert len({len(r) for r in rows}) == 1
+    cells_ = [c for r in rows for c in r]
+    assert not [c for c in cells_ if c.startswith(FORMULA)]
+    assert any(c.startswith("'=HYPERLINK(") for c in cells_)

@@ -78,12 +78,16 @@ def _lines(text: str, width: int) -> int:
 
 def _write_table(sheet: Any, table: Table, title: str, formats: _Formats) -> None:
     sheet.write_string(0, 0, spreadsheet_text(title), formats.heading)
-    if table.help:
-        sheet.write_string(1, 0, spreadsheet_text(table.help))
     widths = [_width([header, *(str(r[col]) for r in table.rows if col < len(r))],
                      col in table.numeric) for col, header in enumerate(table.headers)]
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
+    if table.help:  # wrapped within the table's width, so it does not widen the printed page
+        shown = spreadsheet_text(table.help)
+        if len(widths) > 1:
+            sheet.merge_range(1, 0, 1, len(widths) - 1, "", formats.text)
+        sheet.write_string(1, 0, shown, formats.text)
+        sheet.set_row(1, ROW_HEIGHT * _lines(shown, max(sum(widths), MAX_WIDTH)))
     header_lines = max((_lines(h, w) for h, w in zip(table.headers, widths, strict=True)),
                        default=1)
     sheet.set_row(HEADER_ROW, ROW_HEIGHT * header_lines)
