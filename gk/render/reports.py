@@ -703,6 +703,13 @@ def item_name(template: Template | None, item: str) -> str:
     return found[2] if found is not None else item
 
 
+def item_caption(template: Template | None, item: str) -> str:
+    """An item in a table row: its short label and its text cut to a line ("1.1 Eine
+    Bündniskerngruppe ist eingerichtet; …"); the legend beside the matrix has the full text."""
+    found = item_labels(template).get(item)
+    return f"{found[0]} {shorten(found[2], 60)}" if found is not None else item
+
+
 def _gap_mark(kind: str) -> str:
     return {CONFIRMED: _("confirmed"), COMPUTED_ONLY: _("computed only"),
             DECLARED_ONLY: _("declared only"), NO_GAP: "–"}.get(kind, "·")
@@ -762,7 +769,7 @@ def _section_shares(summary: Summary) -> Section:
     rows = [_share_row(_("have a current process management sheet"), shares["with_checklist"])]
     for item, share in shares["checklist_done"].items():
         rows.append(_share_row(_("item done: {item}").format(
-            item=item_name(summary.checklist, item)), share))
+            item=item_caption(summary.checklist, item)), share))
     for field_, share in shares["with_computed_gap"].items():
         what = _("have a computed gap in any field") if field_ == "any" else \
             _("have a computed gap in the field {field}").format(field=enum_label("field", field_))
@@ -811,7 +818,7 @@ def _development_checklist(summary: Summary, figures: dict[str, Any]) -> list[Bl
         order = list(item_labels(summary.checklist)) or sorted(moved)
         blocks.append(Table(
             [_("Item"), _("forward"), _("back"), _("other change")],
-            [[item_name(summary.checklist, i), number(moved[i]["forward"]),
+            [[item_caption(summary.checklist, i), number(moved[i]["forward"]),
               number(moved[i]["back"]), number(moved[i]["other"])]
              for i in order if i in moved], (1, 2, 3),
             _("Per item: how often its status moved from one sheet of an alliance to the "
