@@ -44,7 +44,8 @@ def _dated(sheets: Iterable[Worksheet], template: str) -> list[Worksheet]:
                   key=sheet_order)
 
 
-def _move(before: str, after: str) -> str:
+def move_kind(before: str, after: str) -> str:
+    """``forward``, ``back`` (along open -> in-progress -> done) or ``other``."""
     if before in PROGRESS and after in PROGRESS:
         return "forward" if PROGRESS[after] > PROGRESS[before] else "back"
     return "other"
@@ -89,7 +90,7 @@ def _checklist(alliance: str, sheets: Sequence[Worksheet], items: Sequence[str],
             old_sheet, old = previous
             for item in items:
                 if old[item] != statuses[item]:
-                    moves[_move(old[item], statuses[item])] += 1
+                    moves[move_kind(old[item], statuses[item])] += 1
                     transitions.append({
                         "alliance": alliance, "item": item, "from_worksheet": old_sheet.id,
                         "from_date": old_sheet.date, "from": old[item],

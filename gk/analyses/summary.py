@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gk.analyses.disclosure import Group, protect
-from gk.analyses.gaps import ServiceIndex, analyse_gaps, unreadable_files
+from gk.analyses.gaps import AllianceGaps, ServiceIndex, analyse_gaps, unreadable_files
 from gk.domain import (
     ANALYSIS_TEMPLATE,
     CHECKLIST_TEMPLATE,
@@ -213,7 +213,8 @@ def summarize(sources: Sequence[Source], options: SummaryOptions) -> Summary:
     payload["returns"] = _returns(chosen, templates, sheets_of, options.period, collect)
     checklist_template = templates.get(CHECKLIST_TEMPLATE)
     payload["checklist"] = _checklist(chosen, checklist_template, current, collect)
-    gap_figures, chain_count = _gaps(sources, chosen_ids, owner, current, collect)
+    gap_entries: list[AllianceGaps] = []
+    gap_figures, chain_count = _gaps(sources, chosen_ids, owner, current, collect, gap_entries)
     payload["gaps"] = gap_figures
     payload["broken_chains"] = chain_count
     payload["todos"] = _todos(ids, sheets_of, options.today, owner, collect)
@@ -224,7 +225,7 @@ def summarize(sources: Sequence[Source], options: SummaryOptions) -> Summary:
     payload["target_group"], count = _target_group(chosen, min_count, collect)
     suppressed += count
     payload["privacy"] = {"min_count": min_count, "suppressed": suppressed}
-    _matrices(payload, sources, ids, owner, current, checklist_template)
+    _matrices(payload, sources, ids, owner, current, checklist_template, gap_entries)
     from gk.analyses.development import development
 
     payload["development"] = development(sheets_of, checklist_template)
@@ -315,21 +316,17 @@ def _checklist(chosen: Sequence[tuple[Alliance, Source]], template: Template | N
 
 def _matrices(payload: dict[str, Any], sources: Sequence[Source], ids: Sequence[str],
               owner: dict[str, Source], current: dict[int, dict[tuple[str, str], Worksheet]],
-              template: Template | None) -> None:
+              template: Template | None, gap_entries: Sequence[AllianceGaps]) -> None:
     """The alliance x item and alliance x field x status matrices and the shares
     (gk.analyses.matrices), under the keys ``checklist_matrix``, ``gap_matrix``, ``shares``."""
     from gk.analyses import matrices
 
     checklist: dict[str, dict[str, str]] = {}
-    gaps: dict[str, dict[str, dict[str, str]]] = {}
     for source in sources:
         mine = [a for a in ids if owner.get(a) is source]
-        if not mine:
-            continue
-        checklist.update(matrices.checklist_matrix(mine, template, current[id(source)]))
-        report = analyse_gaps(source.repository, mine, ServiceIndex(source.repository),
-                              current[id(source)])
-        gaps.update(matrices.gap_matrix(report.alliances))
+        if mine:
+            checklist.update(matrices.checklist_matrix(mine, template, current[id(source)]))
+    gaps = matrices.gap_matrix(gap_entries)
     payload["checklist_matrix"] = {a: checklist[a] for a in ids if a in checklist}
     payload["gap_matrix"] = {a: gaps[a] for a in ids if a in gaps}
     payload["shares"] = matrices.shares(ids, payload["checklist_matrix"], payload["gap_matrix"],
@@ -337,8 +334,10 @@ def _matrices(payload: dict[str, Any], sources: Sequence[Source], ids: Sequence[
 
 
 def _gaps(sources: Sequence[Source], chosen: frozenset[str], owner: dict[str, Source],
-          current: dict[int, dict[tuple[str, str], Worksheet]],
-          collect: _Collector) -> tuple[dict[str, Any], int]:
+          current: dict[int, dict[tuple[str, str], Worksheet]], collect: _Collector,
+          entries: list[AllianceGaps]) -> tuple[dict[str, Any], int]:
+    """The gap figures and the number of broken chains; each alliance's gaps are added to
+    ``entries`` (for the matrices)."""
     computed = declared = confirmed = 0
     by_field = dict.fromkeys(service_fields(), 0)
     chains = 0
@@ -348,6 +347,7 @@ def _gaps(sources: Sequence[Source], chosen: frozenset[str], owner: dict[str, So
         if not mine:
             continue
         report = analyse_gaps(repo, mine, ServiceIndex(repo), current[id(source)])
+        entries.extend(report.alliances)
         for entry in report.alliances:
             collect.add("gaps", source.label, repo.alliances[entry.alliance].file)
             if entry.analysis is not None:

@@ -806,13 +806,11 @@ def _development_checklist(summary: Summary, figures: dict[str, Any]) -> list[Bl
           "each status, and how many moved forward (open → in progress → done), back, or "
           "otherwise (to or from not applicable or unanswered) since the alliance's previous "
           "sheet."), name=_("Checklist per sheet"))]
+    from gk.analyses.development import move_kind
+
     moved: dict[str, dict[str, int]] = {}
     for change in figures["transitions"]:
-        from gk.analyses.development import PROGRESS
-
-        kind = "other"
-        if change["from"] in PROGRESS and change["to"] in PROGRESS:
-            kind = "forward" if PROGRESS[change["to"]] > PROGRESS[change["from"]] else "back"
+        kind = move_kind(change["from"], change["to"])
         moved.setdefault(change["item"], {"forward": 0, "back": 0, "other": 0})[kind] += 1
     if moved:
         order = list(item_labels(summary.checklist)) or sorted(moved)
