@@ -446,3 +446,18 @@ def test_csv_excel_keeps_the_formula_guard_and_decimal_comma(tmp_path: Path) -> 
 
     assert csv_excel_table(["a", "b"], [[1.5, 2]], decimal_comma=True) == "\ufeffa;b\r\n1,5;2\r\n"
     assert csv_excel_table(["a"], [["x;y"]]) == "\ufeffa\r\n\"x;y\"\r\n"
+
+
+def test_check_and_help_do_not_import_the_spreadsheet_library() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom gk.cli import main\n"
+            "for args in (['--help'], ['-C', sys.argv[1], 'check'], "
+            "['-C', sys.argv[1], 'summarize', '--format', 'markdown']):\n"
+            "    try:\n        main(args)\n    except SystemExit:\n        pass\n"
+            "print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('xlsxwriter', 'openpyxl') or m == 'gk.render.xlsx'))\n")
+    done = subprocess.run([sys.executable, "-c", code, str(FIXTURE)], capture_output=True,
+                          text=True, timeout=120)
+    assert "LOADED []" in done.stdout, done.stdout[-500:] + done.stderr[-500:]
