@@ -346,6 +346,8 @@ def test_sheet_names_and_spreadsheet_text() -> None:
     assert long == "x" * 31
     assert sheet_name("x" * 40, taken) == "x" * 27 + " (2)"
     assert sheet_name("'quoted'", taken) == "quoted"
+    assert sheet_name("Participation management (Teilhabemanagement)", taken) == \
+        "Participation management"  # cut after a word
     assert sheet_name("History", taken) == "Sheet"
     assert sheet_name("", taken) == "Sheet (2)"
     assert spreadsheet_text("a\x1b[31mb\u202ec\nd") == "a\\x1b[31mb\\u202ec\nd"

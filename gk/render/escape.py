@@ -197,6 +197,16 @@ def spreadsheet_text(text: str) -> str:
     return shown if len(shown) <= CELL_LENGTH else shown[:CELL_LENGTH - 1] + "…"
 
 
+def _cut(text: str, length: int) -> str:
+    """At most ``length`` characters, cut after a word where one ends in the second half
+    ("Participation management", not "Participation management (Teilh")."""
+    if len(text) > length:
+        head = text[:length + 1]
+        space = head.rfind(" ")
+        text = head[:space] if space > length // 2 else text[:length]
+    return text.rstrip(" ([{-–,;").rstrip("'")
+
+
 def sheet_name(text: str, taken: set[str]) -> str:
     """A sheet name from user text: no ``[]:*?/\\``, one line, at most 31 characters, not
     starting or ending with ``'``, and unlike every name in ``taken`` (Excel compares them
@@ -207,7 +217,7 @@ def sheet_name(text: str, taken: set[str]) -> str:
     number = 1
     while True:
         suffix = f" ({number})" if number > 1 else ""
-        name = base[:SHEET_NAME_LENGTH - len(suffix)].rstrip().rstrip("'") + suffix
+        name = _cut(base, SHEET_NAME_LENGTH - len(suffix)) + suffix
         if name.casefold() not in {t.casefold() for t in taken}:
             taken.add(name)
             return name
