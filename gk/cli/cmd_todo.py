@@ -235,9 +235,10 @@ def _apply(ctx: click.Context, refs: tuple[str, ...], alliances: tuple[str, ...]
             wanted = change(target, doc.data["todos"][index])
             if wanted:
                 changes[index] = wanted
-                where = doc.positions.get(("todos", index, "status"),
-                                          doc.positions.get(("todos", index), (1,)))
-                changed.append((target.ref, rel, where[0]))
+                lines = [doc.positions[("todos", index, key)][0] for key in wanted
+                         if ("todos", index, key) in doc.positions]
+                entry_line = doc.positions.get(("todos", index), (1,))[0]
+                changed.append((target.ref, rel, min(lines, default=entry_line)))
         if changes:
             planned.append((root, rel, doc, set_todo_fields(doc, changes)))
     for root, rel, doc, edit in planned:

@@ -344,7 +344,8 @@ def set_todo_status(doc: Document, index: int, status: str) -> Edit:
 
 
 # Where a key that a to-do lacks is written: after the first of these keys the to-do has.
-_INSERT_AFTER = {"status": ("id",), "title": ("id",), "owner": ("title", "id"),
+_INSERT_AFTER = {"status": ("due", "owner", "title", "id"), "title": ("id",),
+                 "owner": ("title", "id"),
                  "due": ("owner", "title", "id"), "done_on": ("status", "due", "id")}
 
 
@@ -428,11 +429,45 @@ def _set_field(doc: Document, index: int, key: str, value: str | None) -> tuple[
         again = _reparsed(doc, text) if text is not None else None
         if again is None or again.data["todos"][index].get(key) != value:
             text = replace_scalar(doc, path, value, plain=written)
+        if text is None:  # a block scalar (title: >-) or text over several lines
+            text = _replace_lines(doc, path, json.dumps(value, ensure_ascii=False))
         return text, line
     for anchor in _INSERT_AFTER.get(key, ("id",)):
         if anchor in entry:
             return _insert_after(doc, index, anchor, f"{key}: {written}")
     return None, doc.positions.get(("todos", index), (1,))[0]
+
+
+def _replace_lines(doc: Document, path: tuple[str | int, ...], written: str) -> str | None:
+    """The text with a value that spans several lines (a block scalar ``>-``/``|`` or a
+    folded plain or quoted text) replaced by ``written`` on the key's line: the lines of the
+    old value go, nothing else changes. Block style only (the key alone at the start of its
+    line, or after the entry's ``-``)."""
+    where = doc.positions.get(path)
+    if where is None:
+        return None
+    starts = line_starts(doc.text)
+    key_line = where[2]
+    key_indent = where[3] - 1
+    value_at = offset_of(doc.text, where[0], where[1], starts)
+    if where[0] != key_line:  # the value starts on a later line: not written by gk, refuse
+        return None
+    lines = _BREAK.split(doc.text)
+    last = key_line
+    for number in range(key_line + 1, len(lines) + 1):
+        line = lines[number - 1]
+        if not line.strip():
+            continue
+        if len(line) - len(line.lstrip(" ")) <= key_indent:
+            break
+        last = number
+    if last == key_line:
+        return None
+    end = starts[last] if last < len(starts) else len(doc.text)
+    # keep the line break that ends the value's last line
+    while end > value_at and doc.text[end - 1] in "\r\n":
+        end -= 1
+    return doc.text[:value_at] + written + doc.text[end:]
 
 
 def _insert_after(doc: Document, index: int, anchor: str, line_text: str) -> tuple[str | None, int]:
