@@ -378,3 +378,36 @@ def test_gk_yaml_unchanged_by_reading_several(tmp_path: Path) -> None:
     assert run_gk("-C", str(a), "-C", str(b), "todo").exit_code == 0
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
     assert (a / "gk.yaml").read_text(encoding="utf-8") == VALID_CONFIG
+
+
+# --- the folder .gk/ ----------------------------------------------------------------------------
+
+@needs_git
+def test_gk_new_explains_the_gk_folder_once(tmp_path: Path) -> None:
+    root = write_repo(tmp_path / "ablage", {"alliances/bonn.yaml": VALID_ALLIANCE})
+    _git(root, "init", "-q")
+    result = run_gk("-C", str(root), "new", "worksheet", "bonn", "begleitprotokoll")
+    assert result.exit_code == 0, result.output
+    assert ("Außerdem angelegt: der Ordner .gk/ mit Schemas, mit denen Editoren die Dateien "
+            "schon beim Tippen prüfen (siehe .gk/README.md). Nehmen Sie ihn mit in die "
+            "Datenablage auf: git add .gk") in result.output
+    readme = (root / ".gk/README.md").read_text(encoding="utf-8")
+    assert "git add .gk" in readme and "Nicht von Hand ändern" in readme
+    # git sees the folder as something to add, with the README that says what it is
+    assert "?? .gk/" in _git(root, "status", "--porcelain").splitlines()
+    _git(root, "add", ".gk")
+    assert ".gk/README.md" in _git(root, "diff", "--cached", "--name-only").split()
+    # the second file says nothing more about it, and the README stays as it is
+    (root / ".gk/README.md").write_text("eigene Notiz\n", encoding="utf-8")
+    result = run_gk("-C", str(root), "new", "worksheet", "bonn", "prozessmanagement")
+    assert result.exit_code == 0, result.output
+    assert ".gk/" not in result.output
+    assert (root / ".gk/README.md").read_text(encoding="utf-8") == "eigene Notiz\n"
+    assert check_json(root)[0] == 0
+
+
+def test_gk_init_writes_the_gk_folder_readme(tmp_path: Path) -> None:
+    result = run_gk("init", str(tmp_path / "neu"), "--no-git")
+    assert result.exit_code == 0, result.output
+    assert "  .gk/README.md" in result.output
+    assert "git add .gk" in (tmp_path / "neu/.gk/README.md").read_text(encoding="utf-8")
