@@ -102,8 +102,8 @@ def test_pre_commit_runs_the_manifest_hooks(data: Path, tmp_path: Path) -> None:
     _git(data, "add", "NOTIZ.md")
     result = commit()
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "gk check (whole data repository)" in result.stdout
-    assert "Passed" in result.stdout
+    assert "gk check (whole data repository)" in result.stdout + result.stderr
+    assert "Passed" in result.stdout + result.stderr
 
 
 def test_git_hook_with_the_manifest_entry(data: Path) -> None:

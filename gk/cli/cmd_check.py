@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -96,7 +97,7 @@ def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fail_on: tup
         return finding.severity == F.ERROR or (finding.severity == F.WARNING and (
             strict or finding.code.startswith(prefixes)))
 
-    shown, left_out = result, []
+    shown, left_out = result, list[F.Finding]()
     if quiet and fmt != "json":  # json stays whole: it is read by programs
         left_out = [f for f in result.findings if not fails(f)]
         shown = type(result)(result.root, result.repository,
@@ -124,7 +125,7 @@ def _code_prefixes(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _left_out_line(left_out: list[object]) -> str:
+def _left_out_line(left_out: Sequence[object]) -> str:
     """One line for the warnings --quiet does not show: how many, per code."""
     from collections import Counter
 
