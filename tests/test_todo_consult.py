@@ -411,3 +411,52 @@ def test_gk_init_writes_the_gk_folder_readme(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "  .gk/README.md" in result.output
     assert "git add .gk" in (tmp_path / "neu/.gk/README.md").read_text(encoding="utf-8")
+
+
+# --- the guide for consultants ------------------------------------------------------------------
+
+GUIDE = Path(__file__).resolve().parent.parent / "docs" / "anleitung-beratung.md"
+
+
+def _guide_commands() -> list[str]:
+    import re
+
+    commands = []
+    for block in re.findall(r"```sh\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S):
+        for line in block.splitlines():
+            line = re.split(r"\s{2,}#", line)[0].strip()
+            if line.startswith("gk "):
+                commands.append(line)
+    return commands
+
+
+def test_every_command_of_the_guide_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each command the consultants' guide shows works, in order, on the example repository
+    (with two more copies for the lines that read several repositories)."""
+    import shlex
+
+    for name in ("ablage", "kreis-a", "kreis-b"):
+        shutil.copytree(EXAMPLE, tmp_path / name)
+    monkeypatch.chdir(tmp_path / "ablage")
+    commands = _guide_commands()
+    assert len(commands) >= 15
+    for command in commands:
+        result = run_gk(*shlex.split(command)[1:])
+        assert result.exit_code == 0, (command, result.output)
+    assert check_json(tmp_path / "ablage")[0] == 0
+
+
+def test_the_guide_is_linked_and_its_links_resolve() -> None:
+    import re
+
+    readme = (GUIDE.parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "docs/anleitung-beratung.md" in readme
+    for target in re.findall(r"\]\(([^)]+)\)", GUIDE.read_text(encoding="utf-8")):
+        file_part, _hash, anchor = target.partition("#")
+        path = GUIDE.parent / file_part
+        assert path.is_file(), target
+        if anchor:
+            headings = re.findall(r"^#+ (.+)$", path.read_text(encoding="utf-8"), re.M)
+            slugs = {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-")
+                     for h in headings}
+            assert anchor in slugs, target

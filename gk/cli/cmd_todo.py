@@ -140,10 +140,10 @@ An alliance named like a sub-command goes after '--' (gk todo -- done).""")
              + "\n\n\b\n" + _("Examples:") + """
   gk todo
   gk todo meerbusch dormagen --owner gfs
-  gk todo --consultant "Beratung West" --due-within 14
+  gk todo --consultant westfalen --due-within 14
   gk todo -C ../kreis-a -C ../kreis-b --due-before diese-woche
   gk todo done meerbusch/prozessmanagement-2020/rollen-kreis-klaeren
-  gk todo edit abh-einladen --due +14 --owner Jobcenter
+  gk todo edit rollen-kreis-klaeren --due +14 --owner Jobcenter
   gk todo add meerbusch/prozessmanagement-2020 --title "ABH einladen" --due 2026-12-15
 """)
 @click.option("--alliance", "alliances", hidden=True, multiple=True)
@@ -273,7 +273,7 @@ it, ALLIANCE/TODO, or only TODO when no other to-do has that id. With --dry-run 
 is shown as a diff and nothing is written.""")
              + "\n\n\b\n" + _("Examples:") + """
   gk todo done meerbusch/prozessmanagement-2020/rollen-kreis-klaeren
-  gk todo done rollen-kreis-klaeren abh-einladen --dry-run
+  gk todo done angebotsuebersicht meerbusch/uebergang-ausbildung --dry-run
 """)
 @click.argument("refs", nargs=-1, required=True, metavar="REF...",
                 shell_complete=complete_todo_ref)
@@ -308,9 +308,9 @@ in done_on). Only the changed lines of the file differ afterwards; the rest stay
 byte. REF as for 'gk todo done'. With --dry-run the change is shown as a diff and nothing is
 written.""") + "\n\n" + DAY_HELP
              + "\n\n\b\n" + _("Examples:") + """
-  gk todo edit meerbusch/prozessmanagement-2020/abh-einladen --due +14
-  gk todo edit abh-einladen --owner Jobcenter --title "ABH und Jobcenter einladen"
-  gk todo edit abh-einladen sprachkurs-klaeren --status dropped
+  gk todo edit meerbusch/prozessmanagement-2020/rollen-kreis-klaeren --due 15.01.2027
+  gk todo edit rollen-kreis-klaeren --owner Jobcenter --title "Rollen mit dem Kreis klären"
+  gk todo edit angebotsuebersicht uebergang-ausbildung --status dropped
 """)
 @click.argument("refs", nargs=-1, required=True, metavar="REF...",
                 shell_complete=complete_todo_ref)
