@@ -159,6 +159,9 @@ def test_unknown_alliance_and_mistyped_sub_command(example: Path) -> None:
     result = run_gk("-C", str(example), "todo", "eddit", "meerbusch")
     assert result.exit_code == 2
     assert "Meinten Sie „gk todo edit“?" in result.output
+    result = run_gk("-C", str(example), "todo", "meerbusch", "done")
+    assert result.exit_code == 2
+    assert "„done“ ist ein Unterbefehl von „gk todo“: Schreiben Sie ihn zuerst" in result.output
 
 
 def test_alliance_named_like_a_sub_command(make_repo) -> None:  # type: ignore[no-untyped-def]

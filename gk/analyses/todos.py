@@ -71,6 +71,10 @@ def require_known(sites: Sequence[Site], alliances: Iterable[str],
             continue
         from gk.domain import suggest
 
+        if alliance in commands:
+            raise GkError(_("'{command}' is a sub-command of 'gk todo': write it first, as in "
+                            "'gk todo {command} …'. An alliance of that name goes after '--': "
+                            "gk todo -- {command}").format(command=alliance))
         command = suggest(alliance, list(commands))
         if command is not None:
             raise GkError(_("There is no alliance '{alliance}' and no sub-command of that "
