@@ -198,11 +198,11 @@ def todo(ctx: click.Context, alliances: tuple[str, ...], consultant: str | None,
 
 
 def _apply(ctx: click.Context, refs: tuple[str, ...], alliances: tuple[str, ...],
-           consultant: str | None, change: Any, dry_run: bool) -> list[tuple[str, str, int]]:
-    """Resolve ``refs``, ask ``change(entry)`` for each to-do's new values (an empty dict
-    when nothing is to change), and write every file once through the lossless writer
-    (all edits are prepared and verified before the first file is written). Returns
-    (reference, file, line) of each changed to-do; says which ones needed no change."""
+           consultant: str | None, change: Any, dry_run: bool, report: str) -> None:
+    """Resolve ``refs``, ask ``change(target, entry)`` for each to-do's new values (an empty
+    dict when nothing is to change), and write every file once through the lossless writer
+    (all edits are prepared and verified before the first file is written); then ``report``
+    ({ref}, {file}, {line}) for each changed to-do, or, with ``dry_run``, only the diffs."""
     from gk.analyses.todos import consulted, resolve, todo_index, worksheet_file
     from gk.edit.roundtrip import open_document, set_todo_fields
 
@@ -243,7 +243,12 @@ def _apply(ctx: click.Context, refs: tuple[str, ...], alliances: tuple[str, ...]
             planned.append((root, rel, doc, set_todo_fields(doc, changes)))
     for root, rel, doc, edit in planned:
         _write(root, doc, edit, rel, dry_run)
-    return changed
+    if dry_run:
+        if changed:
+            click.echo(_("Dry run: nothing was written."), err=True)
+        return
+    for ref, rel, line in changed:
+        click.echo(report.format(ref=ref, file=rel, line=line))
 
 
 def _write(root: Path, doc: Any, edit: Any, rel: str, dry_run: bool) -> None:
@@ -292,14 +297,8 @@ def done(ctx: click.Context, refs: tuple[str, ...], alliances: tuple[str, ...],
             return {}
         return {"status": "done", "done_on": day}
 
-    changed = _apply(ctx, refs, alliances, consultant, change, dry_run)
-    if dry_run:
-        if changed:
-            click.echo(_("Dry run: nothing was written."), err=True)
-        return
-    for ref, rel, line in changed:
-        click.echo(_("Marked '{ref}' as done ({file}, line {line}).").format(
-            ref=ref, file=rel, line=line))
+    _apply(ctx, refs, alliances, consultant, change, dry_run,
+           _("Marked '{ref}' as done ({file}, line {line})."))
 
 
 @todo.command("edit", help=_("""Change to-dos: postpone (--due), reassign (--owner), rename
@@ -357,14 +356,8 @@ def edit_todos(ctx: click.Context, refs: tuple[str, ...], due: str | None, owner
             click.echo(_("'{ref}' already reads so; nothing to change.").format(ref=target.ref))
         return wanted
 
-    changed = _apply(ctx, refs, alliances, consultant, change, dry_run)
-    if dry_run:
-        if changed:
-            click.echo(_("Dry run: nothing was written."), err=True)
-        return
-    for ref, rel, line in changed:
-        click.echo(_("Changed '{ref}' ({file}, line {line}).").format(
-            ref=ref, file=rel, line=line))
+    _apply(ctx, refs, alliances, consultant, change, dry_run,
+           _("Changed '{ref}' ({file}, line {line})."))
 
 
 @todo.command("add", help=_("""Add a to-do at the end of a worksheet's to-do list. Without
