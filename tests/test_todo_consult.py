@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE, VALID_ALLIANCE, VALID_CONFIG, check_json, run_gk, write_repo
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gk.analyses.todos import todo_id_from_title
 from gk.domain import date_proposal, period
@@ -463,3 +465,91 @@ def test_the_guide_is_linked_and_its_links_resolve() -> None:
             slugs = {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-")
                      for h in headings}
             assert anchor in slugs, target
+
+
+# --- property: an edit touches only the lines of its to-do -------------------------------------
+
+_SHEETS = sorted((EXAMPLE / "worksheets").glob("*/*.yaml"))
+
+
+
+
+_VALUES = {
+    "due": st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31)).map(dt.date.isoformat),
+    "owner": st.text(st.sampled_from("GfS Jobcenter: #'\"äöüß-,[]{}&*!|>%@` \\"), min_size=1,
+                     max_size=30).map(lambda t: " ".join(t.split())).filter(bool),
+    "title": st.text(st.sampled_from("Termin ABH: #'\"äöü-,[]{}&*!|>%@` \\\t"), min_size=1,
+                     max_size=60).map(lambda t: " ".join(t.split())).filter(bool),
+    "status": st.sampled_from(["open", "done", "dropped"]),
+    "done_on": st.one_of(st.none(), st.just("2026-11-21")),
+}
+
+
+REFUSED: list[object] = []
+EDITED: list[object] = []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_an_edit_changes_only_the_lines_of_its_to_do(data: st.DataObject) -> None:
+    import difflib
+
+    from gk.edit.roundtrip import Document, set_todo_fields
+    from gk.engine.load import load_text
+
+    candidates = []
+    for path in _SHEETS:
+        text = path.read_text(encoding="utf-8")
+        loaded = load_text(text, path.name)
+        if isinstance(loaded.data, dict) and isinstance(loaded.data.get("todos"), list) \
+                and loaded.data["todos"]:
+            candidates.append((path, text))
+    path, text = data.draw(st.sampled_from(candidates))
+    positions: dict = {}  # type: ignore[type-arg]
+    loaded = load_text(text, path.name, positions)
+    index = data.draw(st.integers(0, len(loaded.data["todos"]) - 1))
+    keys = data.draw(st.lists(st.sampled_from(sorted(_VALUES)), min_size=1, max_size=4,
+                              unique=True))
+    changes = {key: data.draw(_VALUES[key]) for key in keys}
+
+    class _Snap:  # the document as edit functions see it (the file itself is not written)
+        newline = "\n"
+
+    doc = Document(_Snap(), text, loaded.data, positions)  # type: ignore[arg-type]
+    try:
+        edit = set_todo_fields(doc, {index: changes})
+    except Exception as exc:  # a refusal is allowed (and says so), nothing else
+        from gk.errors import GkError
+
+        assert isinstance(exc, GkError), exc
+        assert "nothing was written" in exc.message or "nichts geschrieben" in exc.message
+        REFUSED.append(changes)
+        return
+    EDITED.append(changes)
+    after = load_text(edit.text, path.name)
+    assert after.findings == []
+    expected = loaded.data["todos"][index] | {k: v for k, v in changes.items() if v is not None}
+    for key, value in changes.items():
+        if value is None:
+            expected.pop(key, None)
+    assert after.data["todos"][index] == expected
+    others = [t for i, t in enumerate(loaded.data["todos"]) if i != index]
+    assert [t for i, t in enumerate(after.data["todos"]) if i != index] == others
+    assert {k: v for k, v in after.data.items() if k != "todos"} == \
+        {k: v for k, v in loaded.data.items() if k != "todos"}
+    # every changed line lies within the to-do's lines
+    first = positions[("todos", index)][0]
+    following = positions.get(("todos", index + 1))
+    last = following[0] - 1 if following else len(text.splitlines())
+    old, new = text.splitlines(), edit.text.splitlines()
+    for op, i1, i2, _j1, _j2 in difflib.SequenceMatcher(a=old, b=new,
+                                                         autojunk=False).get_opcodes():
+        if op != "equal":
+            assert first <= i1 + 1 and i2 <= last + 1, (op, i1, i2, first, last)
+
+
+def test_most_random_edits_are_made_not_refused() -> None:
+    """The property above is not passed by refusing: nearly every random edit is made."""
+    if not EDITED and not REFUSED:
+        pytest.skip("runs after the property test")
+    assert len(EDITED) >= 4 * len(REFUSED), (len(EDITED), REFUSED[:3])
