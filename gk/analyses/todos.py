@@ -22,14 +22,24 @@ if TYPE_CHECKING:
 
 # --- the list -------------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
 class Site:
-    """A data repository read for the to-do list: its root, its model, and the label its rows
-    carry (the folder as named on the command line; None when only one repository is read)."""
+    """A data repository read for the to-do list: its root, the label its rows carry (the
+    folder as named on the command line; None when only one repository is read), and its
+    model, read when first asked for (a full reference needs only the worksheet's file)."""
 
-    root: Path
-    repository: Repository
-    label: str | None = None
+    def __init__(self, root: Path, label: str | None = None,
+                 repository: Repository | None = None) -> None:
+        self.root = root
+        self.label = label
+        self._repository = repository
+
+    @property
+    def repository(self) -> Repository:
+        if self._repository is None:
+            from gk.engine.pipeline import load
+
+            self._repository = load(self.root)
+        return self._repository
 
 
 @dataclass(frozen=True, slots=True)

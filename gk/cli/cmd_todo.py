@@ -110,20 +110,18 @@ def _sites(ctx: click.Context) -> list[Any]:
     """The data repositories to read: each -C folder (several for a view across sites), else
     the one around the current folder."""
     from gk.analyses.todos import Site
-    from gk.cli.common import load_repository
     from gk.engine.discover import find_root
 
     named = list(dict.fromkeys(directories(ctx)))
     if len(named) <= 1:
         root = repository_root(ctx)
         apply_language(ctx, root)
-        return [Site(root, load_repository(root))]
+        return [Site(root)]
     roots = [find_root(Path(folder)) for folder in named]
     apply_language(ctx, roots[0])
     if len({r.resolve() for r in roots}) != len(roots):
         raise GkError(_("The same data repository is named twice."))
-    return [Site(root, load_repository(root), folder) for root, folder in zip(
-        roots, named, strict=True)]
+    return [Site(root, folder) for root, folder in zip(roots, named, strict=True)]
 
 
 @click.group(cls=TodoGroup, invoke_without_command=True,
