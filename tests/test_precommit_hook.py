@@ -119,3 +119,43 @@ def test_git_hook_with_the_manifest_entry(data: Path) -> None:
         return _git(data, "commit", "-qm", "Angebot entfernt", check=False)
 
     _assert_blocked_deletion(data, commit)
+
+
+def test_quiet_and_fail_on(make_repo) -> None:  # type: ignore[no-untyped-def]
+    """--fail-on GK5 makes a privacy warning fail the check; --quiet shows it in full and
+    counts the other warnings; '# gk: ignore GK502' lets the line through again."""
+    from conftest import VALID_ALLIANCE, VALID_SERVICE, run_gk
+
+    sheet = ("template: begleitprotokoll\ndate: 2026-01-10\ntodos:\n"
+             "  - {id: alt, title: Alt, due: 2020-01-01, status: open}\n")
+    service = VALID_SERVICE + "contact: Frau am Empfang, 0171 2345678\n"
+    root = make_repo({"alliances/musterstadt.yaml": VALID_ALLIANCE,
+                      "services/musterstadt/sprachcafe.yaml": service,
+                      "worksheets/musterstadt/p.yaml": sheet})
+    plain = run_gk("-C", str(root), "check")
+    assert plain.exit_code == 0
+    assert "Warnung GK502" in plain.stdout and "Warnung GK405" in plain.stdout
+    result = run_gk("-C", str(root), "check", "--quiet", "--fail-on", "gk5")
+    assert result.exit_code == 1
+    assert "services/musterstadt/sprachcafe.yaml:7:10: Warnung GK502" in result.stdout
+    assert "GK405" not in result.stdout.split("Nicht gezeigt:")[0]
+    assert result.stdout.endswith(
+        "Nicht gezeigt: 1 Warnung(en), an denen die Prüfung nicht scheitert (GK405 ×1); "
+        "„gk check“ ohne --quiet zeigt sie.\n")
+    # json stays whole, whatever --quiet says; the exit status follows --fail-on
+    result = run_gk("-C", str(root), "check", "--quiet", "--fail-on", "GK502", "--format",
+                    "json")
+    assert result.exit_code == 1
+    import json
+
+    assert sorted(f["code"] for f in json.loads(result.stdout)["findings"]) == [
+        "GK405", "GK502"]
+    assert run_gk("-C", str(root), "check", "--fail-on", "GK4").exit_code == 1
+    assert run_gk("-C", str(root), "check", "--fail-on", "GK6").exit_code == 0
+    path = root / "services/musterstadt/sprachcafe.yaml"
+    path.write_text(service.replace("2345678\n", "2345678  # gk: ignore GK502\n"),
+                    encoding="utf-8")
+    assert run_gk("-C", str(root), "check", "--quiet", "--fail-on", "GK5").exit_code == 0
+    result = run_gk("-C", str(root), "check", "--fail-on", "Telefon")
+    assert result.exit_code == 2
+    assert "--fail-on: „Telefon“ ist kein Code" in result.output
