@@ -553,3 +553,24 @@ def test_most_random_edits_are_made_not_refused() -> None:
     if not EDITED and not REFUSED:
         pytest.skip("runs after the property test")
     assert len(EDITED) >= 4 * len(REFUSED), (len(EDITED), REFUSED[:3])
+
+
+def test_an_alias_is_not_edited_but_refused_with_the_way_by_hand(make_repo) -> None:  # type: ignore[no-untyped-def]
+    sheet = ("template: begleitprotokoll\ndate: 2026-01-10\ntodos:\n"
+             "  - id: a\n    title: A\n    owner: &o GfS\n    status: open\n"
+             "  - id: b\n    title: B\n    owner: *o\n    status: open\n")
+    root = make_repo({"alliances/bonn.yaml": VALID_ALLIANCE, "worksheets/bonn/p.yaml": sheet})
+    path = root / "worksheets/bonn/p.yaml"
+    result = run_gk("-C", str(root), "--lang", "en", "todo", "edit", "b", "--owner",
+                    "Jobcenter")
+    assert result.exit_code == 1
+    assert result.output == (
+        "gk: gk cannot change the to-do 'b' without touching other parts of the file (near "
+        "line 8: an anchor, an alias or a layout gk does not edit); nothing was written. "
+        "Change it by hand: write 'owner: Jobcenter' in this to-do.\n")
+    assert path.read_text(encoding="utf-8") == sheet
+    # the anchored value itself can change in place (the alias then follows it: refused too,
+    # since the other to-do would change as well)
+    result = run_gk("-C", str(root), "todo", "edit", "a", "--owner", "Jobcenter")
+    assert result.exit_code == 1
+    assert path.read_text(encoding="utf-8") == sheet

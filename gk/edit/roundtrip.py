@@ -379,10 +379,10 @@ def set_todo_fields(doc: Document, changes: dict[int, dict[str, str | None]]) ->
                 raise _cannot_edit(doc, index, first, key, value)
             current = following
             line = at if line is None else min(line, at)
-    if not _verified(current.text, expected):  # pragma: no cover - each step was checked
+    if not _verified(current.text, expected):  # e.g. an anchored value that an alias repeats
         index, keys = next(iter(changes.items()))
         key, value = next(iter(keys.items()))
-        raise _cannot_edit(doc, index, 1, key, value)
+        raise _cannot_edit(doc, index, doc.positions.get(("todos", index), (1,))[0], key, value)
     return Edit(current.text, expected, line or 1)
 
 
@@ -393,14 +393,14 @@ def _cannot_edit(doc: Document, index: int, line: int, key: str, value: str | No
     name = todo.get("id", index + 1) if isinstance(todo, dict) else index + 1
     if value is None:
         return _refused(_("gk cannot remove '{key}' from the to-do '{todo}' without touching "
-                         "other parts of the file (near line {line}); nothing was written. "
-                         "Delete the line '{key}: …' of this to-do by hand.").format(
-                             key=key, todo=name, line=line))
+                          "other parts of the file (near line {line}); nothing was written. "
+                          "Delete the line '{key}: …' of this to-do by hand.").format(
+                              key=key, todo=name, line=line))
     return _refused(_("gk cannot change the to-do '{todo}' without touching other parts of the "
-                     "file (near line {line}: an anchor, an alias or a layout gk does not "
-                     "edit); nothing was written. Change it by hand: write '{key}: {value}' "
-                     "in this to-do.").format(todo=name, line=line, key=key,
-                                              value=scalar(value)))
+                      "file (near line {line}: an anchor, an alias or a layout gk does not "
+                      "edit); nothing was written. Change it by hand: write '{key}: {value}' "
+                      "in this to-do.").format(todo=name, line=line, key=key,
+                                               value=scalar(value)))
 
 
 def _reparsed(doc: Document, text: str) -> Document | None:
