@@ -235,6 +235,75 @@ def _parse_date(text: str) -> dt.date | None:
         return None
 
 
+@cache
+def _german_date() -> re.Pattern[str]:
+    return re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
+
+
+def date_proposal(text: object) -> str | None:
+    """The ISO date a date written another common way names (``01.03.2019``, ``1.3.2019``,
+    ``2019-3-1``), as ``YYYY-MM-DD``; None when ``text`` is no such date (or already ISO)."""
+    if not isinstance(text, str):
+        return None
+    text = text.strip()
+    german = _german_date().fullmatch(text)
+    if german is not None:
+        day, month, year = (int(part) for part in german.groups())
+    else:
+        loose = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", text)
+        if loose is None:
+            return None
+        year, month, day = (int(part) for part in loose.groups())
+    try:
+        found = dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+    return None if found == text else found
+
+
+# Words for days and weeks on the command line (German and English; "ä" may be written "ae").
+_DAY_WORDS = {"heute": 0, "today": 0, "morgen": 1, "tomorrow": 1, "uebermorgen": 2,
+              "gestern": -1, "yesterday": -1}
+_WEEK_WORDS = {"diese-woche": 0, "this-week": 0, "naechste-woche": 1, "next-week": 1,
+               "letzte-woche": -1, "last-week": -1}
+
+
+def day_words() -> tuple[str, ...]:
+    """The words ``period`` understands besides dates and ``+N``/``-N``."""
+    return (*_DAY_WORDS, *_WEEK_WORDS)
+
+
+def period(text: object, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The first and last day ``text`` names, seen from ``today``: an ISO date, a German date
+    (``01.03.2019``), ``+N``/``-N`` (days from today), ``heute``/``today``, ``morgen``/
+    ``tomorrow``, ``gestern``, ``diese-woche``/``this-week`` (Monday to Sunday),
+    ``naechste-woche``/``next-week``, ``letzte-woche``; None for anything else.
+
+    A single day is ``(day, day)``."""
+    if not isinstance(text, str):
+        return None
+    word = normalize(text)
+    day = parse_date(word) or parse_date(date_proposal(word))
+    if day is not None:
+        return day, day
+    offset = re.fullmatch(r"([+-])([0-9]{1,5})", word)
+    if offset is not None:
+        days = int(offset.group(2)) * (1 if offset.group(1) == "+" else -1)
+        try:
+            day = today + dt.timedelta(days=days)
+        except OverflowError:
+            return None
+        return day, day
+    if word in _DAY_WORDS:
+        day = today + dt.timedelta(days=_DAY_WORDS[word])
+        return day, day
+    if word in _WEEK_WORDS:
+        monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(
+            weeks=_WEEK_WORDS[word])
+        return monday, monday + dt.timedelta(days=6)
+    return None
+
+
 # --- to-dos -------------------------------------------------------------------------------
 
 OPEN = "open"

@@ -278,7 +278,8 @@ def test_an_edit_keeps_mode_and_owner(make_repo: Any) -> None:
     assert run_gk("-C", str(root), "todo", "done", "bonn/protokoll/a").exit_code == 0
     st = sheet.stat()
     assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (STRANGER, STRANGER, 0o660)
-    assert sheet.read_text(encoding="utf-8") == SHEET.replace("status: open", "status: done")
+    assert sheet.read_text(encoding="utf-8") == SHEET.replace(
+        "status: open", "status: done\n    done_on: 2026-11-21")
 
 
 @ROOT_ONLY
@@ -552,7 +553,8 @@ def test_done_behind_an_anchor_and_a_tag_changes_only_the_value(make_repo: Any) 
     root, sheet = _odd_repo(make_repo, todos)
     result = _done(root, "bonn/protokoll/a")
     assert result.exit_code == 0, result.output
-    assert sheet.read_bytes() == (ODD + todos.replace("open", "done")).encode("utf-8")
+    assert sheet.read_bytes() == (ODD + todos.replace("open", "done")
+                                  + "    done_on: 2026-11-21\n").encode("utf-8")
     assert "line 16)" in result.output
 
 
@@ -581,7 +583,8 @@ def test_cr_only_line_ends_are_kept(make_repo: Any) -> None:
     sheet = root / "worksheets/bonn/protokoll.yaml"
     assert _add(root, "bonn/protokoll").exit_code == 0
     assert _done(root, "bonn/protokoll/a").exit_code == 0
-    assert sheet.read_bytes() == (text.replace("status: open", "status: done")
+    assert sheet.read_bytes() == (text.replace("status: open", "status: done\r    done_on: "
+                                               "2026-11-21")
                                   + "  - id: neu\r    title: \"Neu\"\r    status: open\r"
                                   ).encode("utf-8")
 

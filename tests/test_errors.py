@@ -88,8 +88,23 @@ def test_nothing_to_show_is_exit_1(repo: Path) -> None:
 
 
 @pytest.mark.parametrize(("args", "option"), [
-    (["todo", "--due-before", "31.12.2026"], "--due-before"),
-    (["todo", "add", "musterstadt/protokoll", "--title", "Neu", "--due", "31.12.2026"], "--due"),
+    (["todo", "--due-before", "31.13.2026"], "--due-before"),
+    (["todo", "--due-within", "31.13.2026"], "--due-within"),
+    (["todo", "add", "musterstadt/protokoll", "--title", "Neu", "--due", "31.13.2026"], "--due"),
+    (["todo", "edit", "musterstadt/protokoll/x", "--due", "31.13.2026"], "--due"),
+])
+def test_a_to_do_date_that_is_no_date_is_the_same_usage_error(repo: Path, args: list[str],
+                                                               option: str) -> None:
+    """The to-do commands also take German dates and +N, heute, diese-woche; they say so."""
+    result = run_gk("-C", str(repo), *args)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Fehler: {option}: „31.13.2026“ ist kein Datum. Schreiben Sie JJJJ-MM-TT (oder "
+        "TT.MM.JJJJ), +N für N Tage ab heute, heute, morgen oder diese-woche.")
+    assert (repo / SHEET).read_text(encoding="utf-8") == SHEET_TEXT
+
+
+@pytest.mark.parametrize(("args", "option"), [
     (["summarize", "--from", "31.12.2026"], "--from"),
     (["summarize", "--to", "31.12.2026"], "--to"),
 ])

@@ -188,11 +188,13 @@ def test_pre_commit_hooks_are_declared() -> None:
     assert set(by_id) == {"gk-check", "gk-check-all"}
     check = by_id["gk-check"]
     assert (check["entry"], check["language"], check["pass_filenames"]) == (
-        "gk check", "python", True)
-    assert by_id["gk-check-all"]["pass_filenames"] is False
-    for hook in hooks:
-        pattern = re.compile(hook["files"])
-        assert pattern.search("services/musterstadt/sprachcafe.yaml")
-        assert pattern.search(".gitlab-ci.yml")
-        assert not pattern.search("README.md")
-        assert not pattern.search("notes.yaml.bak")
+        "gk check --quiet", "python", True)
+    pattern = re.compile(check["files"])
+    assert pattern.search("services/musterstadt/sprachcafe.yaml")
+    # the whole-repository hook runs on every commit, also one that only deletes files
+    whole = by_id["gk-check-all"]
+    assert (whole["entry"], whole["pass_filenames"], whole["always_run"]) == (
+        "gk check --quiet", False, True)
+    assert pattern.search(".gitlab-ci.yml")
+    assert not pattern.search("README.md")
+    assert not pattern.search("notes.yaml.bak")

@@ -50,29 +50,34 @@ def _diff(before: bytes, after: bytes) -> list[tuple[bytes, bytes]]:
 
 
 @pytest.mark.parametrize(("todo", "old", "new"), [
-    ("abh-einladen", b'    status: "open"        # offen\r',
-     b'    status: "done"        # offen\r'),
-    ("flow", b'  - {id: flow, title: "Im Fluss", status: open, due: 2027-01-31}\r',
-     b'  - {id: flow, title: "Im Fluss", status: done, due: 2027-01-31}\r'),
+    ("abh-einladen", b'    status: "open"        # offen\r\n',
+     b'    status: "done"        # offen\r\n    done_on: 2026-11-21\r\n'),
+    ("flow", b'  - {id: flow, title: "Im Fluss", status: open, due: 2027-01-31}\r\n',
+     b'  - {id: flow, title: "Im Fluss", status: done, done_on: 2026-11-21, due: 2027-01-31}'
+     b'\r\n'),
 ])
-def test_done_changes_one_line_byte_for_byte(make_repo, todo: str, old: bytes,
-                                             new: bytes) -> None:
+def test_done_changes_only_its_lines_byte_for_byte(make_repo, todo: str, old: bytes,
+                                                   new: bytes) -> None:
+    """The status line changes and the day is recorded (a line of its own in block style, an
+    entry after the status in a flow mapping); every other byte stays."""
     root, path = _sheet(make_repo)
     before = path.read_bytes()
     result = run_gk("-C", str(root), "todo", "done", f"bonn/protokoll/{todo}")
     assert result.exit_code == 0, result.output
     after = path.read_bytes()
     assert after.startswith(b"\xef\xbb\xbf")
-    assert _diff(before, after) == [(old, new)]
+    assert before.count(old) == 1
+    assert after == before.replace(old, new)
 
 
-def test_missing_status_is_added_after_the_id_line(make_repo) -> None:
+def test_missing_status_is_added_after_the_title(make_repo) -> None:
     root, path = _sheet(make_repo)
     before = path.read_bytes()
     result = run_gk("-C", str(root), "todo", "done", "bonn/protokoll/ohne-stand")
     assert result.exit_code == 0, result.output
     assert path.read_bytes() == before.replace(
-        b"  - id: ohne-stand\r\n", b"  - id: ohne-stand\r\n    status: done\r\n")
+        b"    title: Ohne Stand\r\n",
+        b"    title: Ohne Stand\r\n    status: done\r\n    done_on: 2026-11-21\r\n")
 
 
 def test_add_keeps_crlf_and_everything_else(make_repo) -> None:

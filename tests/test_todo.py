@@ -68,7 +68,7 @@ def test_json_keys_and_values(repo: Path) -> None:
     first = _json(repo)[0]
     assert first == {"alliance": "aachen", "worksheet": "pm", "id": "auch-lange-her",
                      "title": "Auch lange her", "owner": "gfs", "due": "2026-02-01",
-                     "status": "open", "item": None, "overdue": True}
+                     "status": "open", "item": None, "overdue": True, "done_on": None}
     bald = _json(repo, "aachen")[1]
     assert (bald["item"], bald["overdue"]) == ("core-group", False)
 
@@ -139,9 +139,9 @@ def test_unknown_alliance(repo: Path) -> None:
 
 
 def test_bad_date_option(repo: Path) -> None:
-    result = run_gk("-C", str(repo), "todo", "--due-before", "31.12.2026")
+    result = run_gk("-C", str(repo), "todo", "--due-before", "31.13.2026")
     assert result.exit_code == 2
-    assert "„31.12.2026“ ist kein Datum (JJJJ-MM-TT)." in result.output
+    assert "--due-before: „31.13.2026“ ist kein Datum." in result.output
 
 
 # --- gk todo done -------------------------------------------------------------------------
@@ -159,7 +159,17 @@ def _changed_lines(before: bytes, after: bytes) -> list[tuple[int, bytes, bytes]
     return [(n + 1, a, b) for n, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
 
 
-def test_done_changes_exactly_one_line(example: Path) -> None:
+def _line_diff(before: bytes, after: bytes) -> list[tuple[str, int, list[bytes], list[bytes]]]:
+    """The changed lines as (operation, first line of the new file, old lines, new lines)."""
+    import difflib
+
+    old, new = before.split(b"\n"), after.split(b"\n")
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    return [(op, j1 + 1, old[i1:i2], new[j1:j2])
+            for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal"]
+
+
+def test_done_changes_only_its_lines(example: Path) -> None:
     path = example / "worksheets/meerbusch/prozessmanagement-2020.yaml"
     before = path.read_bytes()
     code_before, report_before = check_json(example)
@@ -169,14 +179,19 @@ def test_done_changes_exactly_one_line(example: Path) -> None:
     assert result.output == ("„meerbusch/prozessmanagement-2020/rollen-kreis-klaeren“ als "
                              "erledigt markiert (worksheets/meerbusch/prozessmanagement-2020.yaml, "
                              "Zeile 78).\n")
-    assert _changed_lines(before, path.read_bytes()) == [
-        (78, b"    status: open", b"    status: done")]
+    # the status line changes and the day it was done is recorded below it (GK_TODAY)
+    assert _line_diff(before, path.read_bytes()) == [
+        ("replace", 78, [b"    status: open"], [b"    status: done", b"    done_on: 2026-11-21"])]
     code_after, report_after = check_json(example)
     assert (code_before, code_after) == (0, 0)
-    # the overdue warning of that to-do is gone, nothing else changed
-    gone = [f for f in report_before["findings"] if f not in report_after["findings"]]
+    # the overdue warning of that to-do is gone, nothing else changed (later lines of the
+    # file moved down by one)
+    rel = "worksheets/meerbusch/prozessmanagement-2020.yaml"
+    moved = [dict(f, line=f["line"] - 1) if f["file"] == rel and f["line"] > 79 else f
+             for f in report_after["findings"]]
+    gone = [f for f in report_before["findings"] if f not in moved]
     assert [(f["code"], f["line"]) for f in gone] == [("GK405", 77)]
-    assert [f for f in report_after["findings"] if f not in report_before["findings"]] == []
+    assert [f for f in moved if f not in report_before["findings"]] == []
     assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
 
 
@@ -187,11 +202,11 @@ def test_done_dry_run_writes_nothing(example: Path) -> None:
                     "meerbusch/prozessmanagement-2020/rollen-kreis-klaeren", "--dry-run")
     assert result.exit_code == 0
     assert path.read_bytes() == before
-    assert "-    status: open\n+    status: done\n" in result.stdout
+    assert "-    status: open\n+    status: done\n+    done_on: 2026-11-21\n" in result.stdout
     assert "Probelauf: Es wurde nichts geschrieben." in result.stderr
     assert result.stdout.startswith(
         "--- a/worksheets/meerbusch/prozessmanagement-2020.yaml\n"
-        "+++ b/worksheets/meerbusch/prozessmanagement-2020.yaml\n@@ -75,7 +75,7 @@\n")
+        "+++ b/worksheets/meerbusch/prozessmanagement-2020.yaml\n@@ -75,7 +75,8 @@\n")
 
 
 def test_done_twice_says_so(example: Path) -> None:
@@ -208,7 +223,8 @@ def test_done_twice_says_so(example: Path) -> None:
     ("meerbusch/prozessmanagement-2020/rollen-kreis", "Did you mean 'rollen-kreis-klaeren'?"),
     ("meerbusch/prozessmanagement-2021/x", "Did you mean 'prozessmanagement-2020'?"),
     ("meerbush/prozessmanagement-2020/x", "Did you mean 'meerbusch'?"),
-    ("meerbusch/prozessmanagement-2020", "write ALLIANCE/WORKSHEET/TODO"),
+    ("meerbusch/prozessmanagement-2020", "Write ALLIANCE/WORKSHEET/TODO"),
+    ("a/b/c/d", "write ALLIANCE/WORKSHEET/TODO"),
 ])
 def test_done_with_wrong_reference(example: Path, ref: str, message: str) -> None:
     result = run_gk("-C", str(example), "--lang", "en", "todo", "done", ref)
@@ -233,7 +249,7 @@ def test_add_appends_after_the_last_todo(example: Path) -> None:
     assert result.exit_code == 0, result.output
     after = path.read_text(encoding="utf-8")
     assert after == before + (
-        "  - id: termin-mit-der-auslaenderbehoerde\n"
+        "  - id: termin-auslaenderbehoerde-vereinbaren\n"
         '    title: "Termin mit der Ausländerbehörde vereinbaren"\n'
         "    owner: GfS\n"
         "    due: 2026-12-15\n"
@@ -244,7 +260,7 @@ def test_add_appends_after_the_last_todo(example: Path) -> None:
     assert not [f for f in report["findings"] if f["line"] > before.count("\n")
                 and f["file"].endswith("meerbusch/prozessmanagement-2020.yaml")]
     listed = _refs(_json(example, "meerbusch", "--due-before", "2026-12-16"))
-    assert "meerbusch/prozessmanagement-2020/termin-mit-der-auslaenderbehoerde" in listed
+    assert "meerbusch/prozessmanagement-2020/termin-auslaenderbehoerde-vereinbaren" in listed
 
 
 def test_add_makes_ids_unique_and_creates_the_list(make_repo) -> None:
@@ -280,7 +296,7 @@ def test_add_rejects_unknown_item_and_taken_id(example: Path) -> None:
     assert result.exit_code == 2
     assert "already has a to-do 'uebergang-ausbildung'" in result.output
     result = run_gk("-C", str(example), "todo", "add", "meerbusch/prozessmanagement-2020",
-                    "--title", "X", "--due", "morgen")
+                    "--title", "X", "--due", "irgendwann")
     assert result.exit_code == 2
     assert path.read_bytes() == before
 

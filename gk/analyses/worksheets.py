@@ -138,15 +138,22 @@ class TodoRow:
     item: str | None
     overdue: bool
     file: str
+    done_on: str | None = None
+    # the data repository (as named on the command line) when 'gk todo' reads several
+    repository: str | None = None
 
     @property
     def ref(self) -> str:
         return f"{self.alliance}/{self.worksheet}/{self.id}"
 
     def as_json(self) -> dict[str, Any]:
-        return {"alliance": self.alliance, "worksheet": self.worksheet, "id": self.id,
-                "title": self.title, "owner": self.owner, "due": self.due,
-                "status": self.status, "item": self.item, "overdue": self.overdue}
+        found = {"alliance": self.alliance, "worksheet": self.worksheet, "id": self.id,
+                 "title": self.title, "owner": self.owner, "due": self.due,
+                 "status": self.status, "item": self.item, "overdue": self.overdue,
+                 "done_on": self.done_on}
+        if self.repository is not None:
+            found["repository"] = self.repository
+        return found
 
 
 def _text(value: Any) -> str | None:
@@ -161,7 +168,8 @@ def todo_rows(repo: Repository, today: dt.date) -> list[TodoRow]:
             rows.append(TodoRow(
                 sheet.alliance, sheet.id, todo.id, _text(todo.data.get("title")),
                 _text(todo.data.get("owner")), _text(todo.data.get("due")), todo_status(todo.data),
-                _text(todo.data.get("item")), is_overdue(todo.data, today), sheet.file))
+                _text(todo.data.get("item")), is_overdue(todo.data, today), sheet.file,
+                _text(todo.data.get("done_on"))))
     return rows
 
 

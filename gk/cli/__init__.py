@@ -112,7 +112,7 @@ _translate_click()
              help=_("gk: checks and reports for the data repositories of 'Gemeinsam klappt's'.")
              + "\n\n" + _("Example:") + " gk -C examples/nrw check")
 @click.version_option(__version__, "--version", "-V", prog_name="gk", message="%(prog)s %(version)s")
-@click.option("-C", "directory", metavar="DIR", type=click.Path(file_okay=False),
+@click.option("-C", "directory", metavar="DIR", type=click.Path(file_okay=False), multiple=True,
               help=_("Run as if gk was started in DIR."))
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None,
               help=_("Language of messages and reports (default: GK_LANG, gk.yaml, else de)."))
@@ -121,9 +121,10 @@ _translate_click()
 @click.option("--debug", is_flag=True, expose_value=False,
               help=_("Show the full error on internal errors."))
 @click.pass_context
-def cli(ctx: click.Context, directory: str | None, lang: str | None) -> None:
+def cli(ctx: click.Context, directory: tuple[str, ...], lang: str | None) -> None:
     ctx.ensure_object(dict)
-    ctx.obj["directory"] = directory
+    ctx.obj["directories"] = list(directory)
+    ctx.obj["directory"] = directory[-1] if directory else None
     ctx.obj["lang"] = lang
     if lang is not None:
         from gk.i18n import set_language

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -35,6 +36,12 @@ from gk.i18n import _
 """)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--strict", is_flag=True, help=_("Warnings also make the exit status 1."))
+@click.option("--fail-on", "fail_on", metavar="CODE", multiple=True,
+              help=_("Warnings whose code starts with CODE also make the exit status 1, e.g. "
+                     "GK5 for the privacy warnings (repeatable)."))
+@click.option("-q", "--quiet", is_flag=True,
+              help=_("Show in full only what makes the check fail; the other warnings as one "
+                     "line counting them per code (for pre-commit)."))
 @format_option(["text", "json", "github"])
 @output_option
 @click.option("--stale", "stale", metavar="DAYS", type=click.IntRange(min=0), default=None,
@@ -45,9 +52,9 @@ from gk.i18n import _
 @today_option
 @common_options
 @click.pass_context
-def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | None,
-          output: str | None, stale: int | None, no_cache: bool, jobs: int | None,
-          today: str | None) -> None:
+def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fail_on: tuple[str, ...],
+          quiet: bool, fmt: str | None, output: str | None, stale: int | None, no_cache: bool,
+          jobs: int | None, today: str | None) -> None:
     from gk.engine.discover import shown_name
     from gk.engine.pipeline import CheckOptions
     from gk.errors import GkError
@@ -56,6 +63,7 @@ def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | N
 
     root = repository_root(ctx, paths[0] if paths else None)
     apply_language(ctx, root, cache=not no_cache)
+    prefixes = _code_prefixes(fail_on)
     only = None
     if paths:
         base = Path((ctx.find_root().obj or {}).get("directory") or ".")
@@ -82,10 +90,46 @@ def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | N
         result = result.limited_to(only)
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    from gk import findings as F
     from gk.render.check_report import RENDERERS, render_text
 
-    text = render_text(result, result.lines, use_color(output)) if fmt == "text" \
-        else RENDERERS[fmt](result)
+    def fails(finding: F.Finding) -> bool:
+        return finding.severity == F.ERROR or (finding.severity == F.WARNING and (
+            strict or finding.code.startswith(prefixes)))
+
+    shown, left_out = result, list[F.Finding]()
+    if quiet and fmt != "json":  # json stays whole: it is read by programs
+        left_out = [f for f in result.findings if not fails(f)]
+        shown = type(result)(result.root, result.repository,
+                             [f for f in result.findings if fails(f)], result.files,
+                             result.lines)
+    text = render_text(shown, shown.lines, use_color(output)) if fmt == "text" \
+        else RENDERERS[fmt](shown)
+    if left_out and fmt == "text":
+        text += _left_out_line(left_out) + "\n"
     emit(text, output)
-    failed = result.errors > 0 or (strict and result.warnings > 0)
-    ctx.exit(1 if failed else 0)
+    ctx.exit(1 if any(fails(f) for f in result.findings) else 0)
+
+
+def _code_prefixes(values: tuple[str, ...]) -> tuple[str, ...]:
+    """The codes --fail-on names (GK5, GK405, …), in capitals; a usage error for others."""
+    import re
+
+    found = []
+    for value in values:
+        code = value.strip().upper()
+        if not re.fullmatch(r"GK[0-9]{1,3}", code):
+            raise click.UsageError(_("--fail-on: '{value}' is not a code or the start of one, "
+                                     "such as GK5 or GK505.").format(value=value))
+        found.append(code)
+    return tuple(found)
+
+
+def _left_out_line(left_out: Sequence[object]) -> str:
+    """One line for the warnings --quiet does not show: how many, per code."""
+    from collections import Counter
+
+    counts = Counter(getattr(f, "code", "") for f in left_out)
+    listed = ", ".join(f"{code} ×{n}" for code, n in sorted(counts.items()))
+    return _("Not shown: {n} warning(s) that do not make the check fail ({codes}); "
+             "'gk check' without --quiet shows them.").format(n=len(left_out), codes=listed)

@@ -206,7 +206,7 @@ Refuses when DIR already holds a gk.yaml; files that exist already are kept.""")
 def init(ctx: click.Context, target_dir: str | None, name: str | None, no_git: bool) -> None:
     from gk.edit.atomic import check_target
     from gk.edit.roundtrip import create_new
-    from gk.edit.skeletons import write_schemas
+    from gk.edit.skeletons import GK_FOLDER_README, GK_FOLDER_README_TEXT, write_schemas
 
     apply_language(ctx, None)
     base = Path((ctx.find_root().obj or {}).get("directory") or ".")
@@ -230,6 +230,7 @@ def init(ctx: click.Context, target_dir: str | None, name: str | None, no_git: b
         ".gitattributes": GITATTRIBUTES,
         ".gitignore": GITIGNORE,
         ".editorconfig": EDITORCONFIG,
+        GK_FOLDER_README: GK_FOLDER_README_TEXT,
         **{f"{folder}/.gitkeep": "" for folder in KIND_FOLDERS},
     }
     for rel in files:  # a link on the way stops it before anything is written

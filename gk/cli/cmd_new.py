@@ -121,7 +121,7 @@ def _write_new(root: Path, rel: str, text: str, kind: str,
     from gk.edit.skeletons import create
 
     try:
-        create(root, rel, text, kind, custom, template_schema)
+        new_folder = create(root, rel, text, kind, custom, template_schema)
     except FileExistsError as exc:  # made by someone else since gk looked
         raise GkError(_("'{path}' already exists; gk new never overwrites a file.").format(
             path=rel)) from exc
@@ -131,6 +131,10 @@ def _write_new(root: Path, rel: str, text: str, kind: str,
                       .format(path=rel, error=exc.strerror or exc)) from exc
     click.echo(_("Created {path}.").format(path=rel))
     click.echo(_("Fill it in (the comments explain each key), then run: gk check"))
+    if new_folder:
+        click.echo(_("Also created the folder .gk/: schemas that let editors check the files "
+                     "while you type (see .gk/README.md). Commit it with your files: git add "
+                     ".gk"))
 
 
 def _target(root: Path, rel: str) -> None:

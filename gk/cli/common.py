@@ -59,10 +59,20 @@ def date_option(value: str, option: str) -> dt.date:
     return day
 
 
+def directories(ctx: click.Context) -> list[str]:
+    """Every folder named with -C (before and after the command's name), in order."""
+    return list((ctx.find_root().obj or {}).get("directories") or [])
+
+
 def repository_root(ctx: click.Context, hint_path: str | None = None) -> Path:
     """The data repository's root: from -C, else from a path argument, else from the cwd."""
     from gk.engine.discover import find_root
 
+    named = directories(ctx)
+    if len(set(named)) > 1:
+        raise GkError(_("-C names {n} folders ({folders}), but this command works on one data "
+                        "repository. Name one ('gk todo' and 'gk summarize' read several)."
+                        ).format(n=len(set(named)), folders=", ".join(dict.fromkeys(named))))
     directory = (ctx.find_root().obj or {}).get("directory")
     base = Path(directory) if directory else Path.cwd()
     if directory and not base.is_dir():
@@ -169,14 +179,25 @@ def _remember(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]
     return callback
 
 
+def remember_directories(ctx: click.Context, _param: click.Parameter,
+                         value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """-C (repeatable): every folder is kept in order; the last one is the 'directory'."""
+    if value:
+        root = ctx.find_root()
+        root.ensure_object(dict)
+        root.obj.setdefault("directories", []).extend(value)
+        root.obj["directory"] = value[-1]
+    return value
+
+
 def common_options(func: F) -> F:
     """-C DIR and --lang on every sub-command too, so they work before or after its name."""
     func = click.option("--lang", type=click.Choice(LANGUAGES), default=None,
                         expose_value=False, is_eager=True, callback=_remember("lang"),
                         help=_("Language of messages and reports."))(func)
-    func = click.option("-C", "directory", metavar="DIR", default=None, expose_value=False,
+    func = click.option("-C", "directory", metavar="DIR", multiple=True, expose_value=False,
                         is_eager=True, type=click.Path(file_okay=False),
-                        callback=_remember("directory"),
+                        callback=remember_directories,
                         help=_("Run as if gk was started in DIR."))(func)
     return func
 

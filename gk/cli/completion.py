@@ -38,6 +38,8 @@ def _start_dir(ctx: click.Context) -> Path:
     while node is not None:
         obj = node.obj if isinstance(node.obj, dict) else {}
         directory = obj.get("directory") or node.params.get("directory")
+        if isinstance(directory, (tuple, list)):  # -C may be given several times
+            directory = directory[-1] if directory else None
         if isinstance(directory, str) and directory:
             return Path(directory)
         node = node.parent

@@ -167,8 +167,10 @@ def scalar_end(text: str, start: int) -> int:
     return match.end() if match else start
 
 
-def replace_scalar(doc: Document, path: tuple[str | int, ...], value: str) -> str | None:
-    """The text with the scalar at ``path`` replaced by ``value`` in the same quoting style.
+def replace_scalar(doc: Document, path: tuple[str | int, ...], value: str,
+                   plain: str | None = None) -> str | None:
+    """The text with the scalar at ``path`` replaced by ``value`` in the same quoting style
+    (``plain``, when given, is written instead of ``value`` where the old scalar was plain).
 
     Returns None when the scalar cannot be replaced on its own line (block scalars, multi-line
     quoted text); the caller then falls back to a round-trip rewrite."""
@@ -194,7 +196,7 @@ def replace_scalar(doc: Document, path: tuple[str | int, ...], value: str) -> st
     elif first == '"':
         new = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     else:
-        new = value
+        new = value if plain is None else plain
     return doc.text[:start] + new + doc.text[end:]
 
 
@@ -339,6 +341,171 @@ def set_todo_status(doc: Document, index: int, status: str) -> Edit:
                      "'status: {status}' in this to-do.").format(
                          todo=todo.get("id", index + 1) if isinstance(todo, dict) else index + 1,
                          line=line, status=status))
+
+
+# Where a key that a to-do lacks is written: after the first of these keys the to-do has.
+_INSERT_AFTER = {"status": ("due", "owner", "title", "id"), "title": ("id",),
+                 "owner": ("title", "id"),
+                 "due": ("owner", "title", "id"), "done_on": ("status", "due", "id")}
+
+
+def set_todo_fields(doc: Document, changes: dict[int, dict[str, str | None]]) -> Edit:
+    """Set (or, for None, remove) keys of to-dos, ``changes`` by index in ``todos``: an
+    existing value is replaced on its line in its quoting style, a missing key gets one line
+    of its own (in a flow mapping ``{…}``, an entry at its end), a removed key loses its line.
+    Every other byte stays; refuse (saying what to write by hand) where the layout does not
+    allow that. The returned line is the first changed one."""
+    def change(data: Any) -> None:
+        for index, keys in changes.items():
+            entry = data["todos"][index]
+            for key, value in keys.items():
+                if value is None:
+                    entry.pop(key, None)
+                else:
+                    entry[key] = value
+
+    expected = expected_data(doc, change)
+    current = doc
+    line: int | None = None
+    for index, keys in changes.items():
+        first = doc.positions.get(("todos", index), (1, 1, 1, 1))[0]
+        for key, value in keys.items():
+            text, at = _set_field(current, index, key, value)
+            following = _reparsed(current, text) if text is not None else None
+            entry = following.data["todos"][index] if following is not None else None
+            done = isinstance(entry, dict) and (key not in entry if value is None
+                                                 else entry.get(key) == value)
+            if following is None or not done:
+                raise _cannot_edit(doc, index, first, key, value)
+            current = following
+            line = at if line is None else min(line, at)
+    if not _verified(current.text, expected):  # e.g. an anchored value that an alias repeats
+        index, keys = next(iter(changes.items()))
+        key, value = next(iter(keys.items()))
+        raise _cannot_edit(doc, index, doc.positions.get(("todos", index), (1,))[0], key, value)
+    return Edit(current.text, expected, line or 1)
+
+
+def _cannot_edit(doc: Document, index: int, line: int, key: str, value: str | None) -> GkError:
+    from gk.edit.yaml_text import scalar
+
+    todo = doc.data["todos"][index]
+    name = todo.get("id", index + 1) if isinstance(todo, dict) else index + 1
+    if value is None:
+        return _refused(_("gk cannot remove '{key}' from the to-do '{todo}' without touching "
+                          "other parts of the file (near line {line}); nothing was written. "
+                          "Delete the line '{key}: …' of this to-do by hand.").format(
+                              key=key, todo=name, line=line))
+    return _refused(_("gk cannot change the to-do '{todo}' without touching other parts of the "
+                      "file (near line {line}: an anchor, an alias or a layout gk does not "
+                      "edit); nothing was written. Change it by hand: write '{key}: {value}' "
+                      "in this to-do.").format(todo=name, line=line, key=key,
+                                               value=scalar(value)))
+
+
+def _reparsed(doc: Document, text: str) -> Document | None:
+    """The document as it reads with ``text`` (same file on disk), or None if it does not load."""
+    positions: Positions = {}
+    loaded = load_text(text, "", positions)
+    if loaded.findings or not isinstance(loaded.data, dict):
+        return None
+    return Document(doc.snapshot, text, loaded.data, positions)
+
+
+def _set_field(doc: Document, index: int, key: str, value: str | None) -> tuple[str | None, int]:
+    """The text with one key of the to-do set or removed, and the line of the change."""
+    from gk.edit.yaml_text import scalar
+
+    entry = doc.data["todos"][index]
+    path: tuple[str | int, ...] = ("todos", index, key)
+    if value is None:
+        return (_remove_key(doc, path) if key in entry else doc.text,
+                doc.positions.get(path, (1,))[0])
+    written = json.dumps(value, ensure_ascii=False) if key == "title" else scalar(value)
+    if key in entry:
+        line = doc.positions.get(path, (1,))[0]
+        # the value as typed where the old one was plain, if it reads back as the same text
+        text = replace_scalar(doc, path, value)
+        again = _reparsed(doc, text) if text is not None else None
+        if again is None or again.data["todos"][index].get(key) != value:
+            text = replace_scalar(doc, path, value, plain=written)
+        if text is None:  # a block scalar (title: >-) or text over several lines
+            text = _replace_lines(doc, path, json.dumps(value, ensure_ascii=False))
+        return text, line
+    for anchor in _INSERT_AFTER.get(key, ("id",)):
+        if anchor in entry:
+            return _insert_after(doc, index, anchor, f"{key}: {written}")
+    return None, doc.positions.get(("todos", index), (1,))[0]
+
+
+def _replace_lines(doc: Document, path: tuple[str | int, ...], written: str) -> str | None:
+    """The text with a value that spans several lines (a block scalar ``>-``/``|`` or a
+    folded plain or quoted text) replaced by ``written`` on the key's line: the lines of the
+    old value go, nothing else changes. Block style only (the key alone at the start of its
+    line, or after the entry's ``-``)."""
+    where = doc.positions.get(path)
+    if where is None:
+        return None
+    starts = line_starts(doc.text)
+    key_line = where[2]
+    key_indent = where[3] - 1
+    value_at = offset_of(doc.text, where[0], where[1], starts)
+    if where[0] != key_line:  # the value starts on a later line: not written by gk, refuse
+        return None
+    lines = _BREAK.split(doc.text)
+    last = key_line
+    for number in range(key_line + 1, len(lines) + 1):
+        line = lines[number - 1]
+        if not line.strip():
+            continue
+        if len(line) - len(line.lstrip(" ")) <= key_indent:
+            break
+        last = number
+    if last == key_line:
+        return None
+    end = starts[last] if last < len(starts) else len(doc.text)
+    # keep the line break that ends the value's last line
+    while end > value_at and doc.text[end - 1] in "\r\n":
+        end -= 1
+    return doc.text[:value_at] + written + doc.text[end:]
+
+
+def _insert_after(doc: Document, index: int, anchor: str, line_text: str) -> tuple[str | None, int]:
+    """``line_text`` as a key of the to-do, right after its key ``anchor`` (whose value must be
+    a scalar on one line): a line of its own in block style, ``, key: value`` in a flow mapping."""
+    where = doc.positions.get(("todos", index, anchor))
+    entry = doc.positions.get(("todos", index))
+    if where is None or entry is None:
+        return None, (entry or (1,))[0]
+    starts = line_starts(doc.text)
+    end = scalar_end(doc.text, offset_of(doc.text, where[0], where[1], starts))
+    next_start = starts[where[0]] if where[0] < len(starts) else len(doc.text)
+    if end < 0 or end > next_start:
+        return None, where[0]
+    if doc.text[offset_of(doc.text, entry[0], entry[1], starts)] == "{":
+        return doc.text[:end] + ", " + line_text + doc.text[end:], where[0]
+    if where[2] != where[0]:  # the key and its value on different lines
+        return None, where[0]
+    return (insert_text(doc, where[0] + 1, [" " * (where[3] - 1) + line_text]), where[0] + 1)
+
+
+def _remove_key(doc: Document, path: tuple[str | int, ...]) -> str | None:
+    """The text without the line of a key (block style, key and value alone on one line, not
+    the first key after the ``-``)."""
+    where = doc.positions.get(path)
+    if where is None or where[0] != where[2]:
+        return None
+    starts = line_starts(doc.text)
+    line_start = starts[where[2] - 1]
+    key_at = offset_of(doc.text, where[2], where[3], starts)
+    if doc.text[line_start:key_at].strip(" "):
+        return None  # '- key:' or a flow mapping
+    end = scalar_end(doc.text, offset_of(doc.text, where[0], where[1], starts))
+    next_start = starts[where[0]] if where[0] < len(starts) else len(doc.text)
+    rest = doc.text[end:next_start].strip()
+    if end < 0 or end > next_start or (rest and not rest.startswith("#")):
+        return None
+    return doc.text[:line_start] + doc.text[next_start:]
 
 
 def _insert_status(doc: Document, index: int, status: str) -> tuple[str | None, int]:

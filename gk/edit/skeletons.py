@@ -445,9 +445,41 @@ def _items(writer: SkeletonWriter, template: Template, node: dict[str, Any]) -> 
         writer.lines.pop()
 
 
+# What the folder .gk/ is, for whoever finds it in the data repository (German, like the
+# README that gk init writes for the team).
+GK_FOLDER = ".gk"
+GK_FOLDER_README = f"{GK_FOLDER}/README.md"
+GK_FOLDER_README_TEXT = """\
+# Der Ordner `.gk/`
+
+Diesen Ordner legt gk an (`gk init`, `gk new`, `gk schema --vscode`). Er enthält in
+`schemas/` die Beschreibungen der Dateien für den Editor: Die erste Zeile jeder Datei, die
+`gk new` schreibt, verweist darauf, und Editoren mit der YAML-Erweiterung (z. B. VS Code)
+prüfen die Datei damit schon beim Tippen – auch ohne Internet.
+
+* **Gehört in die Datenablage:** Nehmen Sie den Ordner mit auf (`git add .gk`), dann hat
+  das ganze Team dieselbe Prüfung im Editor.
+* **Nicht von Hand ändern:** gk schreibt die Dateien bei Bedarf neu.
+* Einen Zwischenspeicher legt gk hier nicht ab; der liegt im Cache-Ordner des Benutzers
+  (z. B. `~/.cache/gk`) und gehört nicht in die Datenablage.
+"""
+
+
+def write_folder_readme(root: Path) -> bool:
+    """Write ``.gk/README.md`` unless there is one; whether it was written."""
+    from gk.edit.roundtrip import create_new
+
+    try:
+        create_new(root, GK_FOLDER_README, GK_FOLDER_README_TEXT.encode("utf-8"))
+    except FileExistsError:
+        return False
+    return True
+
+
 def create(root: Path, rel: str, text: str, kind: str, custom: Mapping[str, Mapping[str, Any]],
-           template_schema: dict[str, Any] | None = None) -> None:
-    """Create the new file ``rel`` (never over an existing one) and refresh the editor schemas.
+           template_schema: dict[str, Any] | None = None) -> bool:
+    """Create the new file ``rel`` (never over an existing one) and refresh the editor schemas;
+    whether the folder ``.gk/`` was new (then its README explains it).
 
     The text must pass its own schema (``kind``'s, or ``template_schema`` for a worksheet of
     the repository's own template); a skeleton that does not is a defect of gk."""
@@ -462,12 +494,14 @@ def create(root: Path, rel: str, text: str, kind: str, custom: Mapping[str, Mapp
     if loaded.findings or not check.is_valid(loaded.data):
         raise RuntimeError(f"the skeleton for {rel} does not pass its own schema")
     # the schemas first: a '.gk' that gk may not write into stops it before the new file
+    fresh = not (root / GK_FOLDER).exists()
     write_schemas(root, {tid: dict(data) for tid, data in custom.items()})
     try:
         create_new(root, rel, text.encode("utf-8"))
     except FileExistsError as exc:
         raise GkError(_("'{path}' already exists; gk new never overwrites a file.").format(
             path=rel)) from exc
+    return write_folder_readme(root) and fresh
 
 
 @dataclass(frozen=True, slots=True)

@@ -884,15 +884,22 @@ def _section_development(summary: Summary) -> Section:
         *_development_gaps(summary, figures)])
 
 
-def todos_document(repository: Repository, rows: Sequence[TodoRow], status: str,
+def todos_document(repositories: Sequence[Repository], rows: Sequence[TodoRow], status: str,
                    today: dt.date) -> Document:
-    """The to-do list of ``gk todo`` as a document (for the spreadsheet): one table, items
-    and alliances by name."""
+    """The to-do list of ``gk todo`` (one or several data repositories) as a document (for
+    the spreadsheet): one table, items and alliances by name."""
     from gk.analyses.worksheets import item_texts
 
-    texts = item_texts(repository)
-    title = repository.config.get("name")
-    names = {a.id: a.name for a in repository.alliances.values()}
+    texts: dict[str, Any] = {}
+    names: dict[str, str] = {}
+    titles: list[str] = []
+    for repository in repositories:
+        texts.update(item_texts(repository))
+        names.update({a.id: a.name for a in repository.alliances.values()})
+        name = repository.config.get("name")
+        if isinstance(name, str) and name not in titles:
+            titles.append(name)
+    title = ", ".join(titles)
     table = Table(
         [_("Due"), _("overdue"), _("To-do"), _("Owner"), _("Item"), _("Status"), _("Alliance"),
          _("Worksheet"), _("Reference")],
@@ -902,7 +909,7 @@ def todos_document(repository: Repository, rows: Sequence[TodoRow], status: str,
           row.worksheet, row.ref] for row in rows], (),
         _("Overdue to-dos first, then by due date; the reference is what 'gk todo done' "
           "takes."))
-    heading = _("To-dos: {title}").format(title=title if isinstance(title, str) else "")
+    heading = _("To-dos: {title}").format(title=title)
     return Document(heading, [_("As of {today}.").format(today=today.isoformat())],
                     [Section(_("To-dos"), [table])])
 
