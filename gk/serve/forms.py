@@ -319,7 +319,7 @@ def _described(help_id: str | None, finding_ids: str) -> str:
 
 
 def _control(ctx: Context, node: Any, path: Path, value: Any, described: str,
-             compact: bool = False, invalid: bool = False) -> str:
+             compact: bool = False, invalid: bool = False, long: bool = False) -> str:
     """The input, select or textarea of a scalar field."""
     view = ctx.view
     kind = view.kind(node)
@@ -353,7 +353,7 @@ def _control(ctx: Context, node: Any, path: Path, value: Any, described: str,
         mode = "numeric" if kind == "integer" else "decimal"
         return (f'<input type="text" inputmode="{mode}" id="{ident}" name="{name}" '
                 f'value="{html_attr(text)}" size="8"{extra}>')
-    if "\n" in text or (not compact and kind == "text"):
+    if "\n" in text or (kind == "text" and (long or (not compact and len(text) > 80))):
         rows = max(2, min(12, text.count("\n") + 1 + len(text) // 70))
         return (f'<textarea id="{ident}" name="{name}" rows="{rows}"{extra}>\n'
                 f'{html_text(text)}</textarea>')
@@ -453,6 +453,19 @@ def _rows(ctx: Context, node: Any, path: Path, value: Any, title: str, mark: str
            f'<input type="hidden" name="{html_attr(name)}/__n" value="{len(rows)}">']
     if as_table:
         out.append(_row_table(ctx, items, props, path, rows, origins, item_title))
+    elif item_kind in SCALARS:
+        out.append('<ul class="scalars">')
+        for index, row in enumerate(rows):
+            row_path = (*path, index)
+            row_label = f"{item_title} {index + 1}"
+            found_row, found_ids = _findings_html(ctx, name_of(row_path))
+            control = _control(ctx, items, row_path, row, _described(None, found_ids),
+                               compact=True, invalid=bool(found_ids))
+            out.append(f'<li><label for="{html_attr(field_id(row_path))}">'
+                       f"{html_text(row_label)}</label> {control}"
+                       f"{_origin_field(row_path, origins[index])}"
+                       f" {_remove_button(row_path, row_label)}{found_row}</li>")
+        out.append("</ul>")
     else:
         for index, row in enumerate(rows):
             row_path = (*path, index)
@@ -567,7 +580,7 @@ def _answers(ctx: Context, node: Any, path: Path, value: Any, title: str, help_h
                                None if value_c is MISSING else value_c,
                                _described(help_id, " ".join(i for i in (item_ids, found_ids)
                                                             if i)),
-                               invalid=bool(found_ids))
+                               invalid=bool(found_ids), long=True)
             cells.append(f"<td>{label_html}{control}{found_html_c}</td>")
         out.append(f"<tr>{''.join(cells)}</tr>")
     out.append("</tbody></table></div></section>")

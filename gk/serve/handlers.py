@@ -206,7 +206,7 @@ def _render_form(view: forms.SchemaView, data: dict[str, Any], sections: dict[st
             path = path[:-1]
         placed.append((finding, name))
         if name is not None:
-            ctx.findings.setdefault(name, []).append((finding.severity, finding.message))
+            ctx.findings.setdefault(name, []).append((finding.severity, finding.text))
     return forms.render_object(ctx, view.root, (), data), placed
 
 
@@ -217,7 +217,7 @@ def _findings_list(placed: list[tuple[Any, str | None]]) -> str:
     for finding, name in placed:
         word = _("Error") if finding.severity == "error" else _("Warning")
         where = _("line {line}").format(line=finding.line)
-        text = f"{word} ({where}, {finding.code}): {finding.message}"
+        text = f"{word} ({where}, {finding.code}): {finding.text}"
         items.append(f'<li class="{html_attr(finding.severity)}">'
                      + (f'<a href="#{html_attr("f-" + name)}">{html_text(text)}</a>' if name
                         else html_text(text)) + "</li>")

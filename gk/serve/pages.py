@@ -76,9 +76,9 @@ def findings_cell(errors: int, warnings: int) -> str:
         return html_text(_("none"))
     parts = []
     if errors:
-        parts.append(f'<span class="error">{html_text(_("{n} errors").format(n=errors))}</span>')
+        parts.append(f'<span class="error">{html_text(_("errors: {n}").format(n=errors))}</span>')
     if warnings:
-        parts.append(html_text(_("{n} warnings").format(n=warnings)))
+        parts.append(html_text(_("warnings: {n}").format(n=warnings)))
     return ", ".join(parts)
 
 
@@ -266,7 +266,7 @@ def findings_page(result: Any, anchors: dict[tuple[str, int, int], str]) -> str:
         severity = _("Error") if finding.severity == "error" else _("Warning")
         rows.append([target, f'<span class="{html_attr(finding.severity)}">'
                      f"{html_text(severity)}</span>", html_text(finding.code),
-                     html_text(finding.message)])
+                     html_text(finding.text)])
     if not rows:
         return f"<h1>{html_text(_('Findings'))}</h1><p>{html_text(_('gk check finds nothing.'))}</p>"
     return (f"<h1>{html_text(_('Findings'))}</h1>"
