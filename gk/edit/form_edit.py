@@ -433,6 +433,8 @@ def _replace_token(work: _Text, path: Path, new: Any, old: Any) -> None:
         end = scalar_end(work.text, start)
         if end < 0 or end > work.line_end(line):
             raise _Unplaceable(path)
+    if first in ("|", ">"):
+        first = re.match(r"[|>][-+]?[0-9]?", work.text[start:]).group(0)  # type: ignore[union-attr]
     token = _token(new, first, _parent_indent(work, path), work)
     if token is None:
         raise _Unplaceable(path)
@@ -488,6 +490,9 @@ def _token(new: Any, first: str, indent: int, work: _Text) -> str | None:
             return "{" + ", ".join(f"{scalar(k)}: {scalar(v)}" for k, v in new.items()) + "}"
         return scalar(new)
     if isinstance(new, str):
+        folded = _folded(new, first, indent + _step(work)[0], work.newline)
+        if folded is not None:
+            return folded
         if "\n" in new or "\r" in new:
             head, below = _block_scalar(new, indent + _step(work)[0])
             return head.lstrip(" ") + "".join(work.newline + b for b in below)
@@ -499,3 +504,27 @@ def _token(new: Any, first: str, indent: int, work: _Text) -> str | None:
     if new is None:
         return "null"
     return scalar(new)
+
+
+def _folded(value: str, indicator: str, indent: int, newline: str) -> str | None:
+    """A paragraph written again as a folded block (``>-`` or ``>``) like the one it replaces,
+    wrapped at spaces; None where folding would not give back exactly ``value``."""
+    if indicator not in (">", ">-"):
+        return None
+    body = value[:-1] if indicator == ">" and value.endswith("\n") else value
+    if indicator == ">" and not value.endswith("\n"):
+        return None
+    if (not body or "\n" in body or "\r" in body or "\t" in body or "  " in body
+            or body != body.strip(" ")):
+        return None
+    width = max(40, 88 - indent)
+    lines: list[str] = []
+    current = ""
+    for word in body.split(" "):
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    lines.append(current)
+    return indicator + "".join(newline + " " * indent + line for line in lines)
