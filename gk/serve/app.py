@@ -26,7 +26,7 @@ from gk.serve import pages
 from gk.serve.security import HEADERS, Gate
 
 MAX_BODY = 4 * 1024 * 1024
-STATIC = {"gk.css": "text/css; charset=utf-8", "gk.js": "text/javascript; charset=utf-8"}
+STATIC = {"gk.css": "text/css; charset=utf-8"}
 
 
 @dataclass
@@ -94,7 +94,7 @@ class Handler(BaseHTTPRequestHandler):
         app: App = self.server.app  # type: ignore[attr-defined]
         return app
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # the terminal stays quiet; the token must not land in logs either
 
     # --- sending ------------------------------------------------------------------------
@@ -156,7 +156,7 @@ class Handler(BaseHTTPRequestHandler):
             self.refuse(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, _("Refused: the request is too large."))
             return None
         raw = self.rfile.read(int(length))
-        if not self.app.gate.same_origin(self.headers):
+        if not self.app.gate.same_origin({k.title(): v for k, v in self.headers.items()}):
             self.refuse(HTTPStatus.FORBIDDEN, _("Refused: the request does not come from a page "
                                                 "of gk."))
             return None

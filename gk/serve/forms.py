@@ -501,7 +501,8 @@ def _row_table(ctx: Context, items: Any, props: dict[str, Any], path: Path, rows
     view = ctx.view
     required = view.required(items)
     head = "".join(f'<th scope="col">{html_text(view.title(sub, key))}'
-                   + (f' <span class="req">{html_text("*")}</span>' if key in required else "")
+                   + (f' <span class="req">{html_text(_("(required)"))}</span>'
+                      if key in required else "")
                    + "</th>" for key, sub in props.items())
     out = [f'<div class="scroll"><table class="rows"><thead><tr>{head}'
            f'<th scope="col">{html_text(_("Remove"))}</th></tr></thead><tbody>']

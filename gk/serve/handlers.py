@@ -171,9 +171,9 @@ def _path_at(positions: dict[Any, Any], line: int, column: int) -> tuple[Any, ..
     """The JSON path a finding at (line, column) points at (the deepest one there)."""
     best: tuple[Any, ...] = ()
     for path, where in positions.items():
-        if (where[0], where[1]) == (line, column) or (where[2], where[3]) == (line, column):
-            if len(path) >= len(best):
-                best = path
+        at = (line, column) in ((where[0], where[1]), (where[2], where[3]))
+        if at and len(path) >= len(best):
+            best = path
     if best:
         return best
     for path, where in positions.items():
@@ -323,7 +323,7 @@ def complete_new_rows(view: forms.SchemaView, data: dict[str, Any],
         items = view.resolve(node).get("items", {})
         required = view.required(items)
         props = view.properties(items)
-        taken = [r.get("id") for r in rows if isinstance(r, dict) and isinstance(r.get("id"), str)]
+        taken = [str(r["id"]) for r in rows if isinstance(r, dict) and isinstance(r.get("id"), str)]
         for index, row in enumerate(rows):
             new = index >= len(origins) or origins[index] is None
             if not new or not isinstance(row, dict):
@@ -480,7 +480,10 @@ def _new_document(handler: Handler, kind: str, alliance_id: str | None, form: Fo
             f'<span class="req">{html_text(_("(required)"))}</span></label>'
             f'<input type="text" id="new-id" name="new_id" value="{html_attr(new_id)}" '
             f'aria-describedby="new-id-help" autocomplete="off">'
-            f'<p class="help" id="new-id-help">{html_text(_("Lower-case letters a–z, digits and single hyphens, e.g. sprachcafe. It becomes the file name."))}</p></div>'
+            f'<p class="help" id="new-id-help">'
+            + html_text(_("Lower-case letters a–z, digits and single hyphens, e.g. sprachcafe. "
+                          "It becomes the file name."))
+            + "</p></div>"
             + fields
             + f'<div class="actions"><button type="submit" name="action" value="create">'
             f'{html_text(_("Create"))}</button></div></form>')

@@ -121,7 +121,8 @@ def overview(repo: Any, result: Any, today: dt.date, git: dict[str, Any], form_t
 def share_section(git: dict[str, Any], form_token: str) -> str:
     if not git.get("repository"):
         return (f"<h2>{html_text(_('Sharing the work'))}</h2><p>"
-                f"{html_text(_('This folder is no git repository: changes are saved in the files only.'))}</p>")
+                + html_text(_("This folder is no git repository: changes are saved in the "
+                              "files only.")) + "</p>")
     changed = git.get("changed", [])
     written = git.get("written", [])
     out = [f"<h2>{html_text(_('Sharing the work'))}</h2>"]
@@ -206,7 +207,7 @@ def alliance_page(repo: Any, result: Any, alliance_id: str, today: dt.date,
     out.append(f"<h2>{html_text(_('Open to-dos'))}</h2>")
     if todos:
         out.append(table([_("To-do"), _("Owner"), _("Due"), _("Worksheet")], (
-            [link(file_url(t.file) + "#" + quote(f"f-todos"), t.title or t.id),
+            [link(file_url(t.file) + "#" + quote("f-todos"), t.title or t.id),
              html_text(t.owner or "–"),
              (f'<span class="error">{html_text(t.due or "")} ({html_text(_("overdue"))})</span>'
               if t.overdue else html_text(t.due or "–")),
