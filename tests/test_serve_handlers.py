@@ -40,6 +40,20 @@ def fields_of(html: str) -> list[tuple[str, str]]:
     return out
 
 
+def tags_of(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    """Every start tag of a page as a browser's parser sees it."""
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, dict[str, str | None]]] = []
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.append((tag, dict(attrs)))
+
+    Collect().feed(html)
+    return found
+
+
 def set_field(pairs: list[tuple[str, str]], name: str, value: str) -> list[tuple[str, str]]:
     assert any(n == name for n, _v in pairs), name
     return [(n, value if n == name else v) for n, v in pairs]
@@ -325,3 +339,26 @@ def test_serve_is_not_imported_by_check_or_help() -> None:
             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
             "assert not [m for m in sys.modules if m.startswith(('gk.serve', 'http.server'))]")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_hostile_values_are_escaped_everywhere(served: tuple[Path, Client]) -> None:
+    root, client = served
+    client.login()
+    hostile = '<script>alert(1)</script>" onfocus="alert(2)'
+    rel = "services/meerbusch/bewerbungswerkstatt.yaml"
+    text = (root / rel).read_text(encoding="utf-8")
+    (root / rel).write_text(text.replace('title: "Bewerbungswerkstatt für junge Geflüchtete"',
+                                         "title: '" + hostile + "'"), encoding="utf-8")
+    sheet = (root / SHEET).read_text(encoding="utf-8")
+    (root / SHEET).write_text(sheet.replace('note: "Noch nicht begonnen."',
+                                            "note: '" + hostile + "'"), encoding="utf-8")
+    for path in ("/", "/alliance/meerbusch", "/findings", f"/file/{rel}", f"/file/{SHEET}"):
+        body = client.request("GET", path).body
+        tags = tags_of(body)
+        assert "script" not in {tag for tag, _attrs in tags}, path
+        assert not [attrs for _tag, attrs in tags if any(k.startswith("on") for k in attrs)], path
+    form = client.request("GET", f"/file/{SHEET}").body
+    assert ("items/education-chains/note", hostile) in fields_of(form)  # shown as it is
+    # and the value survives a save untouched
+    answer = client.request("POST", f"/file/{SHEET}", fields_of(form))
+    assert answer.headers["location"].endswith("?saved=0")
