@@ -362,3 +362,50 @@ def test_hostile_values_are_escaped_everywhere(served: tuple[Path, Client]) -> N
     # and the value survives a save untouched
     answer = client.request("POST", f"/file/{SHEET}", fields_of(form))
     assert answer.headers["location"].endswith("?saved=0")
+
+
+def test_a_new_checklist_can_start_from_the_previous_one(served: tuple[Path, Client]) -> None:
+    root, client = served
+    client.login()
+    answer = client.request("POST", "/new/worksheet/meerbusch", {
+        "form_token": client.form_token, "template": "prozessmanagement", "date": "2026-11-21",
+        "previous": "1"})
+    assert answer.status == 303
+    new = (root / "worksheets/meerbusch/prozessmanagement-2026-11-21.yaml").read_text("utf-8")
+    old = (root / SHEET).read_text(encoding="utf-8")
+    assert "date: 2026-11-21" in new and "todos" not in new
+    assert new.splitlines()[:3] == [old.splitlines()[0], *old.splitlines()[1:2],
+                                    "date: 2026-11-21"]
+    old_items = old[old.index("items:"):old.index("todos:")]
+    assert new.endswith(old_items.rstrip("\n") + "\n") or old_items in new
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT is a POSIX signal")
+def test_gk_serve_prints_the_address_and_ends_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    import signal
+    import urllib.request
+
+    from test_serve_support import make_repository
+
+    root = make_repository(tmp_path)
+    process = subprocess.Popen([sys.executable, "-m", "gk", "-C", str(root), "serve",
+                                "--no-browser", "--lang", "en"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "GK_TODAY": "2026-11-21"})
+    try:
+        assert process.stdout is not None
+        process.stdout.readline()
+        url = process.stdout.readline().strip()
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/\?token=[\w-]{40,}", url), url
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        with opener.open(url, timeout=60) as response:  # the cookie, then the redirect
+            page = response.read().decode("utf-8")
+        assert "<h1>Overview</h1>" in page  # --lang en
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert "gk serve stopped." in out
+    assert "Traceback" not in err

@@ -531,11 +531,37 @@ def _new_worksheet(handler: Handler, alliance_id: str, form: dict[str, list[str]
         template = shipped()[template_id]
         kind_schema = schema(f"worksheet-{template_id}")
         sheet_schema = None
+    if form.get("previous") == ["1"]:
+        previous = handler.app.load().current_worksheet(alliance_id, template_id)
+        if previous is not None:
+            _copy_sheet(handler, previous.file, rel, day.isoformat())
+            return
     values = {"template": template_id, "date": day.isoformat()}
     text = skeletons.worksheet(alliance_id, sheet_id, template, dict(kind_schema), values,
                                app.day().isoformat())
     skeletons.create(app.root, rel, text, f"worksheet-{template_id}", around.templates,
                      sheet_schema)
+    app.written.append(rel)
+    handler.redirect(pages.file_url(rel) + "?created=1")
+
+
+def _copy_sheet(handler: Handler, source: str, rel: str, day: str) -> None:
+    """A new sheet that starts from the previous one: its answers and notes, the new date,
+    no to-dos (the open ones stay on the old sheet, where they still count as open). Made
+    with the same lossless edit as a save, so comments and layout come along."""
+    from gk.edit.form_edit import changed_text
+    from gk.edit.roundtrip import create_new, open_document
+
+    app = handler.app
+    doc = open_document(app.root / source, source, app.root)
+    data = {k: copy.deepcopy(v) for k, v in doc.data.items() if k not in ("todos", "id")}
+    data["date"] = day
+    text = changed_text(doc, data, source)
+    try:
+        create_new(app.root, rel, doc.encode(text))
+    except FileExistsError as exc:
+        raise GkError(_("'{path}' already exists; gk new never overwrites a file.").format(
+            path=rel)) from exc
     app.written.append(rel)
     handler.redirect(pages.file_url(rel) + "?created=1")
 

@@ -252,6 +252,10 @@ def new_sheet_form(alliance_id: str, templates: list[str], repo: Any, today: dt.
             f'<select id="new-template" name="template">{options}</select></div>'
             f'<div class="field"><label for="new-date">{html_text(_("Date"))}</label>'
             f'<input type="date" id="new-date" name="date" value="{today.isoformat()}"></div>'
+            f'<div class="field"><label class="choice" for="new-previous">'
+            f'<input type="checkbox" id="new-previous" name="previous" value="1"> '
+            f'{html_text(_("Start from the latest sheet of this template (its answers and notes)"))}'
+            f"</label></div>"
             f'<button type="submit">{html_text(_("Create worksheet"))}</button></form>')
 
 
