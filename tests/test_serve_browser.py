@@ -195,3 +195,32 @@ def test_page_works_at_200_percent_zoom(browser: Any, app: tuple[Path, str]) -> 
         assert width <= 640, (path, width)
         shot(browser, "zoom" + path.replace("/", "_"))
     assert browser.find_element(By.TAG_NAME, "h1").is_displayed()
+
+
+def test_findings_while_typing(browser: Any, app: tuple[Path, str]) -> None:
+    """A wrong value shows gk's own message under its field before anything is saved; after
+    saving, the page shows the same words."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    root, url = app
+    rel = "services/meerbusch/bewerbungswerkstatt.yaml"
+    before = (root / rel).read_bytes()
+    browser.get(url)
+    browser.get(url.split("/?")[0] + "/file/" + rel)
+    field = browser.find_element(By.ID, "f-capacity")
+    focus_and_type(browser, field, "zwölf")
+    field.send_keys(Keys.TAB)  # leaving the field is a change
+    live = WebDriverWait(browser, 20).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".finding.live"))
+    message = live[0].text
+    assert "zwölf" in message
+    assert field.get_attribute("aria-invalid") == "true"
+    assert live[0].get_attribute("id") in field.get_attribute("aria-describedby")
+    assert (root / rel).read_bytes() == before  # nothing saved
+    shot(browser, "5-live-finding")
+    browser.find_element(By.CSS_SELECTOR, 'button[value="save"]').click()
+    assert "Gespeichert." in browser.find_element(By.CSS_SELECTOR, ".msg").text
+    saved = [p.text for p in browser.find_elements(By.CSS_SELECTOR, ".field .finding")]
+    assert any(message in text for text in saved), (message, saved)

@@ -409,3 +409,22 @@ def test_gk_serve_prints_the_address_and_ends_cleanly_on_ctrl_c(tmp_path: Path) 
     assert process.returncode == 0, err
     assert "gk serve stopped." in out
     assert "Traceback" not in err
+
+
+def test_check_while_typing_answers_by_field_without_saving(served: tuple[Path, Client]) -> None:
+    import json
+
+    root, client = served
+    client.login()
+    before = (root / SHEET).read_bytes()
+    pairs = set_field(_save_form(client), "items/roles/status", "erledigt")
+    answer = client.request("POST", f"/check/{SHEET}", pairs)
+    assert answer.status == 200
+    assert answer.headers["content-type"].startswith("application/json")
+    found = json.loads(answer.body)
+    messages = found["fields"]["items/roles/status"]
+    assert messages[0][0] == "error"
+    assert "„erledigt“" in messages[0][1] and "done" in messages[0][1]  # did you mean
+    assert (root / SHEET).read_bytes() == before
+    assert client.request("POST", f"/check/{SHEET}", pairs,
+                          {"Origin": "http://evil.example"}).status == 403

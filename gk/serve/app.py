@@ -26,7 +26,7 @@ from gk.serve import pages
 from gk.serve.security import HEADERS, Gate
 
 MAX_BODY = 4 * 1024 * 1024
-STATIC = {"gk.css": "text/css; charset=utf-8"}
+STATIC = {"gk.css": "text/css; charset=utf-8", "gk.js": "text/javascript; charset=utf-8"}
 
 
 @dataclass

@@ -274,7 +274,9 @@ def _file_body(handler: Handler, rel: str, place: tuple[str, str | None, str], b
     return (f"<h1>{html_text(_title_of(place[0], place))}</h1>"
             f'<p class="file">{back} · <code>{html_text(rel)}</code></p>{notice}'
             f"{_findings_list(placed)}"
-            f'<form method="post" action="{html_attr(pages.file_url(rel))}" class="doc">'
+            f'<p id="live-status" class="sr-only" role="status" aria-live="polite"></p>'
+            f'<form method="post" action="{html_attr(pages.file_url(rel))}" class="doc" '
+            f'data-check="{html_attr("/check/" + quote(rel))}">'
             f'{pages.hidden("form_token", handler.app.gate.form_token)}'
             f'{pages.hidden("base", base)}<div class="actions">{save}</div>{fields}'
             f'<div class="actions">{save}</div></form>')
@@ -308,6 +310,64 @@ def file_post(handler: Handler, path: str, query: Query, form: Form) -> None:
     new = complete_new_rows(view, forms.prune(data, reading), reading)
     _save(handler, rel, place, base_raw, digest, base_loaded.data, new,
           (view, sections, data, reading, positions))
+
+
+def check_route(handler: Handler, path: str, query: Query, form: Form) -> None:
+    """Findings while typing: the form as it stands, checked as ``gk check`` checks one file
+    (YAML, schema, the file's own rules), without saving; answered as JSON by field name."""
+    import json
+
+    from gk.domain import place_of
+    from gk.edit.form_edit import changed_text
+    from gk.edit.roundtrip import Document, Snapshot
+    from gk.engine.discover import SourceFile
+    from gk.engine.load import load_bytes, load_text
+    from gk.engine.pipeline import check_bytes, custom_templates
+
+    assert form is not None
+    app = handler.app
+    rel, place = _file_rel("/file/" + path[len("/check/"):])
+    base_raw = app.bases.get((form.get("base") or [""])[0])
+    if base_raw is None:
+        raise Refused(HTTPStatus.CONFLICT, _("There is no such page."))
+    positions: dict[Any, Any] = {}
+    loaded = load_bytes(base_raw, rel, positions)
+    if not isinstance(loaded.data, dict) or loaded.text is None:
+        raise Refused(HTTPStatus.CONFLICT, _("This file does not load, so gk cannot save the form."))
+    view, _sections = schema_for(app.root, place[0], loaded.data)
+    data, reading = forms.read_form(view, loaded.data, form)
+    new = complete_new_rows(view, forms.prune(data, reading), reading)
+    from gk.edit.atomic import Original
+
+    doc = Document(Snapshot(app.root, rel, Original(base_raw, 0, 0, 0, 0)), loaded.text,
+                   copy.deepcopy(loaded.data), positions)
+    fields: dict[str, list[tuple[str, str]]] = {}
+    other: list[str] = []
+    try:
+        text = changed_text(doc, new, rel)
+    except GkError as exc:
+        other.append(exc.message)
+        text = None
+    if text is not None:
+        kind_place = place_of(rel)
+        assert kind_place is not None
+        custom, _results = custom_templates(app.root)
+        result = check_bytes(SourceFile(rel, place[0], kind_place[1], kind_place[2]),
+                             doc.encode(text), custom)
+        new_positions: dict[Any, Any] = {}
+        load_text(text, rel, new_positions)
+        for finding in result.findings:
+            found_at = _path_at(new_positions, finding.line, finding.column)
+            fields.setdefault(forms.name_of(found_at), []).append((finding.severity,
+                                                                    finding.text))
+    errors = sum(1 for items in fields.values() for sev, _t in items if sev == "error")
+    warnings = sum(len(items) for items in fields.values()) - errors
+    summary = _("Not saved yet – errors: {errors}, warnings: {warnings}.").format(
+        errors=errors, warnings=warnings)
+    words = {"error": _("Error"), "warning": _("Warning")}
+    body = json.dumps({"fields": fields, "other": other, "summary": summary, "words": words},
+                      ensure_ascii=False)
+    handler.send(HTTPStatus.OK, body.encode("utf-8"), "application/json; charset=utf-8")
 
 
 def complete_new_rows(view: forms.SchemaView, data: dict[str, Any],
@@ -592,4 +652,5 @@ ROUTES: dict[tuple[str, str], Callable[[Handler, str, Query, Form], None]] = {
     ("GET", "new"): new_route,
     ("POST", "new"): new_route,
     ("POST", "commit"): commit_route,
+    ("POST", "check"): check_route,
 }

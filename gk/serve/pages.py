@@ -20,7 +20,8 @@ def layout(title: str, body: str, repo_name: str = "") -> str:
     return (f'<!doctype html><html lang="{get_language()}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html_text(title)} – {heading}</title>"
-            f'<link rel="stylesheet" href="/static/gk.css"></head><body>'
+            f'<link rel="stylesheet" href="/static/gk.css">'
+            f'<script src="/static/gk.js" defer></script></head><body>'
             f'<a class="skip" href="#main">{html_text(_("Skip to content"))}</a>'
             f'<header><nav aria-label="{html_attr(_("Main"))}"><ul>'
             f'<li><a href="/">{html_text(_("Overview"))}</a></li>'
