@@ -7,13 +7,12 @@ from __future__ import annotations
 import difflib
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_serve_support import TODAY, make_repository
+from test_serve_support import make_repository, running
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
@@ -47,18 +46,9 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    from gk.serve.app import make_server
-
     root = make_repository(tmp_path)
-    server = make_server(root, 0, "de", today=TODAY)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with running(root) as server:
         yield root, server.app.gate.url()
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
 
 
 def shot(driver: Any, name: str) -> None:

@@ -3,6 +3,7 @@ served on a free port in a thread, and a small HTTP client that keeps the cookie
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import http.client
 import shutil
@@ -11,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -75,19 +77,25 @@ def make_repository(tmp_path: Path) -> Path:
     return root
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, Client]]:
+@contextlib.contextmanager
+def running(root: Path) -> Iterator[Any]:
+    """``gk serve`` for ``root`` on a free port in a thread; yields the server."""
     from gk.serve.app import make_server
 
-    root = make_repository(tmp_path)
     server = make_server(root, 0, "de", today=TODAY)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    gate = server.app.gate
-    client = Client(gate.port, gate.token, form_token=gate.form_token)
     try:
-        yield root, client
+        yield server
     finally:
         server.shutdown()
         server.server_close()
         thread.join(10)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, Client]]:
+    root = make_repository(tmp_path)
+    with running(root) as server:
+        gate = server.app.gate
+        yield root, Client(gate.port, gate.token, form_token=gate.form_token)
