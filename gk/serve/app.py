@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from gk.errors import GkError
 from gk.i18n import _, set_language
+from gk.render.escape import html_text
 from gk.serve import pages
 from gk.serve.security import HEADERS, Gate
 
@@ -119,7 +120,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def refuse(self, status: HTTPStatus, text: str) -> None:
         body = (f'<!doctype html><html lang="{self.app.lang}"><meta charset="utf-8">'
-                f"<title>{int(status)}</title><p>{pages.html_text(text)}</p></html>")
+                f"<title>{int(status)}</title><p>{html_text(text)}</p></html>")
         self.send(status, body.encode("utf-8"), headers={"Connection": "close"})
         self.close_connection = True
 
@@ -152,7 +153,10 @@ class Handler(BaseHTTPRequestHandler):
     def form(self) -> dict[str, list[str]] | None:
         """The body of a POST, after the form token and origin checks (None: refused)."""
         length = self.headers.get("Content-Length", "")
-        if not length.isdigit() or int(length) > MAX_BODY:
+        if not length.isdigit():
+            self.refuse(HTTPStatus.LENGTH_REQUIRED, _("Refused: not a form."))
+            return None
+        if int(length) > MAX_BODY:
             self.refuse(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, _("Refused: the request is too large."))
             return None
         raw = self.rfile.read(int(length))
@@ -199,6 +203,13 @@ class Handler(BaseHTTPRequestHandler):
             except GkError as exc:
                 self.page(_("Not possible"), pages.message("error", exc.message),
                           HTTPStatus.CONFLICT)
+            except Exception as exc:  # a defect of gk: one line, as on the command line
+                if os.environ.get("GK_DEBUG"):
+                    raise
+                self.refuse(HTTPStatus.INTERNAL_SERVER_ERROR, _(
+                    "gk: internal error ({kind}: {message}). Run again with --debug to see "
+                    "the details, and please report it.").format(
+                        kind=type(exc).__name__, message=str(exc)[:200]))
 
     def _route(self, method: str) -> None:
         from gk.serve import handlers

@@ -101,6 +101,8 @@ class SchemaView:
             props = self.properties(node)
             if props and all(self._is_answer(p) for p in props.values()):
                 return "answers"
+            if len(props) >= 3 and all("enum" in self.resolve(p) for p in props.values()):
+                return "ratings"
             return "object"
         return "text"
 
@@ -294,6 +296,7 @@ class Context:
     sections: dict[str, str] = field(default_factory=dict)  # item id -> section title
     origins: dict[str, list[int | None]] = field(default_factory=dict)
     hidden_keys: frozenset[str] = frozenset({"id"})
+    last: tuple[str, ...] = ()  # top-level keys shown at the end (a worksheet's to-dos)
     only: frozenset[str] | None = None  # top-level keys to show (a new file: the required)
 
 
@@ -388,6 +391,8 @@ def render_value(ctx: Context, node: Any, path: Path, value: Any, key: str,
         return _rows(ctx, node, path, value, title, mark, help_html, found_html)
     if kind == "answers":
         return _answers(ctx, node, path, value, title, help_html, found_html)
+    if kind == "ratings":
+        return _ratings(ctx, node, path, value, title, help_html, found_html)
     inner = render_object(ctx, node, path, value if isinstance(value, dict) else {})
     return (f'<fieldset class="group" id="{anchor}"><legend>{html_text(title)}{mark}</legend>'
             f"{help_html}{found_html}{inner}</fieldset>")
@@ -397,7 +402,11 @@ def render_object(ctx: Context, node: Any, path: Path, value: dict[str, Any]) ->
     view = ctx.view
     required = view.required(node)
     parts = []
-    for key, sub in view.properties(node).items():
+    props = view.properties(node)
+    if not path and ctx.last:
+        props = {**{k: v for k, v in props.items() if k not in ctx.last},
+                 **{k: v for k, v in props.items() if k in ctx.last}}
+    for key, sub in props.items():
         if not path and (key in ctx.hidden_keys or (ctx.only is not None
                                                      and key not in ctx.only)):
             continue
@@ -638,3 +647,31 @@ def _locate(view: SchemaView, data: dict[str, Any], name: str,
             value[part] = []
         value = value[part]
     return node, value
+
+
+def _ratings(ctx: Context, node: Any, path: Path, value: Any, title: str, help_html: str,
+             found_html: str) -> str:
+    """An object of choices (the needs per field): one table row per key with its select."""
+    view = ctx.view
+    answers = value if isinstance(value, dict) else {}
+    out = [f'<fieldset class="ratings" id="{html_attr(field_id(path))}">'
+           f"<legend>{html_text(title)}</legend>{help_html}{found_html}"
+           f'<div class="scroll"><table class="ratings"><tbody>']
+    for key, sub in view.properties(node).items():
+        item_path = (*path, key)
+        name = name_of(item_path)
+        found_c, found_ids = _findings_html(ctx, name)
+        help_text = view.help(sub)
+        help_id = f"h-{name}"
+        current = answers.get(key, MISSING)
+        control = _control(ctx, sub, item_path, None if current is MISSING else current,
+                           _described(help_id if help_text else None, found_ids),
+                           invalid=bool(found_ids))
+        details = (f'<details><summary>{html_text(_("Explanation"))}</summary>'
+                   f'<p class="help" id="{html_attr(help_id)}">{html_text(help_text)}</p>'
+                   f"</details>" if help_text else "")
+        out.append(f'<tr><th scope="row"><label for="{html_attr(field_id(item_path))}">'
+                   f"{html_text(view.title(sub, key))}</label>{details}</th>"
+                   f"<td>{control}{found_c}</td></tr>")
+    out.append("</tbody></table></div></fieldset>")
+    return "".join(out)

@@ -191,7 +191,8 @@ def _render_form(view: forms.SchemaView, data: dict[str, Any], sections: dict[st
                  ) -> tuple[str, list[tuple[Any, str | None]]]:
     """The form's fields, with each finding next to its field (or its nearest shown parent);
     returns the HTML and the findings with the field name each was put at."""
-    ctx = forms.Context(view, sections=sections, origins=origins, only=only)
+    ctx = forms.Context(view, sections=sections, origins=origins, only=only,
+                        last=("todos",))  # as gk new writes worksheets: the to-dos at the end
     first = forms.render_object(ctx, view.root, (), data)
     shown = {html.unescape(m) for m in _IDS.findall(first)}
     placed: list[tuple[Any, str | None]] = []
