@@ -195,3 +195,44 @@ def test_lists_add_and_remove_rows() -> None:
     text = changed_text(doc, saved, rel)
     removed = [line for line in doc.text.splitlines() if line not in text.splitlines()]
     assert removed and all(line.startswith("    ") or line.startswith("  - ") for line in removed)
+
+
+def _form_of(html: str) -> dict[str, list[str]]:
+    form: dict[str, list[str]] = {}
+    for name, value in fields_of(html):
+        form.setdefault(name, []).append(value)
+    return form
+
+
+@pytest.mark.parametrize("rel,rows,values", [
+    ("worksheets/meerbusch/bedarfs-angebotsanalyse-2025.yaml", "gaps",
+     {"field": ["health"], "statuses/__choices": ["1"], "statuses": ["duldung", "gestattung"],
+      "description": ["Keine Sprachmittlung in Arztpraxen."], "priority": ["high"]}),
+    ("worksheets/meerbusch/begleitprotokoll-2025-10-14.yaml", "participants",
+     {"": ["Jobcenter"]}),
+    ("alliances/meerbusch.yaml", "core_group",
+     {"organisation": ["Jobcenter Rhein-Kreis Neuss"], "field": ["labour-market"],
+      "legal_area": ["sgb2"]}),
+])
+def test_adding_a_row_only_inserts_its_lines(rel: str, rows: str,
+                                             values: dict[str, list[str]]) -> None:
+    doc = open_document(EXAMPLE / rel, rel, EXAMPLE)
+    view, _sections = schema_for(EXAMPLE, kind_of(rel), doc.data)
+    data, reading = forms.read_form(view, doc.data, _form_of(form_html(EXAMPLE, kind_of(rel),
+                                                                       doc.data)))
+    forms.add_row(data, reading, view, rows)
+    ctx_html = form_html(EXAMPLE, kind_of(rel), data)
+    form = _form_of(ctx_html)
+    index = len(data[rows]) - 1
+    form[f"{rows}/__n"] = [str(index + 1)]
+    form[f"{rows}/{index}/__o"] = [""]
+    for key, value in values.items():
+        form[f"{rows}/{index}" + (f"/{key}" if key else "")] = value
+    data, reading = forms.read_form(view, doc.data, form)
+    data = forms.prune(data, reading)
+    text = changed_text(doc, data, rel)
+    assert load_text(text, rel).data == data
+    ops = [op for op in difflib.SequenceMatcher(None, doc.text.splitlines(), text.splitlines(),
+                                                autojunk=False).get_opcodes() if op[0] != "equal"]
+    assert [op[0] for op in ops] == ["insert"], ops
+    assert len(data[rows]) == len(doc.data[rows]) + 1

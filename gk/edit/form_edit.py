@@ -256,6 +256,10 @@ def _value_lines(value: Any, indent: int, work: _Text) -> tuple[str, list[str]]:
         for key, item in value.items():
             lines.extend(_key_lines(key, item, indent + mapping, work))
         return "", lines
+    if isinstance(value, list) and value and not any(isinstance(v, (dict, list))
+                                                     or (isinstance(v, str) and "\n" in v)
+                                                     for v in value):
+        return " " + scalar(value), []  # a list of words in one line, as gk new writes it
     if isinstance(value, list) and value:
         lines = []
         for item in value:
