@@ -236,3 +236,52 @@ def test_adding_a_row_only_inserts_its_lines(rel: str, rows: str,
                                                 autojunk=False).get_opcodes() if op[0] != "equal"]
     assert [op[0] for op in ops] == ["insert"], ops
     assert len(data[rows]) == len(doc.data[rows]) + 1
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first: str, second: str) -> float:
+    high, low = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_colours_meet_wcag_aa() -> None:
+    """Text colours of the style sheet against the backgrounds they are used on: 4.5:1 for
+    text, 3:1 for the focus ring and borders of controls (WCAG 2.1 AA, 1.4.3 and 1.4.11)."""
+    from gk.data import FOLDER
+
+    css = (Path(FOLDER) / "web" / "gk.css").read_text(encoding="utf-8")
+    colours = dict(re.findall(r"--([a-z]+): (#[0-9a-f]{6})", css))
+    white, soft = "#ffffff", colours["soft"]
+    for name in ("text", "muted", "link", "error", "warn", "ok", "button"):
+        for background in (white, soft, "#fafafa", "#fbeeee", "#eef6ee", "#e3e8ef"):
+            assert contrast(colours[name], background) >= 4.5, (name, background)
+    assert contrast("#ffffff", colours["button"]) >= 4.5  # button text
+    assert contrast(colours["focus"], white) >= 3
+    assert contrast("#6b6b6b", white) >= 3  # borders of inputs
+
+
+def test_crlf_comments_and_flow_style_survive_a_save(tmp_path: Path) -> None:
+    root = tmp_path / "ablage"
+    (root / "worksheets" / "x").mkdir(parents=True)
+    (root / "gk.yaml").write_text("gk: 1\nname: Test (erfunden)\n", encoding="utf-8")
+    rel = "worksheets/x/prozessmanagement-2026.yaml"
+    text = ("\ufeff# Kopf\r\ntemplate: prozessmanagement\r\ndate: 2026-01-01  # Sitzung\r\n"
+            "items:\r\n  roles: {status: open}   # Flow\r\n  core-group:\r\n"
+            "    status: 'open'\r\n\r\n# Ende der Liste\r\ntodos:\r\n"
+            "  - {id: a, title: \"A\", status: open}\r\n")
+    (root / rel).write_bytes(text.encode("utf-8"))
+    doc = open_document(root / rel, rel, root)
+    new = copy.deepcopy(doc.data)
+    new["items"]["roles"]["note"] = "mit Notiz, und Komma"
+    new["items"]["core-group"]["status"] = "done"
+    new["date"] = "2026-02-02"
+    result = doc.encode(changed_text(doc, new, rel))
+    assert result == ("\ufeff# Kopf\r\ntemplate: prozessmanagement\r\ndate: 2026-02-02  # Sitzung\r\n"
+                      "items:\r\n  roles: {status: open, note: \"mit Notiz, und Komma\"}   # Flow\r\n"
+                      "  core-group:\r\n    status: 'done'\r\n\r\n# Ende der Liste\r\ntodos:\r\n"
+                      "  - {id: a, title: \"A\", status: open}\r\n").encode("utf-8")
