@@ -106,7 +106,7 @@ def test_an_unchanged_form_reads_back_to_the_same_data(rel: str) -> None:
     for name, value in pairs:
         form.setdefault(name, []).append(value)
     data, reading = forms.read_form(view, doc.data, form)
-    assert forms.prune(data, reading) == doc.data
+    assert forms.prune(data, reading, view) == doc.data
     assert changed_text(doc, doc.data, rel) == doc.text
 
 
@@ -157,7 +157,7 @@ def test_changing_one_field_changes_only_its_lines(rel: str) -> None:
         for key, item in changed:
             form.setdefault(key, []).append(item)
         data, reading = forms.read_form(view, doc.data, form)
-        data = forms.prune(data, reading)
+        data = forms.prune(data, reading, view)
         text = changed_text(doc, data, rel)
         assert load_text(text, rel).data == data
         before, after = doc.text.splitlines(), text.splitlines()
@@ -190,7 +190,7 @@ def test_lists_add_and_remove_rows() -> None:
     forms.add_row(data, reading, view, "todos")
     assert reading.origins["todos"] == [0, 2, None]
     # an added row left empty is not saved; the removed one is gone
-    saved = forms.prune(data, reading)
+    saved = forms.prune(data, reading, view)
     assert [t["id"] for t in saved["todos"]] == ["einwilligung-nutzen", "uebergang-ausbildung"]
     text = changed_text(doc, saved, rel)
     removed = [line for line in doc.text.splitlines() if line not in text.splitlines()]
@@ -229,7 +229,7 @@ def test_adding_a_row_only_inserts_its_lines(rel: str, rows: str,
     for key, value in values.items():
         form[f"{rows}/{index}" + (f"/{key}" if key else "")] = value
     data, reading = forms.read_form(view, doc.data, form)
-    data = forms.prune(data, reading)
+    data = forms.prune(data, reading, view)
     text = changed_text(doc, data, rel)
     assert load_text(text, rel).data == data
     ops = [op for op in difflib.SequenceMatcher(None, doc.text.splitlines(), text.splitlines(),

@@ -268,21 +268,43 @@ def _blank(value: Any) -> bool:
     return value in ("", None, [])
 
 
-def prune(data: Any, reading: Reading, path: Path = ()) -> Any:
-    """The data to save: rows added and left empty are dropped (a row that was in the file
-    stays, even if emptied)."""
+def prune(data: Any, reading: Reading, view: SchemaView | None = None,
+          path: Path = ()) -> Any:
+    """The data to save: rows added and left empty (or holding only what a new row starts
+    with) are dropped, and the reading's origins follow; a row that was in the file stays,
+    even if emptied."""
     if isinstance(data, dict):
-        return {k: prune(v, reading, (*path, k)) for k, v in data.items()}
+        return {k: prune(v, reading, view, (*path, k)) for k, v in data.items()}
     if isinstance(data, list):
-        origins = reading.origins.get(name_of(path))
+        name = name_of(path)
+        origins = reading.origins.get(name)
+        defaults: dict[str, Any] = {}
+        if view is not None and origins is not None:
+            defaults = new_row(view, view.resolve(_schema_at(view, path)).get("items", {}))
         out = []
+        kept: list[int | None] = []
         for index, value in enumerate(data):
-            new = origins is not None and index < len(origins) and origins[index] is None
-            if new and _blank(value):
+            origin = origins[index] if origins is not None and index < len(origins) else index
+            rest = ({k: v for k, v in value.items() if defaults.get(k) != v}
+                    if isinstance(value, dict) else value)
+            if origins is not None and origin is None and _blank(rest):
                 continue
-            out.append(prune(value, reading, (*path, index)))
+            out.append(prune(value, reading, view, (*path, index)))
+            kept.append(origin)
+        if origins is not None:
+            reading.origins[name] = kept
         return out
     return data
+
+
+def _schema_at(view: SchemaView, path: Path) -> Any:
+    node: Any = view.root
+    for part in path:
+        if isinstance(part, int):
+            node = view.resolve(node).get("items", {})
+        else:
+            node = view.properties(node).get(part, {})
+    return node
 
 
 # --- rendering ----------------------------------------------------------------------------
@@ -297,6 +319,9 @@ class Context:
     origins: dict[str, list[int | None]] = field(default_factory=dict)
     hidden_keys: frozenset[str] = frozenset({"id"})
     last: tuple[str, ...] = ()  # top-level keys shown at the end (a worksheet's to-dos)
+    # Keys of list entries whose value names something of the repository (a to-do's
+    # checklist item): chosen from a list, by their German (or English) text.
+    references: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     only: frozenset[str] | None = None  # top-level keys to show (a new file: the required)
 
 
@@ -333,8 +358,9 @@ def _control(ctx: Context, node: Any, path: Path, value: Any, described: str,
     if kind == "const":
         return (f'<input id="{ident}" name="{name}" value="{html_attr(text)}" readonly'
                 f'{extra}>')
-    if kind == "enum":
-        options = view.options(node)
+    references = ctx.references.get(str(path[-1])) if path and len(path) > 1 else None
+    if kind == "enum" or (kind == "text" and references is not None):
+        options = view.options(node) if kind == "enum" else list(references or [])
         out = [f'<select id="{ident}" name="{name}"{extra}>',
                f'<option value="">{html_text(_("– not given –"))}</option>']
         known = {v for v, _l in options}
@@ -520,20 +546,27 @@ def _row_table(ctx: Context, items: Any, props: dict[str, Any], path: Path, rows
         row = row if isinstance(row, dict) else {}
         row_label = f"{item_title} {index + 1}"
         cells = []
+        # Findings go in a line of their own below the row, so that columns stay narrow.
+        row_found, _row_ids = _findings_html(ctx, name_of(row_path))
+        found_all = [row_found]
         for key, sub in props.items():
             cell_path = (*row_path, key)
             name = name_of(cell_path)
             found_html, found_ids = _findings_html(ctx, name)
+            found_all.append(found_html)
             hidden_label = (f'<label class="sr-only" for="{html_attr(field_id(cell_path))}">'
                             f"{html_text(view.title(sub, key))}, {html_text(row_label)}</label>")
             value = row.get(key, MISSING)
             control = _control(ctx, sub, cell_path, None if value is MISSING else value,
                                _described(None, found_ids), compact=True,
                                invalid=bool(found_ids))
-            cells.append(f'<td id="w-{html_attr(name)}">{hidden_label}{control}{found_html}</td>')
+            cells.append(f'<td id="w-{html_attr(name)}">{hidden_label}{control}</td>')
         out.append(f'<tr id="{html_attr(field_id(row_path))}">{"".join(cells)}'
                    f"<td>{_origin_field(row_path, origins[index])}"
                    f"{_remove_button(row_path, row_label)}</td></tr>")
+        if any(found_all):
+            out.append(f'<tr class="found"><td colspan="{len(props) + 1}">'
+                       f'{"".join(found_all)}</td></tr>')
     out.append("</tbody></table></div>")
     return "".join(out)
 
@@ -603,7 +636,7 @@ def add_row(data: dict[str, Any], reading: Reading, view: SchemaView, name: str)
     if node is None or not isinstance(target, list):
         return
     items = view.resolve(node).get("items", {})
-    target.append({} if view.kind(items) in ("object", "answers") else "")
+    target.append(new_row(view, items) if view.kind(items) in ("object", "answers") else "")
     reading.origins.setdefault(name, list(range(len(target) - 1))).append(None)
 
 
@@ -675,3 +708,14 @@ def _ratings(ctx: Context, node: Any, path: Path, value: Any, title: str, help_h
                    f"<td>{control}{found_c}</td></tr>")
     out.append("</tbody></table></div></fieldset>")
     return "".join(out)
+
+
+def new_row(view: SchemaView, items: Any) -> dict[str, Any]:
+    """What a new list entry starts with: a required ``status`` has its first allowed value
+    (a new to-do is open, as ``gk todo add`` makes it)."""
+    props = view.properties(items)
+    if "status" in view.required(items) and "status" in props:
+        options = view.options(props["status"])
+        if options:
+            return {"status": options[0][0]}
+    return {}

@@ -137,7 +137,8 @@ def _read(root: FsPath, rel: str) -> bytes:
 
 
 def schema_for(root: FsPath, kind: str, data: Any) -> tuple[forms.SchemaView, dict[str, str]]:
-    """The form's schema (localized) and the section title of each checklist item."""
+    """The form's schema (localized) and the section title of each checklist item (in
+    template order; a to-do's ``item`` is chosen from these items)."""
     from gk.domain import SHIPPED_TEMPLATES
     from gk.engine.model import Template
     from gk.engine.pipeline import custom_templates
@@ -162,8 +163,8 @@ def schema_for(root: FsPath, kind: str, data: Any) -> tuple[forms.SchemaView, di
     if template is not None:
         titles = dict(template.sections)
         for item in template.items:
-            if item.section:
-                sections[item.id] = label(titles.get(item.section)) or item.section
+            sections[item.id] = (label(titles.get(item.section)) or item.section
+                                 if item.section else "")
     return forms.SchemaView(localized(bundled, get_language())), sections
 
 
@@ -191,8 +192,13 @@ def _render_form(view: forms.SchemaView, data: dict[str, Any], sections: dict[st
                  ) -> tuple[str, list[tuple[Any, str | None]]]:
     """The form's fields, with each finding next to its field (or its nearest shown parent);
     returns the HTML and the findings with the field name each was put at."""
-    ctx = forms.Context(view, sections=sections, origins=origins, only=only,
+    ctx = forms.Context(view, sections={k: v for k, v in sections.items() if v},
+                        origins=origins, only=only,
                         last=("todos",))  # as gk new writes worksheets: the to-dos at the end
+    if sections:  # a to-do serves one of the template's items
+        items = view.properties(view.properties(view.root).get("items", {}))
+        ctx.references["item"] = [(item, view.title(items[item], item) if item in items
+                                   else item) for item in sections]
     first = forms.render_object(ctx, view.root, (), data)
     shown = {html.unescape(m) for m in _IDS.findall(first)}
     placed: list[tuple[Any, str | None]] = []
@@ -308,7 +314,7 @@ def file_post(handler: Handler, path: str, query: Query, form: Form) -> None:
                                       _file_findings(handler, rel), positions)
         handler.page(rel, _file_body(handler, rel, place, digest, fields, placed, ""))
         return
-    new = complete_new_rows(view, forms.prune(data, reading), reading)
+    new = complete_new_rows(view, forms.prune(data, reading, view), reading)
     _save(handler, rel, place, base_raw, digest, base_loaded.data, new,
           (view, sections, data, reading, positions))
 
@@ -337,7 +343,7 @@ def check_route(handler: Handler, path: str, query: Query, form: Form) -> None:
         raise Refused(HTTPStatus.CONFLICT, _("This file does not load, so gk cannot save the form."))
     view, _sections = schema_for(app.root, place[0], loaded.data)
     data, reading = forms.read_form(view, loaded.data, form)
-    new = complete_new_rows(view, forms.prune(data, reading), reading)
+    new = complete_new_rows(view, forms.prune(data, reading, view), reading)
     from gk.edit.atomic import Original
 
     doc = Document(Snapshot(app.root, rel, Original(base_raw, 0, 0, 0, 0)), loaded.text,
@@ -383,7 +389,6 @@ def complete_new_rows(view: forms.SchemaView, data: dict[str, Any],
             continue
         items = view.resolve(node).get("items", {})
         required = view.required(items)
-        props = view.properties(items)
         taken = [str(r["id"]) for r in rows if isinstance(r, dict) and isinstance(r.get("id"), str)]
         for index, row in enumerate(rows):
             new = index >= len(origins) or origins[index] is None
@@ -394,10 +399,8 @@ def complete_new_rows(view: forms.SchemaView, data: dict[str, Any],
                 row_id = unique_id(base, taken)
                 taken.append(row_id)
                 rows[index] = row = {"id": row_id, **row}
-            if "status" in required and "status" not in row and "status" in props:
-                options = view.options(props["status"])
-                if options:
-                    row["status"] = options[0][0]
+            for key, value in forms.new_row(view, items).items():
+                row.setdefault(key, value)
     return data
 
 
@@ -510,7 +513,7 @@ def _new_document(handler: Handler, kind: str, alliance_id: str | None, form: Fo
             (forms.add_row if action.startswith("add:") else forms.remove_row)(
                 data, reading, view, action.partition(":")[2])
         else:
-            data = forms.prune(data, reading)
+            data = forms.prune(data, reading, view)
             if not is_id(new_id):
                 errors.append(_("'{value}' is not a valid id: use lower-case letters a–z, "
                                 "digits and single hyphens, for example 'sprachcafe'.").format(
