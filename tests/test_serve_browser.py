@@ -214,3 +214,25 @@ def test_findings_while_typing(browser: Any, app: tuple[Path, str]) -> None:
     assert "Gespeichert." in browser.find_element(By.CSS_SELECTOR, ".msg").text
     saved = [p.text for p in browser.find_elements(By.CSS_SELECTOR, ".field .finding")]
     assert any(message in text for text in saved), (message, saved)
+
+
+def test_opening_through_the_forwarding_file_lands_on_the_overview(
+        browser: Any, app: tuple[Path, str]) -> None:
+    """``gk serve`` opens the browser with a private file that forwards to the address (the
+    token stays out of the process list); the SameSite=Strict cookie must still work."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from gk.cli.cmd_serve import forwarding_file
+
+    _root, url = app
+    forward = forwarding_file(url)
+    try:
+        assert forward.stat().st_mode & 0o077 == 0  # only the user can read it
+        browser.get(forward.as_uri())
+        WebDriverWait(browser, 20).until(lambda d: d.current_url.startswith("http://127.0.0.1"))
+        WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.TAG_NAME, "h1"))
+        assert browser.find_element(By.TAG_NAME, "h1").text == "Überblick"
+        assert "token=" not in browser.current_url
+    finally:
+        forward.unlink()

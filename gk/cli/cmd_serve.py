@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from gk.cli.common import apply_language, common_options, repository_root
@@ -38,13 +40,41 @@ def serve(ctx: click.Context, port: int, no_browser: bool) -> None:
     click.echo("  " + url)
     click.echo(_("Only this computer can reach it, and only with this address. Stop with "
                  "Ctrl-C."))
-    if not no_browser:
-        import webbrowser
-
-        webbrowser.open(url)
+    opener = None if no_browser else _open_browser(url)
     try:
         server.serve_forever(poll_interval=0.5)
     except KeyboardInterrupt:
         click.echo(_("gk serve stopped."))
     finally:
         server.server_close()
+        if opener is not None:
+            opener.unlink(missing_ok=True)
+
+
+def _open_browser(url: str) -> Path | None:
+    """Open the address in the default browser through ``forwarding_file`` (the address
+    itself only where no such file can be written)."""
+    import webbrowser
+
+    try:
+        forward = forwarding_file(url)
+    except OSError:
+        webbrowser.open(url)
+        return None
+    webbrowser.open(forward.as_uri())
+    return forward
+
+
+def forwarding_file(url: str) -> Path:
+    """A small page only this user can read that moves on to ``url`` (as Jupyter does): a
+    browser started with the address itself would show the token in the process list to
+    every user of the machine."""
+    import html
+    import os
+    import tempfile
+
+    fd, name = tempfile.mkstemp(prefix="gk-serve-", suffix=".html")  # mode 0600
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(f'<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" '
+                     f'content="0;url={html.escape(url)}"><a href="{html.escape(url)}">gk</a>')
+    return Path(name)

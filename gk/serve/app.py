@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from gk.errors import GkError
 from gk.i18n import _, set_language
-from gk.render.escape import html_text
+from gk.render.escape import html_attr, html_text
 from gk.serve import pages
 from gk.serve.security import HEADERS, Gate
 
@@ -138,8 +138,15 @@ class Handler(BaseHTTPRequestHandler):
                 rest = [(k, v) for k, values in query.items() if k != "token" for v in values]
                 target = parts.path + ("?" + "&".join(f"{quote(k)}={quote(v)}" for k, v in rest)
                                        if rest else "")
-                self.send(HTTPStatus.SEE_OTHER, b"", headers={
-                    "Location": target or "/", "Set-Cookie": gate.set_cookie()})
+                # Not a redirect: a page of this server that moves on, so that the next
+                # request starts here (same-site) and carries the SameSite=Strict cookie
+                # even when the address was opened from a file or another program.
+                target = html_attr(target or "/")
+                body = (f'<!doctype html><html lang="{self.app.lang}"><meta charset="utf-8">'
+                        f'<meta http-equiv="refresh" content="0;url={target}">'
+                        f'<title>gk</title><p><a href="{target}">gk</a></p></html>')
+                self.send(HTTPStatus.OK, body.encode("utf-8"),
+                          headers={"Set-Cookie": gate.set_cookie()})
                 return False
             self.refuse(HTTPStatus.FORBIDDEN, _("Refused: the token is wrong. Open the address "
                                                 "that 'gk serve' printed."))
