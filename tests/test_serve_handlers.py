@@ -335,11 +335,17 @@ def test_findings_page_links_to_the_field(served: tuple[Path, Client]) -> None:
     assert f'id="{unquote(fragment)}"' in unescape(form.body)
 
 
-def test_serve_is_not_imported_by_check_or_help() -> None:
+@pytest.mark.parametrize("args", [["--help"], ["-C", "{example}", "check"]])
+def test_serve_is_not_imported_by_check_or_help(args: list[str]) -> None:
+    from test_serve_support import EXAMPLE
+
     code = ("import sys; from gk.cli import main\n"
-            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            f"try:\n    main({[a.format(example=EXAMPLE) for a in args]!r})\n"
+            "except SystemExit:\n    pass\n"
             "assert not [m for m in sys.modules if m.startswith(('gk.serve', 'http.server'))]")
-    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False, env={**os.environ, "GK_TODAY": "2026-11-21"})
+    assert done.returncode == 0, done.stderr
 
 
 def test_hostile_values_are_escaped_everywhere(served: tuple[Path, Client]) -> None:

@@ -257,7 +257,7 @@ def file_page(handler: Handler, path: str, query: Query, form: Form) -> None:
                 + pages.message("error", _("This file does not load, so gk cannot show it as a "
                                            "form. Fix it in a text editor first."))
                 + _findings_list(placed))
-        handler.page(rel, body)
+        handler.page(_title_of(place[0], place), body)
         return
     view, sections = schema_for(app.root, place[0], loaded.data)
     base = app.remember(raw)
@@ -269,7 +269,8 @@ def file_page(handler: Handler, path: str, query: Query, form: Form) -> None:
             wanted = wanted.rpartition("/")[0]
         handler.redirect(pages.file_url(rel) + ("#" + quote("f-" + wanted) if wanted else ""))
         return
-    handler.page(rel, _file_body(handler, rel, place, base, fields, placed, _notice(query)))
+    handler.page(_title_of(place[0], place), _file_body(handler, rel, place, base, fields, placed,
+                                                            _notice(query)))
 
 
 def _file_body(handler: Handler, rel: str, place: tuple[str, str | None, str], base: str,
@@ -312,7 +313,8 @@ def file_post(handler: Handler, path: str, query: Query, form: Form) -> None:
         change(data, reading, view, action.partition(":")[2])
         fields, placed = _render_form(view, data, sections, reading.origins,
                                       _file_findings(handler, rel), positions)
-        handler.page(rel, _file_body(handler, rel, place, digest, fields, placed, ""))
+        handler.page(_title_of(place[0], place), _file_body(handler, rel, place, digest,
+                                                            fields, placed, ""))
         return
     new = complete_new_rows(view, forms.prune(data, reading, view), reading)
     _save(handler, rel, place, base_raw, digest, base_loaded.data, new,
@@ -462,7 +464,7 @@ def _conflict(handler: Handler, rel: str, place: tuple[str, str | None, str], ba
     reload_link = f"<p>{pages.link(pages.file_url(rel), _('Open the current version'))}</p>"
     body = _file_body(handler, rel, place, hashlib.sha256(base_raw).hexdigest(), fields,
                       placed, message + versions + reload_link)
-    handler.page(rel, body, HTTPStatus.CONFLICT)
+    handler.page(_title_of(place[0], place), body, HTTPStatus.CONFLICT)
 
 
 def file_route(handler: Handler, path: str, query: Query, form: Form) -> None:
