@@ -438,3 +438,16 @@ def test_check_while_typing_answers_by_field_without_saving(served: tuple[Path, 
     assert (root / SHEET).read_bytes() == before
     assert client.request("POST", f"/check/{SHEET}", pairs,
                           {"Origin": "http://evil.example"}).status == 403
+
+
+def test_pages_follow_changes_made_outside_the_browser(served: tuple[Path, Client]) -> None:
+    """The model is kept between requests only while no file changed: an edit in a text
+    editor shows on the next page."""
+    root, client = served
+    client.login()
+    assert "Sprachkurs im Nachbarort" not in client.request("GET", "/alliance/meerbusch").body
+    rel = "services/meerbusch/bewerbungswerkstatt.yaml"
+    text = (root / rel).read_text(encoding="utf-8")
+    (root / rel).write_text(text.replace("Bewerbungswerkstatt für junge Geflüchtete",
+                                         "Sprachkurs im Nachbarort"), encoding="utf-8")
+    assert "Sprachkurs im Nachbarort" in client.request("GET", "/alliance/meerbusch").body

@@ -42,6 +42,7 @@ class App:
     # The bytes each open form started from, by their digest (for "changed since opened").
     bases: OrderedDict[str, bytes] = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    model: tuple[str, Any] | None = None  # (signature of the files, the model built from them)
 
     def day(self) -> dt.date:
         if self.today is not None:
@@ -66,9 +67,17 @@ class App:
         return cached_check(self.root, CheckOptions(today=self.day()), Speed(jobs=1))
 
     def load(self) -> Any:
+        """The model for the pages, kept between requests while no file has changed (by the
+        same signature of the files' states that gk.speed trusts for remembered reports)."""
         from gk.engine.pipeline import load
+        from gk.speed.cached import snapshot
 
-        return load(self.root)
+        seen = snapshot(self.root, "serve-model")
+        if seen.steady and self.model is not None and self.model[0] == seen.signature:
+            return self.model[1]
+        repository = load(self.root, discovered=seen.discovered)
+        self.model = (seen.signature, repository) if seen.steady else None
+        return repository
 
     def repo_name(self) -> str:
         from gk.engine.load import load_file
