@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "summarize": ("gk.cli.cmd_summarize", "summarize", "Cross-site summary over data repositories."),
     "schema": ("gk.cli.cmd_schema", "schema", "Print or export the JSON Schemas."),
     "export": ("gk.cli.cmd_export", "export", "Export the services for other tools."),
+    "serve": ("gk.cli.cmd_serve", "serve", "Open the data repository in the web browser."),
 }
 
 
