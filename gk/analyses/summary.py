@@ -16,8 +16,9 @@ where SPEC is silent (all documented in docs/reports.md):
 * Consulting days granted: ``consulting_days`` of gk.yaml for every calendar year of the
   period from the year the alliance joined; ``null`` when the period is open-ended or the
   repository grants none.
-* An alliance id found in two repositories is an error: the same alliance counted twice
-  would make every figure wrong.
+* An alliance id found in two repositories that both pass the filters is an error unless
+  the options say which copy counts (``gk.analyses.combine``): the same alliance counted
+  twice would make every figure wrong.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from gk.analyses.combine import Resolution, owners
 from gk.analyses.disclosure import Group, protect
 from gk.analyses.gaps import ServiceIndex, analyse_gaps, unreadable_files
 from gk.domain import (
@@ -49,8 +51,6 @@ from gk.domain import (
     whole_number,
 )
 from gk.engine.model import Alliance, Repository, Template, Worksheet
-from gk.errors import GkError
-from gk.i18n import _
 
 UNANSWERED = "unanswered"
 UNKNOWN = "unknown"
@@ -102,6 +102,7 @@ class SummaryOptions:
     today: dt.date = field(default_factory=dt.date.today)
     sources: bool = False
     notes: bool = False
+    resolution: Resolution | None = None  # which copy of an alliance in two repositories counts
 
 
 @dataclass(slots=True)
@@ -113,21 +114,7 @@ class Summary:
     names: dict[str, str]  # alliance id -> name
     checklist: Template | None  # the prozessmanagement template, for item texts and sections
     templates: dict[str, Template]
-
-
-def alliance_owner(sources: Sequence[Source]) -> dict[str, Source]:
-    """Which repository each alliance id belongs to; an id in two repositories is an error."""
-    owner: dict[str, Source] = {}
-    for source in sources:
-        for alliance in source.repository.alliances:
-            if alliance in owner:
-                raise GkError(_("The alliance '{alliance}' is in two data repositories "
-                                "({first} and {second}); it would be counted twice. Keep each "
-                                "alliance in one repository only.").format(
-                                    alliance=alliance, first=owner[alliance].label,
-                                    second=source.label))
-            owner[alliance] = source
-    return owner
+    owners: dict[str, str] = field(default_factory=dict)  # chosen alliance -> repository label
 
 
 def _num(value: float) -> int | float:
@@ -174,16 +161,16 @@ def _template_order(sources: Sequence[Source]) -> dict[str, Template]:
 
 def summarize(sources: Sequence[Source], options: SummaryOptions) -> Summary:
     """Compute every figure of the summary for the chosen alliances of all repositories."""
-    owner = alliance_owner(sources)
+    def wanted(alliance: Alliance) -> bool:
+        return ((options.regions is None or alliance.region in options.regions)
+                and (options.alliances is None or alliance.id in options.alliances))
+
+    owner = owners(sources, wanted, options.resolution)
     chosen: list[tuple[Alliance, Source]] = []
     for alliance_id in sorted(owner):
-        source = owner[alliance_id]
-        alliance = source.repository.alliances[alliance_id]
-        if options.regions is not None and alliance.region not in options.regions:
-            continue
-        if options.alliances is not None and alliance_id not in options.alliances:
-            continue
-        chosen.append((alliance, source))
+        alliance = owner[alliance_id].repository.alliances[alliance_id]
+        if wanted(alliance):
+            chosen.append((alliance, owner[alliance_id]))
     ids = [a.id for a, _s in chosen]
     chosen_ids = frozenset(ids)
     collect = _Collector(options.sources)
@@ -230,7 +217,8 @@ def summarize(sources: Sequence[Source], options: SummaryOptions) -> Summary:
         payload["sources"] = collect.payload()
     names = {a.id: a.name for a, _s in chosen}
     titles = [t for t in payload["repositories"] if t]
-    return Summary(payload, titles, names, checklist_template, templates)
+    return Summary(payload, titles, names, checklist_template, templates,
+                   {a.id: s.label for a, s in chosen})
 
 
 def _unreadable(sources: Sequence[Source], options: SummaryOptions, owner: dict[str, Source],

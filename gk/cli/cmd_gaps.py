@@ -6,11 +6,13 @@ import click
 
 from gk.cli.common import (
     apply_language,
+    as_of_option,
     common_options,
     emit,
     format_option,
     output_option,
     repository_root,
+    today_option,
     use_color,
 )
 from gk.cli.completion import complete_alliance
@@ -24,15 +26,19 @@ alliance or its district), and the broken follow-up chains.""") + "\n\n\b\n" + _
                + """
   gk gaps
   gk gaps meerbusch --format markdown -o luecken.md
-  gk gaps --format json""")
+  gk gaps --format json
+  gk gaps --as-of 2024-12-31""")
 @click.argument("alliance", required=False, shell_complete=complete_alliance)
 @format_option(["text", "markdown", "json", "csv"])
 @output_option
+@as_of_option
+@today_option
 @common_options
 @click.pass_context
-def gaps(ctx: click.Context, alliance: str | None, fmt: str | None, output: str | None) -> None:
+def gaps(ctx: click.Context, alliance: str | None, fmt: str | None, output: str | None,
+         as_of: str | None, today: str | None) -> None:
     from gk.analyses.gaps import analyse_gaps
-    from gk.cli.common import load_repository, require_readable
+    from gk.cli.common import load_state, report_state, require_readable, stamped
     from gk.errors import require_alliances
     from gk.render.reports import GAPS_RENDERERS
     from gk.speed.cached import remembered
@@ -40,9 +46,10 @@ def gaps(ctx: click.Context, alliance: str | None, fmt: str | None, output: str 
     root = repository_root(ctx)
     apply_language(ctx, root)
     color = use_color(output)
+    state = report_state([root], [""], as_of, today)
 
     def render() -> str:
-        repository = load_repository(root)
+        repository = load_state(state.states[0])
         if alliance is not None:
             require_readable([alliance], [repository])
             require_alliances([alliance], repository.alliances)
@@ -51,4 +58,6 @@ def gaps(ctx: click.Context, alliance: str | None, fmt: str | None, output: str 
         return GAPS_RENDERERS[fmt or "text"](
             report, title if isinstance(title, str) else root.name, color)
 
-    emit(remembered([root], "gaps", repr((alliance, fmt, color)), render), output)
+    text = render() if state.from_history else \
+        remembered([root], "gaps", repr((alliance, fmt, color)), render)
+    emit(stamped(text, fmt or "text", state), output)

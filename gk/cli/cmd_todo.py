@@ -9,13 +9,13 @@ import click
 
 from gk.cli.common import (
     apply_language,
+    as_of_option,
     common_options,
     date_option,
     emit,
     format_option,
     output_option,
     repository_root,
-    resolve_today,
     today_option,
     use_color,
 )
@@ -80,6 +80,7 @@ ALLIANCE/WORKSHEET/TODO, which 'gk todo done' takes.
   gk todo
   gk todo meerbusch --owner gfs
   gk todo --due-before 2026-12-31 --format markdown
+  gk todo --as-of 2025-06-30
   gk todo done meerbusch/prozessmanagement-2020/rollen-kreis-klaeren
   gk todo add meerbusch/prozessmanagement-2020 --title "ABH einladen" --due 2026-12-15
 """)
@@ -91,29 +92,32 @@ ALLIANCE/WORKSHEET/TODO, which 'gk todo done' takes.
               help=_("Only to-dos due before DATE (YYYY-MM-DD)."))
 @format_option(["text", "markdown", "json", "csv"])
 @output_option
+@as_of_option
 @today_option
 @common_options
 @click.pass_context
 def todo(ctx: click.Context, alliance: str | None, owner: str | None, status: str,
-         due_before: str | None, fmt: str | None, output: str | None, today: str | None) -> None:
+         due_before: str | None, fmt: str | None, output: str | None, as_of: str | None,
+         today: str | None) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from gk.analyses.worksheets import item_texts, list_todos
-    from gk.cli.common import load_repository
+    from gk.cli.common import load_state, report_state, stamped
     from gk.render.worksheet_report import TODO_RENDERERS
 
     root = repository_root(ctx)
     apply_language(ctx, root)
-    day = resolve_today(today)
     before = date_option(due_before, "--due-before") if due_before else None
-    repo = load_repository(root)
+    state = report_state([root], [""], as_of, today)
+    day = state.day
+    repo = load_state(state.states[0])
     if alliance is not None:
         require_alliances([alliance], set(repo.alliances) | repo.alliance_folders)
     rows = list_todos(repo, day, alliance=alliance, owner=owner, status=status,
                       due_before=before)
     text = TODO_RENDERERS[fmt or "text"](rows, use_color(output), status=status, today=day,
                                          items=item_texts(repo))
-    emit(text, output)
+    emit(stamped(text, fmt or "text", state), output)
 
 
 def _write(root: Path, doc: Any, edit: Any, rel: str, dry_run: bool) -> None:
