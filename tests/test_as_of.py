@@ -53,7 +53,7 @@ def without_state(text: str, fmt: str) -> Any:
         return document, state
     lines = [line for line in text.split("\n")
              if not line.startswith(("Datenstand ", "Gewählt mit --as-of"))]
-    return "\n".join(lines).replace("\n\n\n", "\n\n"), None
+    return "\n".join(lines).replace("\n\n\n", "\n\n").lstrip("\n"), None
 
 
 COMMANDS = [
@@ -143,8 +143,12 @@ def test_the_report_says_which_state_it_shows(history: Path) -> None:
     assert (f"Datenstand 2025-06-30: git-Commit {commit[:7]} vom 2025-03-01, aus dem Verlauf "
             "gelesen.") in text
     assert "Gewählt mit --as-of 2025-06-30." in text
-    markdown = run_gk("-C", str(history), "todo", "--format", "markdown").output
     head = git(history, "rev-parse", "HEAD").strip()[:7]
+    # the current files of one repository: what everyone expects, said in JSON only
+    plain = run_gk("-C", str(history), "todo", "--format", "markdown").output
+    assert "Datenstand" not in plain
+    markdown = run_gk("-C", str(history), "todo", "--format", "markdown", "--as-of",
+                      "aktuell").output
     assert markdown.startswith("Datenstand 2")
     assert f"git-Commit {head} mit nicht eingecheckten Änderungen" in markdown
 

@@ -131,7 +131,12 @@ def _resolution(ctx: click.Context, roots: list[Path], labels: list[str],
     where = {root.resolve(): label for root, label in zip(roots, labels, strict=True)}
 
     def label_of(repo: str) -> str:
-        found = where.get(find_root(base / repo).resolve()) if repo else None
+        found = where.get((base / repo).resolve()) if repo else None
+        if found is None and repo:
+            try:  # a folder inside a repository names that repository, as REPO does
+                found = where.get(find_root(base / repo).resolve())
+            except GkError:
+                found = None
         if found is None:
             raise GkError(_("'{repo}' is not one of the data repositories of this summary: "
                             "name one of {repos}.").format(

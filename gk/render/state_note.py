@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from gk.engine.state import AS_OF, HISTORY_LATER, NO_GIT, PERIOD_END, AsOf, State
+from gk.engine.state import AS_OF, CURRENT, HISTORY_LATER, NO_GIT, PERIOD_END, AsOf, State
 from gk.i18n import _
 from gk.render.escape import html_text, json_document, markdown, terminal_line
 
@@ -77,10 +77,18 @@ def _text_heading(lines: list[str]) -> int:
     return 3 if underlined else 0
 
 
+def worth_saying(as_of: AsOf) -> bool:
+    """Whether a report for people names its state: always, unless it shows the current files
+    of one repository (what everyone expects; its date is in the report already)."""
+    return as_of.basis != CURRENT or as_of.requested is not None or len(as_of.states) > 1
+
+
 def stamp(text: str, fmt: str, as_of: AsOf) -> str:
-    """The rendered report with the state added: a key ``as_of`` in JSON (before ``sources``,
-    which stays last), a paragraph after the title in Markdown and text. CSV has no place for
-    it and stays as it is; HTML gets a paragraph after its first heading."""
+    """The rendered report with the state added: a key ``as_of`` in JSON, always (before
+    ``sources``, which stays last); a paragraph after the title in Markdown, text and HTML
+    when it is ``worth_saying``. CSV has no place for it and stays as it is."""
+    if fmt != "json" and not worth_saying(as_of):
+        return text
     if fmt == "json":
         document = json.loads(text)
         if not isinstance(document, dict):
