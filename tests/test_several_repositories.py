@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -28,8 +29,9 @@ def test_every_duplicate_is_named_at_once(tmp_path: Path) -> None:
     assert result.exit_code == 2
     message = " ".join(result.output.split())
     assert "2 Bündnis(se) stehen in mehr als einer Datenablage" in message
-    assert f"hafenstadt (in {FIXTURE.resolve()}, {other.resolve()})" in message
-    assert f"nordstadt (in {FIXTURE.resolve()}, {other.resolve()})" in message
+    where = f"{os.path.relpath(FIXTURE)}, {os.path.relpath(other)}"
+    assert f"hafenstadt (in {where})" in message
+    assert f"nordstadt (in {where})" in message
     assert "--prefer" in message and "--skip-alliance" in message
 
 
@@ -81,13 +83,13 @@ def test_the_report_lists_repositories_and_revisions(tmp_path: Path) -> None:
     commit = git(third, "rev-parse", "HEAD").strip()
     report = summary(str(other), str(third))
     assert report["as_of"]["repositories"] == [
-        {"path": str(other.resolve()), "git": False, "read_from": "files", "commit": None,
+        {"path": os.path.relpath(other), "git": False, "read_from": "files", "commit": None,
          "commit_date": None, "dirty": None},
-        {"path": str(third.resolve()), "git": True, "read_from": "files", "commit": commit,
+        {"path": os.path.relpath(third), "git": True, "read_from": "files", "commit": commit,
          "commit_date": None, "dirty": False}]
     text = run_gk("summarize", str(other), str(third)).output
-    assert f"{other.resolve()}: die aktuellen Dateien (kein git)." in text
-    assert (f"{third.resolve()}: die aktuellen Dateien: git-Commit {commit[:7]}, ohne nicht "
+    assert f"{os.path.relpath(other)}: die aktuellen Dateien (kein git)." in text
+    assert (f"{os.path.relpath(third)}: die aktuellen Dateien: git-Commit {commit[:7]}, ohne nicht "
             "eingecheckte Änderungen.") in text
     (third / "alliances/talstadt.yaml").write_text("kaputt: [", encoding="utf-8")
     dirty = run_gk("summarize", str(other), str(third), "--allow-incomplete").output

@@ -90,7 +90,9 @@ def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end
     apply_language(ctx, roots[0])
     if len(set(r.resolve() for r in roots)) != len(roots):
         raise GkError(_("The same data repository is named twice."))
-    labels = [str(r) for r in roots] if len(roots) > 1 else [""]
+    # Several repositories are told apart by their paths, relative to the current folder
+    # like the paths typed (a report names no more of the computer's folders than needed).
+    labels = [_relative(r) for r in roots] if len(roots) > 1 else [""]
     resolution = _resolution(ctx, roots, labels, prefer, skip)
     state = report_state(roots, labels, as_of, today, end)
     options = CheckOptions(today=state.day)
@@ -106,7 +108,7 @@ def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end
         # "counted": the text starts with the count of unreadable files (see below), so a
         # text remembered by an earlier gk, without it, is never taken for one.
         key = repr((start, end, regions, alliances, sources, notes, fmt, color,
-                    options.today.isoformat(), "counted", resolution))
+                    options.today.isoformat(), "counted", resolution, labels))
         text = remembered(roots, "summarize", key, render)
     else:
         text = render()
@@ -119,6 +121,15 @@ def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end
                         "report names them). Correct them ('gk check' shows why), or pass "
                         "--allow-incomplete to accept the summary as it is.").format(
                             n=int(count)), exit_code=1)
+
+
+def _relative(root: Path) -> str:
+    import os
+
+    try:
+        return os.path.relpath(root)
+    except ValueError:  # another drive (Windows)
+        return str(root)
 
 
 def _resolution(ctx: click.Context, roots: list[Path], labels: list[str],

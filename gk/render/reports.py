@@ -549,10 +549,13 @@ def _section_notes(summary: Summary) -> Section:
 
 
 def _section_sources(summary: Summary) -> Section:
+    from gk.render.figure_labels import figure_label, in_report_order
+
     sources: dict[str, list[str]] = summary.payload["sources"]
     return Section(_("Sources"), [Table(
         [_("Figure"), _("Files")],
-        [[k, ", ".join(f for f in v)] for k, v in sources.items()], (),
+        [[figure_label(summary, k), ", ".join(sources[k])]
+         for k in in_report_order(summary, list(sources))], (),
         _("The files each figure was computed from."))])
 
 
