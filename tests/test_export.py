@@ -390,3 +390,20 @@ def test_output_into_a_missing_folder_is_one_clean_line(repo: Path, tmp_path: Pa
     assert output.startswith(f"gk: „{target}“ kann nicht geschrieben werden: ")
     assert "Traceback" not in output
     assert not target.parent.exists()
+
+
+def test_the_taxonomy_table_of_the_docs_is_what_gk_writes() -> None:
+    from gk.analyses.export import taxonomy_terms
+    from gk.i18n import set_language
+
+    text = (Path(__file__).parent.parent / "docs" / "export.md").read_text(encoding="utf-8")
+    rows = [line.strip("|").split("|") for line in text.splitlines()
+            if line.startswith("| `service-field` |") or line.startswith("| `residence-status` |")]
+    documented = [tuple(cell.strip().strip("`") for cell in row) for row in rows]
+    written = []
+    for lang in ("de", "en"):
+        set_language(lang)
+        written.append([(t["term_uri"].rsplit("/", 1)[1].split("#")[0], t["code"], t["name"])
+                        for t in taxonomy_terms()])
+    set_language("de")
+    assert documented == [(*de, en[2]) for de, en in zip(*written, strict=True)]
