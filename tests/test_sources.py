@@ -59,6 +59,11 @@ def test_reports_name_the_figures_in_german() -> None:
     assert "| Berechnete Lücken im Handlungsfeld: Sprache " in section
     assert "| Zielgruppe: Summe der Zahlen für Duldung und Gestattung zusammen " in section
     assert "todos.by_alliance" not in section and "gaps.by_field" not in section
+    # the checklist items come from the same current sheets: one row for all of them
+    assert section.count("Prüfpunkt der Checkliste") == 1
+    assert ("| Jeder Prüfpunkt der Checkliste (20 Prüfpunkte) | worksheets/hafenstadt/"
+            "prozessmanagement-2025.yaml, worksheets/nordstadt/prozessmanagement-2025.yaml,"
+            ) in " ".join(section.split())
 
 
 def test_several_repositories_name_files_by_relative_paths(tmp_path: Path, monkeypatch) -> None:

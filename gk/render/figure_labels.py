@@ -80,6 +80,22 @@ def in_report_order(summary: Summary, paths: list[str]) -> list[str]:
     return sorted(paths, key=lambda p: order.get(p.partition(".")[0], len(order)))
 
 
+def rows(summary: Summary, sources: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
+    """(name, files) per figure in report order; the checklist items share one row when
+    every item comes from the same files (the current sheets), as they normally do."""
+    out: list[tuple[str, list[str]]] = []
+    items = [p for p in sources if p.startswith("checklist.")]
+    same = len(items) > 1 and all(sources[p] == sources[items[0]] for p in items)
+    for path in in_report_order(summary, list(sources)):
+        if same and path in items:
+            if path == items[0]:
+                out.append((_("Every checklist item ({n} items)").format(n=len(items)),
+                            sources[path]))
+            continue
+        out.append((figure_label(summary, path), sources[path]))
+    return out
+
+
 def figure_label(summary: Summary, path: str) -> str:
     """The name of the figure at ``path`` (a key of the payload's ``sources``)."""
     head, _dot, rest = path.partition(".")

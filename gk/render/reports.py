@@ -549,13 +549,12 @@ def _section_notes(summary: Summary) -> Section:
 
 
 def _section_sources(summary: Summary) -> Section:
-    from gk.render.figure_labels import figure_label, in_report_order
+    from gk.render.figure_labels import rows
 
-    sources: dict[str, list[str]] = summary.payload["sources"]
     return Section(_("Sources"), [Table(
         [_("Figure"), _("Files")],
-        [[figure_label(summary, k), ", ".join(sources[k])]
-         for k in in_report_order(summary, list(sources))], (),
+        [[name, ", ".join(files)] for name, files in rows(summary, summary.payload["sources"])],
+        (),
         _("The files each figure was computed from."))])
 
 
