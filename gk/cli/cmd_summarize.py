@@ -90,9 +90,10 @@ def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end
     apply_language(ctx, roots[0])
     if len(set(r.resolve() for r in roots)) != len(roots):
         raise GkError(_("The same data repository is named twice."))
-    # Several repositories are told apart by their paths, relative to the current folder
+    # Several repositories are told apart by their paths, relative to the folder gk runs in
     # like the paths typed (a report names no more of the computer's folders than needed).
-    labels = [_relative(r) for r in roots] if len(roots) > 1 else [""]
+    start = Path((ctx.find_root().obj or {}).get("directory") or ".")
+    labels = [_relative(r, start) for r in roots] if len(roots) > 1 else [""]
     resolution = _resolution(ctx, roots, labels, prefer, skip)
     state = report_state(roots, labels, as_of, today, end)
     options = CheckOptions(today=state.day)
@@ -123,11 +124,12 @@ def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end
                             n=int(count)), exit_code=1)
 
 
-def _relative(root: Path) -> str:
+def _relative(root: Path, start: Path) -> str:
+    """The path of a repository relative to the folder gk runs in (-C DIR counts)."""
     import os
 
     try:
-        return os.path.relpath(root)
+        return os.path.relpath(root, start.resolve())
     except ValueError:  # another drive (Windows)
         return str(root)
 
