@@ -92,8 +92,8 @@ def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end
         raise GkError(_("The same data repository is named twice."))
     # Several repositories are told apart by their paths, relative to the folder gk runs in
     # like the paths typed (a report names no more of the computer's folders than needed).
-    start = Path((ctx.find_root().obj or {}).get("directory") or ".")
-    labels = [_relative(r, start) for r in roots] if len(roots) > 1 else [""]
+    here = Path((ctx.find_root().obj or {}).get("directory") or ".")
+    labels = [_relative(r, here) for r in roots] if len(roots) > 1 else [""]
     resolution = _resolution(ctx, roots, labels, prefer, skip)
     state = report_state(roots, labels, as_of, today, end)
     options = CheckOptions(today=state.day)
