@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gk.domain import parse_date
@@ -52,6 +52,7 @@ class State:
     committed: dt.date | None = None  # the commit's day (read from history only)
     dirty: bool | None = None
     git: bool = False
+    looked_up: bool = False  # the git fields are filled in (asking git costs a few 10 ms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +71,8 @@ class AsOf:
         return any(s.from_history for s in self.states)
 
     def payload(self) -> dict[str, object]:
-        """The ``as_of`` key of the JSON reports (docs/reports.md)."""
+        """The ``as_of`` key of the JSON reports (docs/reports.md); the git state of current
+        files must have been looked up (``described``)."""
         return {
             "date": self.day.isoformat(),
             "basis": self.basis,
@@ -90,8 +92,17 @@ class AsOf:
 def _current(root: Path, label: str) -> State:
     tree = work_tree(root)
     if tree is None:
-        return State(root, label)
-    return State(root, label, commit=tree.commit, dirty=tree.dirty, git=True)
+        return State(root, label, looked_up=True)
+    return State(root, label, commit=tree.commit, dirty=tree.dirty, git=True, looked_up=True)
+
+
+def described(as_of: AsOf) -> AsOf:
+    """``as_of`` with the git state of its current files filled in: asked only when a report
+    says it (``choose`` leaves it out where nothing needs it)."""
+    if all(s.looked_up or s.from_history for s in as_of.states):
+        return as_of
+    return replace(as_of, states=tuple(s if s.looked_up or s.from_history
+                                       else _current(s.root, s.label) for s in as_of.states))
 
 
 def _not_git(root: Path) -> str:
@@ -118,7 +129,7 @@ def choose(roots: Sequence[Path], labels: Sequence[str], as_of: str | None, toda
     stand for."""
     pairs = list(zip(roots, labels, strict=True))
     if as_of is not None and as_of.strip().casefold() in CURRENT_WORDS:
-        return AsOf(today, CURRENT, tuple(_current(r, n) for r, n in pairs), as_of)
+        return AsOf(today, CURRENT, tuple(State(r, n) for r, n in pairs), as_of)
     if as_of is not None:
         states = tuple(_at(r, n, resolve(r, as_of, today, end_of_day=True, not_git=_not_git(r)))
                        for r, n in pairs)
@@ -128,7 +139,7 @@ def choose(roots: Sequence[Path], labels: Sequence[str], as_of: str | None, toda
         return AsOf(day, AS_OF, states, as_of)
     if period_end is not None and period_end < today:
         return _period_end(pairs, today, period_end)
-    return AsOf(today, CURRENT, tuple(_current(r, n) for r, n in pairs))
+    return AsOf(today, CURRENT, tuple(State(r, n) for r, n in pairs))
 
 
 def _period_end(pairs: list[tuple[Path, str]], today: dt.date, end: dt.date) -> AsOf:

@@ -7,7 +7,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from gk.engine.state import AS_OF, CURRENT, HISTORY_LATER, NO_GIT, PERIOD_END, AsOf, State
+from gk.engine.state import (
+    AS_OF,
+    CURRENT,
+    HISTORY_LATER,
+    NO_GIT,
+    PERIOD_END,
+    AsOf,
+    State,
+    described,
+)
 from gk.i18n import _
 from gk.render.escape import html_text, json_document, markdown, terminal_line
 
@@ -50,6 +59,7 @@ def _why(as_of: AsOf) -> str:
 def sentences(as_of: AsOf) -> list[str]:
     """What the report shows, in the user's language: one sentence for the state (one per
     repository when there are several) and one for why it was chosen, when it was."""
+    as_of = described(as_of)
     day = as_of.day.isoformat()
     if len(as_of.states) == 1:
         out = [_("Data as of {day}: {what}.").format(day=day, what=_what(as_of.states[0]))]
@@ -89,6 +99,7 @@ def stamp(text: str, fmt: str, as_of: AsOf) -> str:
     when it is ``worth_saying``. CSV has no place for it and stays as it is."""
     if fmt != "json" and not worth_saying(as_of):
         return text
+    as_of = described(as_of)
     if fmt == "json":
         document = json.loads(text)
         if not isinstance(document, dict):
