@@ -17,12 +17,11 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not 
 FIRST_DAY = "2025-03-01"
 
 
-@pytest.fixture
-def history(tmp_path: Path) -> Path:
+def build_history(root: Path) -> Path:
     """The fixture committed on 2025-03-01; changed (to-dos done, services ended and added,
     Teilhabemanagement reach, a target-group count) and committed on 2025-09-01; then changed
     again without a commit."""
-    root = copy_fixture(tmp_path / "daten")
+    root = copy_fixture(root)
     git(root, "init", "-q")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "Anfang", date=f"{FIRST_DAY}T12:00:00")
@@ -33,6 +32,20 @@ def history(tmp_path: Path) -> Path:
     edit(root / "worksheets/rhein-kreis/prozessmanagement-2025.yaml", "status: open",
          "status: dropped")
     return root
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> Path:
+    return build_history(tmp_path / "daten")
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """One history and a real checkout (git worktree) of its first commit, for the many
+    comparisons below: none of them changes either."""
+    base = tmp_path_factory.mktemp("as-of")
+    root = build_history(base / "daten")
+    return root, checkout(root, "HEAD~1", base / "checkout")
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -68,8 +81,9 @@ COMMANDS = [
 
 @pytest.mark.parametrize(("command", "fmt"), COMMANDS)
 @pytest.mark.parametrize("as_of", ["2025-06-30", "HEAD~1"])
-def test_as_of_equals_a_checkout_of_that_revision(history: Path, tmp_path: Path, command: str,
+def test_as_of_equals_a_checkout_of_that_revision(shared: tuple[Path, Path], command: str,
                                                   fmt: str, as_of: str) -> None:
+    history, copy = shared
     before = snapshot(history)
     status = git(history, "status", "--porcelain")
     args = [*command.split(), "--format", fmt]
@@ -77,7 +91,6 @@ def test_as_of_equals_a_checkout_of_that_revision(history: Path, tmp_path: Path,
     assert result.exit_code == 0, result.output
     # the state of HEAD~1 stands for the day of its commit
     day = as_of if as_of[0].isdigit() else FIRST_DAY
-    copy = checkout(history, "HEAD~1", tmp_path / "checkout")
     expected = run_gk("-C", str(copy), *args, "--today", day)
     assert expected.exit_code == 0, expected.output
     got, state = without_state(result.output, fmt)
