@@ -116,7 +116,8 @@ def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end
     # The first line of what _render returns is the number of unreadable files (the report
     # is remembered whole, so the exit status must be remembered with it).
     count, _newline, text = text.partition("\n")
-    emit(stamped(text, fmt or "text", state), output)
+    # The summary goes into reports: it always names the state (the revision) it shows.
+    emit(stamped(text, fmt or "text", state, always=True), output)
     if int(count) and not allow_incomplete:
         raise GkError(_("The summary is incomplete: {n} data file(s) could not be read (the "
                         "report names them). Correct them ('gk check' shows why), or pass "

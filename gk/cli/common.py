@@ -61,11 +61,11 @@ def load_state(state: Any) -> Any:
     return load(state, parse_blobs)
 
 
-def stamped(text: str, fmt: str, as_of: Any) -> str:
+def stamped(text: str, fmt: str, as_of: Any, always: bool = False) -> str:
     """A rendered report with the sentence (or JSON key) about the state it shows."""
     from gk.render.state_note import stamp
 
-    return stamp(text, fmt, as_of)
+    return stamp(text, fmt, as_of, always)
 
 
 def resolve_today(value: str | None) -> dt.date:

@@ -93,11 +93,12 @@ def worth_saying(as_of: AsOf) -> bool:
     return as_of.basis != CURRENT or as_of.requested is not None or len(as_of.states) > 1
 
 
-def stamp(text: str, fmt: str, as_of: AsOf) -> str:
+def stamp(text: str, fmt: str, as_of: AsOf, always: bool = False) -> str:
     """The rendered report with the state added: a key ``as_of`` in JSON, always (before
     ``sources``, which stays last); a paragraph after the title in Markdown, text and HTML
-    when it is ``worth_saying``. CSV has no place for it and stays as it is."""
-    if fmt != "json" and not worth_saying(as_of):
+    when it is ``worth_saying`` or ``always`` (the summary, which goes into reports). CSV
+    has no place for it and stays as it is."""
+    if fmt != "json" and not (always or worth_saying(as_of)):
         return text
     as_of = described(as_of)
     if fmt == "json":
