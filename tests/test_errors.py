@@ -118,13 +118,14 @@ def test_a_date_option_that_is_no_date_is_the_same_usage_error(repo: Path, args:
 
 
 def test_summarize_refuses_to_count_an_alliance_twice(tmp_path: Path) -> None:
-    first = write_repo(tmp_path / "a", {"alliances/musterstadt.yaml": VALID_ALLIANCE})
-    second = write_repo(tmp_path / "b", {"alliances/musterstadt.yaml": VALID_ALLIANCE})
+    write_repo(tmp_path / "a", {"alliances/musterstadt.yaml": VALID_ALLIANCE})
+    write_repo(tmp_path / "b", {"alliances/musterstadt.yaml": VALID_ALLIANCE})
     result = run_gk("-C", str(tmp_path), "--lang", "en", "summarize", "a", "b")
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
-        f"gk: The alliance 'musterstadt' is in two data repositories ({first} and {second}); "
-        "it would be counted twice. Keep each alliance in one repository only.\n")
+        "gk: 1 alliance(s) are in more than one data repository and would be counted twice: "
+        "musterstadt (in a, b). Say whose copies count with --prefer REPO, or leave a copy "
+        "out with --skip-alliance REPO:ALLIANCE.\n")
     result = run_gk("-C", str(tmp_path), "summarize", "a", "a/")
     assert (result.exit_code, result.stderr) == (
         2, "gk: Dieselbe Datenablage ist zweimal genannt.\n")

@@ -109,7 +109,7 @@ def test_fixture_repository_passes_check() -> None:
 
 def test_gaps_json_matches_hand_computed_figures() -> None:
     report = gaps_json(FIXTURE)
-    assert list(report) == ["gaps", "broken_chains", "unreadable", "matrix"]
+    assert list(report) == ["gaps", "broken_chains", "unreadable", "matrix", "as_of"]
     assert report["unreadable"] == []
     assert report["gaps"] == EXPECTED_GAPS
     assert report["broken_chains"] == EXPECTED_CHAINS

@@ -343,7 +343,9 @@ def test_several_repositories_label_the_unreadable_files(tab_repo: Path, tmp_pat
     other = write_repo(tmp_path / "zweite", {"alliances/drittstadt.yaml": VALID_ALLIANCE})
     result = run_gk("summarize", str(tab_repo), str(other), "--format", "json")
     assert result.exit_code == 1
-    assert strict_json(result.stdout)["unreadable"] == [f"{tab_repo}/alliances/nachbarstadt.yaml"]
+    # repositories are named relative to the folder gk runs in
+    assert strict_json(result.stdout)["unreadable"] == [
+        f"{os.path.relpath(tab_repo)}/alliances/nachbarstadt.yaml"]
 
 
 # --- --since: impossible dates and huge blobs ---------------------------------------------------

@@ -1,17 +1,22 @@
 """Exports of the services for other tools: Open Referral HSDS JSON and CSV for spreadsheets.
 
-Both are functions of the repository model only; docs/export.md documents the mapping.
+Both are functions of the repository model only; docs/export.md documents the mapping,
+including gk's taxonomies of service fields and residence statuses for HSDS attributes.
 """
 
 from __future__ import annotations
 
+import functools
+import json
+import os
+import re
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from gk.domain import enum_label, whole_number
+from gk.domain import enum_label, residence_statuses, service_fields, whole_number
 from gk.engine.model import Repository, Service
-from gk.i18n import _
+from gk.i18n import _, get_language
 
 HSDS_VERSION = "3.0"
 # Ids in the HSDS export are name-based UUIDs (version 5) in gk's own namespace, so that the
@@ -85,9 +90,119 @@ def _provider_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def organization_id(provider: str) -> str:
-    """Services of the same provider (same name, ignoring case and spacing) share one id."""
-    return stable_id("organization", _provider_key(provider))
+def organization_id(alliance: str, provider: str) -> str:
+    """An organisation is a provider in one alliance: services of the same provider (same
+    name, ignoring case and spacing) in the same alliance share one id; two alliances'
+    "Jobcenter" are two organisations."""
+    return stable_id("organization", alliance, _provider_key(provider))
+
+
+# gk's taxonomies (docs/export.md#taxonomies): the terms are the slugs of the schemas.
+TAXONOMY_URI = "https://gk.invalid/hsds/taxonomies/"
+TAXONOMY_VERSION = "1"
+FIELD_TAXONOMY = "service-field"
+STATUS_TAXONOMY = "residence-status"
+# link_type of the attributes (an open code list in HSDS)
+LINK_TYPES = {FIELD_TAXONOMY: "service_field", STATUS_TAXONOMY: "eligibility"}
+
+
+def taxonomy(name: str) -> dict[str, Any]:
+    """One of gk's two taxonomies as an HSDS ``taxonomy`` object."""
+    titles = {
+        FIELD_TAXONOMY: (_("Gemeinsam klappt's: fields of services"),
+                         _("The fields of work (Handlungsfelder) in which the NRW initiative "
+                           "Gemeinsam klappt's describes services for young adult refugees.")),
+        STATUS_TAXONOMY: (_("Gemeinsam klappt's: residence statuses admitted"),
+                          _("The residence statuses of the young adults a service is open to.")),
+    }
+    title, description = titles[name]
+    return {"id": stable_id("taxonomy", name), "name": title, "description": description,
+            "uri": TAXONOMY_URI + name, "version": TAXONOMY_VERSION}
+
+
+def taxonomy_term(name: str, code: str) -> dict[str, Any]:
+    """A term of gk's taxonomies as an HSDS ``taxonomy_term`` (with its taxonomy inside)."""
+    whole = taxonomy(name)
+    if name == FIELD_TAXONOMY:
+        label = enum_label("field", code)
+        description = _("Services in the field: {field}.").format(field=label)
+    else:
+        label = enum_label("residence-status", code)
+        description = _("Open to young adults with the residence status: {status}.").format(
+            status=label)
+    return {"id": stable_id("taxonomy_term", name, code), "code": code, "name": label,
+            "description": description, "taxonomy": whole["name"], "taxonomy_id": whole["id"],
+            "taxonomy_detail": whole, "language": get_language(),
+            "term_uri": f"{whole['uri']}#{code}"}
+
+
+def taxonomy_terms() -> list[dict[str, Any]]:
+    """Every term of gk's taxonomies, in the order of the schemas (for docs and tests)."""
+    return ([taxonomy_term(FIELD_TAXONOMY, f) for f in service_fields()]
+            + [taxonomy_term(STATUS_TAXONOMY, s) for s in residence_statuses()])
+
+
+def _attributes(service: Service, sid: str) -> list[dict[str, Any]]:
+    known = {FIELD_TAXONOMY: service_fields(), STATUS_TAXONOMY: residence_statuses()}
+    wanted = {FIELD_TAXONOMY: service.fields, STATUS_TAXONOMY: service.open_to}
+    out = []
+    for name, values in wanted.items():
+        for code in dict.fromkeys(values):
+            if code not in known[name]:
+                continue  # a value gk check rejects has no term
+            term = taxonomy_term(name, code)
+            out.append({"id": stable_id("attribute", service.ref, name, code), "link_id": sid,
+                        "link_type": LINK_TYPES[name], "link_entity": "service",
+                        "taxonomy_term_id": term["id"], "taxonomy_term": term})
+    return out
+
+
+@functools.cache
+def _language_names() -> dict[str, dict[str, str]]:
+    path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "languages.json")
+    with open(path, encoding="utf-8") as handle:
+        names: dict[str, dict[str, str]] = json.load(handle)["languages"]
+    return names
+
+
+def language_name(code: str) -> str | None:
+    """The name of an ISO 639-1 code in the language of the run (gk/data/languages.json)."""
+    names = _language_names().get(code)
+    return names.get(get_language()) or names.get("de") if names else None
+
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"\+?[0-9][0-9 /()-]{4,}[0-9]")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def contact_parts(text: str) -> tuple[str | None, list[str]]:
+    """The first e-mail address and the phone numbers written in a contact text."""
+    email = _EMAIL.search(text)
+    rest = _EMAIL.sub(" ", text)
+    phones = [" ".join(m.group().split()) for m in _PHONE.finditer(rest)
+              if sum(c.isdigit() for c in m.group()) >= 6 and not _DATE.fullmatch(m.group())]
+    return (email.group() if email else None), phones
+
+
+def _contact(service: Service, sid: str, out: dict[str, Any]) -> None:
+    """``contact`` as an HSDS contact of the service; an e-mail address in it also as the
+    service's ``email``, phone numbers as its ``phones``."""
+    text = _str(service.data.get("contact"))
+    if text is None:
+        return
+    email, numbers = contact_parts(text)
+    cid = stable_id("contact", service.ref)
+    phones = [{"id": stable_id("phone", service.ref, str(i)), "number": number}
+              for i, number in enumerate(numbers)]
+    contact: dict[str, Any] = {"id": cid, "service_id": sid, "name": " ".join(text.split())}
+    if email:
+        contact["email"] = email
+        out["email"] = email
+    if phones:
+        contact["phones"] = [{**p, "contact_id": cid} for p in phones]
+        out["phones"] = [{**p, "service_id": sid} for p in phones]
+    out["contacts"] = [contact]
 
 
 def eligibility(service: Service) -> str:
@@ -106,13 +221,30 @@ def eligibility(service: Service) -> str:
     return " ".join(parts)
 
 
-def hsds_service(service: Service, repository: Repository) -> dict[str, Any]:
+def _organization(service: Service, place: str) -> dict[str, Any] | None:
+    provider = _str(service.data.get("provider"))
+    if provider is None:
+        return None
+    return {"id": organization_id(service.alliance, provider),
+            "name": " ".join(provider.split()),
+            "description": _("Provider of services for young adult refugees in: {places}.")
+            .format(places=place)}
+
+
+def hsds_service(service: Service, repository: Repository,
+                 names: dict[str, str] | None = None) -> dict[str, Any]:
+    """A service as a fully nested HSDS ``service`` (its organisation inside). ``names``:
+    the name each organisation id got first, so that one organisation is written alike."""
     data = service.data
     sid = stable_id("service", service.ref)
+    alliance = repository.alliances.get(service.alliance)
+    place = alliance.name if alliance is not None else service.alliance
     out: dict[str, Any] = {"id": sid}
-    provider = _str(data.get("provider"))
-    if provider:
-        out["organization_id"] = organization_id(provider)
+    organization = _organization(service, place)
+    if organization is not None:
+        if names is not None:
+            organization["name"] = names.setdefault(organization["id"], organization["name"])
+        out["organization_id"] = organization["id"]
     out["name"] = service.title
     if _str(data.get("description")):
         out["description"] = data["description"]
@@ -127,23 +259,28 @@ def hsds_service(service: Service, repository: Repository) -> dict[str, Any]:
         out["maximum_age"] = high
     if _str(data.get("verified")):
         out["assured_date"] = data["verified"]
+    _contact(service, sid, out)
     languages = _strings(data.get("languages"))
     if languages:
         out["languages"] = [{"id": stable_id("language", service.ref, code), "service_id": sid,
-                             "code": code} for code in languages]
+                             "code": code, **({"name": name} if (name := language_name(code))
+                                              else {})}
+                            for code in languages]
+    if organization is not None:
+        out["organization"] = organization
     if _str(data.get("funding")):
         out["funding"] = [{"id": stable_id("funding", service.ref), "service_id": sid,
                            "source": data["funding"]}]
-    alliance = repository.alliances.get(service.alliance)
-    out["service_areas"] = [{
-        "id": stable_id("service_area", service.ref), "service_id": sid,
-        "name": alliance.name if alliance is not None else service.alliance,
-    }]
-    extension: dict[str, Any] = {
-        "alliance": service.alliance, "id": service.id, "fields": service.fields,
-        "open_to": service.open_to, "status": service.status,
-    }
-    for key in ("start", "end", "contact"):
+    out["service_areas"] = [{"id": stable_id("service_area", service.ref), "service_id": sid,
+                             "name": place}]
+    attributes = _attributes(service, sid)
+    if attributes:
+        out["attributes"] = attributes
+    # What HSDS has no term for (conformance rule 4): where the service comes from, gk's own
+    # status (HSDS "inactive" covers both planned and paused), dates, places, the chain.
+    extension: dict[str, Any] = {"alliance": service.alliance, "id": service.id,
+                                 "status": service.status}
+    for key in ("start", "end"):
         if _str(data.get(key)):
             extension[key] = data[key]
     if _int(data.get("capacity")) is not None:
@@ -155,32 +292,11 @@ def hsds_service(service: Service, repository: Repository) -> dict[str, Any]:
 
 
 def hsds(repository: Repository, alliances: Iterable[str] = ()) -> dict[str, Any]:
-    """The services with their organisations as HSDS 3.0 JSON, plus gk's own keys under "gk"."""
+    """The services as one page of the HSDS 3.0 API's ``GET /services?full=true``: a
+    ``Page`` object whose ``contents`` are fully nested services."""
     services = select(repository, alliances)
-    providers: dict[str, tuple[str, list[str]]] = {}
-    for service in services:
-        provider = _str(service.data.get("provider"))
-        if provider is None:
-            continue
-        oid = organization_id(provider)
-        _first_name, places = providers.setdefault(oid, (" ".join(provider.split()), []))
-        alliance = repository.alliances.get(service.alliance)
-        place = alliance.name if alliance is not None else service.alliance
-        if place not in places:
-            places.append(place)
-    organizations = [
-        {"id": oid, "name": name,
-         "description": _("Provider of services for young adult refugees in: {places}.").format(
-             places=", ".join(places))}
-        for oid, (name, places) in sorted(providers.items(),
-                                          key=lambda kv: (_provider_key(kv[1][0]), kv[0]))
-    ]
-    from gk import __version__
-
-    return {
-        "hsds_version": HSDS_VERSION,
-        "generator": f"gk {__version__}",
-        "name": repository.config.get("name") if isinstance(repository.config, dict) else None,
-        "organizations": organizations,
-        "services": [hsds_service(s, repository) for s in services],
-    }
+    names: dict[str, str] = {}
+    contents = [hsds_service(s, repository, names) for s in services]
+    return {"total_items": len(contents), "total_pages": 1, "page_number": 1,
+            "size": len(contents), "first_page": True, "last_page": True,
+            "empty": not contents, "contents": contents}

@@ -16,8 +16,9 @@ where SPEC is silent (all documented in docs/reports.md):
 * Consulting days granted: ``consulting_days`` of gk.yaml for every calendar year of the
   period from the year the alliance joined; ``null`` when the period is open-ended or the
   repository grants none.
-* An alliance id found in two repositories is an error: the same alliance counted twice
-  would make every figure wrong.
+* An alliance id found in two repositories that both pass the filters is an error unless
+  the options say which copy counts (``gk.analyses.combine``): the same alliance counted
+  twice would make every figure wrong.
 """
 
 from __future__ import annotations
@@ -27,12 +28,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from gk.analyses.combine import Resolution, owners
 from gk.analyses.disclosure import Group, protect
 from gk.analyses.gaps import AllianceGaps, ServiceIndex, analyse_gaps, unreadable_files
 from gk.domain import (
     ANALYSIS_TEMPLATE,
     CHECKLIST_TEMPLATE,
     CONFIG_FILE,
+    FOLDER_OF,
     PROTOCOL_TEMPLATE,
     SHIPPED_TEMPLATES,
     STATUSES_OF_INTEREST,
@@ -49,8 +52,6 @@ from gk.domain import (
     whole_number,
 )
 from gk.engine.model import Alliance, Repository, Template, Worksheet
-from gk.errors import GkError
-from gk.i18n import _
 
 UNANSWERED = "unanswered"
 UNKNOWN = "unknown"
@@ -102,6 +103,7 @@ class SummaryOptions:
     today: dt.date = field(default_factory=dt.date.today)
     sources: bool = False
     notes: bool = False
+    resolution: Resolution | None = None  # which copy of an alliance in two repositories counts
 
 
 @dataclass(slots=True)
@@ -113,21 +115,7 @@ class Summary:
     names: dict[str, str]  # alliance id -> name
     checklist: Template | None  # the prozessmanagement template, for item texts and sections
     templates: dict[str, Template]
-
-
-def alliance_owner(sources: Sequence[Source]) -> dict[str, Source]:
-    """Which repository each alliance id belongs to; an id in two repositories is an error."""
-    owner: dict[str, Source] = {}
-    for source in sources:
-        for alliance in source.repository.alliances:
-            if alliance in owner:
-                raise GkError(_("The alliance '{alliance}' is in two data repositories "
-                                "({first} and {second}); it would be counted twice. Keep each "
-                                "alliance in one repository only.").format(
-                                    alliance=alliance, first=owner[alliance].label,
-                                    second=source.label))
-            owner[alliance] = source
-    return owner
+    owners: dict[str, str] = field(default_factory=dict)  # chosen alliance -> repository label
 
 
 def _num(value: float) -> int | float:
@@ -148,15 +136,18 @@ def _join(label: str, rel: str) -> str:
 
 
 class _Collector:
-    """Files behind each figure, for --sources."""
+    """Files behind each figure, for --sources. A figure is named by its JSON path in the
+    payload (``checklist.core-group``, ``todos.by_alliance.nordstadt``); a row's figure
+    and the total it goes into are added together."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
         self.files: dict[str, set[str]] = {}
 
-    def add(self, figure: str, label: str, rel: str) -> None:
+    def add(self, figures: str | Sequence[str], label: str, rel: str) -> None:
         if self.enabled:
-            self.files.setdefault(figure, set()).add(_join(label, rel))
+            for figure in (figures,) if isinstance(figures, str) else figures:
+                self.files.setdefault(figure, set()).add(_join(label, rel))
 
     def payload(self) -> dict[str, list[str]]:
         return {k: sorted(v) for k, v in sorted(self.files.items())}
@@ -174,16 +165,16 @@ def _template_order(sources: Sequence[Source]) -> dict[str, Template]:
 
 def summarize(sources: Sequence[Source], options: SummaryOptions) -> Summary:
     """Compute every figure of the summary for the chosen alliances of all repositories."""
-    owner = alliance_owner(sources)
+    def wanted(alliance: Alliance) -> bool:
+        return ((options.regions is None or alliance.region in options.regions)
+                and (options.alliances is None or alliance.id in options.alliances))
+
+    owner = owners(sources, wanted, options.resolution)
     chosen: list[tuple[Alliance, Source]] = []
     for alliance_id in sorted(owner):
-        source = owner[alliance_id]
-        alliance = source.repository.alliances[alliance_id]
-        if options.regions is not None and alliance.region not in options.regions:
-            continue
-        if options.alliances is not None and alliance_id not in options.alliances:
-            continue
-        chosen.append((alliance, source))
+        alliance = owner[alliance_id].repository.alliances[alliance_id]
+        if wanted(alliance):
+            chosen.append((alliance, owner[alliance_id]))
     ids = [a.id for a, _s in chosen]
     chosen_ids = frozenset(ids)
     collect = _Collector(options.sources)
@@ -235,7 +226,8 @@ def summarize(sources: Sequence[Source], options: SummaryOptions) -> Summary:
         payload["sources"] = collect.payload()
     names = {a.id: a.name for a, _s in chosen}
     titles = [t for t in payload["repositories"] if t]
-    return Summary(payload, titles, names, checklist_template, templates)
+    return Summary(payload, titles, names, checklist_template, templates,
+                   {a.id: s.label for a, s in chosen})
 
 
 def _unreadable(sources: Sequence[Source], options: SummaryOptions, owner: dict[str, Source],
@@ -265,7 +257,8 @@ def _alliances(chosen: Sequence[tuple[Alliance, Source]], collect: _Collector) -
         by_type[kind] = by_type.get(kind, 0) + 1
         region = alliance.region if alliance.region in by_region else UNKNOWN
         by_region[region] = by_region.get(region, 0) + 1
-        collect.add("alliances", source.label, alliance.file)
+        collect.add(("alliances.total", f"alliances.by_type.{kind}",
+                     f"alliances.by_region.{region}"), source.label, alliance.file)
     return {"total": len(chosen), "by_type": by_type, "by_region": by_region}
 
 
@@ -308,7 +301,7 @@ def _checklist(chosen: Sequence[tuple[Alliance, Source]], template: Template | N
         sheet = current[id(source)].get((alliance.id, CHECKLIST_TEMPLATE))
         if sheet is None:
             continue
-        collect.add("checklist", source.label, sheet.file)
+        collect.add([f"checklist.{item}" for item in out], source.label, sheet.file)
         for item, counts in out.items():
             counts[item_status(sheet, item)] += 1
     return out
@@ -349,15 +342,21 @@ def _gaps(sources: Sequence[Source], chosen: frozenset[str], owner: dict[str, So
         report = analyse_gaps(repo, mine, ServiceIndex(repo), current[id(source)])
         entries.extend(report.alliances)
         for entry in report.alliances:
-            collect.add("gaps", source.label, repo.alliances[entry.alliance].file)
-            if entry.analysis is not None:
-                collect.add("gaps", source.label, entry.analysis.file)
+            analysis = [entry.analysis.file] if entry.analysis is not None else []
             for gap in entry.gaps:
                 computed += gap.computed
                 declared += gap.declared
                 confirmed += gap.computed and gap.declared
+                if gap.declared:
+                    for rel in analysis:
+                        collect.add("gaps.declared", source.label, rel)
                 if gap.computed:
                     by_field[gap.field] += 1
+                    figures = ["gaps.computed", f"gaps.by_field.{gap.field}"]
+                    figures += ["gaps.confirmed"] if gap.declared else []
+                    for rel in (repo.alliances[entry.alliance].file, *analysis,
+                                *services_looked_at(repo, entry, gap.field)):
+                        collect.add(figures, source.label, rel)
         chains += len(report.broken_chains)
         for chain in report.broken_chains:
             collect.add("broken_chains", source.label, chain.origin.file)
@@ -365,6 +364,18 @@ def _gaps(sources: Sequence[Source], chosen: frozenset[str], owner: dict[str, So
                 collect.add("broken_chains", source.label, chain.target.file)
     return ({"computed": computed, "declared": declared, "confirmed": confirmed,
              "by_field": by_field}, chains)
+
+
+def services_looked_at(repository: Repository, entry: AllianceGaps, field_: str) -> list[str]:
+    """Where a computed gap of a field comes from besides the alliance and its analysis: the
+    district's file and the services of the alliance and its district that name the field
+    (none of them counts), or the alliance's services folder when none names it."""
+    places = [entry.alliance, *([entry.district] if entry.district else [])]
+    district = repository.alliances.get(entry.district) if entry.district else None
+    found = [s.file for (alliance, _sid), s in sorted(repository.services.items())
+             if alliance in places and field_ in s.fields]
+    return [*([district.file] if district else []),
+            *(found or [f"{FOLDER_OF['service']}/{entry.alliance}/"])]
 
 
 def _todos(ids: Sequence[str], sheets_of: dict[str, list[Worksheet]], today: dt.date,
@@ -379,7 +390,9 @@ def _todos(ids: Sequence[str], sheets_of: dict[str, list[Worksheet]], today: dt.
                     continue
                 open_count += 1
                 overdue += is_overdue(todo.data, today)
-                collect.add("todos", owner[alliance_id].label, sheet.file)
+                collect.add(["todos.open", f"todos.by_alliance.{alliance_id}",
+                             *(["todos.overdue"] if is_overdue(todo.data, today) else [])],
+                            owner[alliance_id].label, sheet.file)
         by_alliance[alliance_id] = {"open": open_count, "overdue": overdue}
         total_open += open_count
         total_overdue += overdue
@@ -408,7 +421,9 @@ def _consulting(chosen: Sequence[tuple[Alliance, Source]], sheets_of: dict[str, 
             days = _number(sheet.data.get("days"))
             if days is not None:
                 used += days
-                collect.add("consulting_days", source.label, sheet.file)
+                collect.add(("consulting_days.used",
+                             f"consulting_days.by_alliance.{alliance.id}"),
+                            source.label, sheet.file)
         by_alliance[alliance.id] = _num(used)
         used_total += used
         granted = _number(source.repository.config.get("consulting_days"))
@@ -418,7 +433,10 @@ def _consulting(chosen: Sequence[tuple[Alliance, Source]], sheets_of: dict[str, 
         else:
             per_year.add(granted)
             granted_by[alliance.id] = _num(granted * years)
-            collect.add("consulting_days", source.label, CONFIG_FILE)
+            for rel in (CONFIG_FILE, alliance.file):  # days per year; the year joined
+                collect.add(("consulting_days.granted",
+                             f"consulting_days.granted_by_alliance.{alliance.id}"),
+                            source.label, rel)
     known = [v for v in granted_by.values() if v is not None]
     return {
         "used": _num(used_total),
@@ -439,7 +457,9 @@ def _participation(chosen: Sequence[tuple[Alliance, Source]], min_count: int,
         block = alliance.data.get("participation_management")
         if not isinstance(block, dict):
             continue
-        collect.add("participation_management", source.label, alliance.file)
+        collect.add(("participation_management.positions",
+                     f"participation_management.by_alliance.{alliance.id}"),
+                    source.label, alliance.file)
         own = _number(block.get("positions")) or 0.0
         positions += own
         rows[alliance.id] = {"positions": _num(own)}
@@ -451,6 +471,7 @@ def _participation(chosen: Sequence[tuple[Alliance, Source]], min_count: int,
             if year is None or persons is None:
                 continue
             cells[(alliance.id, year)] = cells.get((alliance.id, year), 0) + persons
+            collect.add(f"participation_management.reached.{year}", source.label, alliance.file)
             years.add(year)
     totals = {("", y): sum(v for (_a, yy), v in cells.items() if yy == y) for y in sorted(years)}
     ordered = dict(sorted(cells.items(), key=lambda kv: (kv[0][1], kv[0][0])))
@@ -505,7 +526,10 @@ def _target_group(chosen: Sequence[tuple[Alliance, Source]], min_count: int,
         if not entries:
             continue
         found[alliance.id] = entries
-        collect.add("target_group", source.label, alliance.file)
+        collect.add(f"target_group.by_alliance.{alliance.id}", source.label, alliance.file)
+        if any(set(e["statuses"]) == set(STATUSES_OF_INTEREST) and isinstance(e["count"], int)
+               for e in entries):
+            collect.add("target_group.total", source.label, alliance.file)
         for index, entry in enumerate(entries):
             if isinstance(entry["count"], int):
                 cells[(alliance.id, index)] = entry["count"]

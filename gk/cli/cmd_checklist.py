@@ -6,11 +6,13 @@ import click
 
 from gk.cli.common import (
     apply_language,
+    as_of_option,
     common_options,
     emit,
     format_option,
     output_option,
     repository_root,
+    today_option,
     use_color,
 )
 from gk.cli.completion import complete_alliance
@@ -26,24 +28,28 @@ Exit status: 0 shown, 1 the alliance has no such worksheet, 2 unknown alliance o
              + "\n\n\b\n" + _("Examples:") + """
   gk checklist meerbusch
   gk checklist meerbusch --worksheet prozessmanagement-2020 --format markdown -o stand.md
+  gk checklist meerbusch --as-of 2020-12-31
 """)
 @click.argument("alliance", shell_complete=complete_alliance)
 @click.option("--worksheet", "worksheet_id", metavar="ID",
               help=_("Show this worksheet instead of the latest one."))
 @format_option(["text", "markdown", "json"])
 @output_option
+@as_of_option
+@today_option
 @common_options
 @click.pass_context
 def checklist(ctx: click.Context, alliance: str, worksheet_id: str | None, fmt: str | None,
-              output: str | None) -> None:
+              output: str | None, as_of: str | None, today: str | None) -> None:
     from gk.analyses.worksheets import build_checklist
-    from gk.cli.common import load_repository
+    from gk.cli.common import load_state, report_state, stamped
     from gk.domain import CHECKLIST_TEMPLATE
     from gk.render.worksheet_report import CHECKLIST_RENDERERS
 
     root = repository_root(ctx)
     apply_language(ctx, root)
-    repo = load_repository(root)
+    state = report_state([root], [""], as_of, today)
+    repo = load_state(state.states[0])
     require_alliances([alliance], set(repo.alliances) | repo.alliance_folders)
     if worksheet_id is not None:
         sheet = repo.worksheets.get((alliance, worksheet_id))
@@ -62,4 +68,5 @@ def checklist(ctx: click.Context, alliance: str, worksheet_id: str | None, fmt: 
                             "one with: gk new worksheet {alliance} {template}").format(
                                 alliance=alliance, template=CHECKLIST_TEMPLATE), NOTHING)
     result = build_checklist(repo, sheet)
-    emit(CHECKLIST_RENDERERS[fmt or "text"](result, use_color(output)), output)
+    emit(stamped(CHECKLIST_RENDERERS[fmt or "text"](result, use_color(output)), fmt or "text",
+                 state), output)

@@ -6,6 +6,7 @@ import click
 
 from gk.cli.common import (
     apply_language,
+    as_of_option,
     common_options,
     emit,
     format_option,
@@ -28,6 +29,7 @@ Files with errors are exported as far as they can be read: run 'gk check' first.
   gk export --format csv -o angebote.csv
   gk export --format csv meerbusch dormagen
   gk export --format csv-excel -o angebote.csv
+  gk export --as-of 2024-12-31 -o angebote-2024.json
 """
 
 
@@ -35,17 +37,19 @@ Files with errors are exported as far as they can be read: run 'gk check' first.
 @click.argument("alliances", nargs=-1, metavar="[ALLIANCE]...", shell_complete=complete_alliance)
 @format_option(["hsds", "csv", "csv-excel"], default="hsds")
 @output_option
+@as_of_option
 @today_option
 @common_options
 @click.pass_context
 def export(ctx: click.Context, alliances: tuple[str, ...], fmt: str | None, output: str | None,
-           today: str | None) -> None:
-    from gk.cli.common import load_repository
+           as_of: str | None, today: str | None) -> None:
+    from gk.cli.common import load_state, report_state
     from gk.errors import require_alliances
     from gk.render.export_formats import EXPORTERS
 
     root = repository_root(ctx)
     apply_language(ctx, root)
-    repository = load_repository(root)
+    state = report_state([root], [""], as_of, today)
+    repository = load_state(state.states[0])
     require_alliances(alliances, repository.alliances)
     emit(EXPORTERS[fmt or "hsds"](repository, alliances), output)

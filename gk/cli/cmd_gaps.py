@@ -8,11 +8,13 @@ import click
 
 from gk.cli.common import (
     apply_language,
+    as_of_option,
     common_options,
     emit,
     format_option,
     output_option,
     repository_root,
+    today_option,
     use_color,
 )
 from gk.cli.completion import complete_alliance
@@ -27,15 +29,26 @@ alliance or its district), and the broken follow-up chains.""") + "\n\n\b\n" + _
   gk gaps
   gk gaps meerbusch --format markdown -o luecken.md
   gk gaps --format json
-  gk gaps --format xlsx -o luecken.xlsx""")
+  gk gaps --format xlsx -o luecken.xlsx
+  gk gaps --as-of 2024-12-31""")
 @click.argument("alliance", required=False, shell_complete=complete_alliance)
 @format_option(["text", "markdown", "json", "csv", "csv-excel", "xlsx"])
 @output_option
+@as_of_option
+@today_option
 @common_options
 @click.pass_context
-def gaps(ctx: click.Context, alliance: str | None, fmt: str | None, output: str | None) -> None:
+def gaps(ctx: click.Context, alliance: str | None, fmt: str | None, output: str | None,
+         as_of: str | None, today: str | None) -> None:
     from gk.analyses.gaps import analyse_gaps
-    from gk.cli.common import emit_binary, load_repository, require_file_output, require_readable
+    from gk.cli.common import (
+        emit_binary,
+        load_state,
+        report_state,
+        require_file_output,
+        require_readable,
+        stamped,
+    )
     from gk.errors import require_alliances
     from gk.render.reports import GAPS_RENDERERS
     from gk.speed.cached import remembered
@@ -44,9 +57,10 @@ def gaps(ctx: click.Context, alliance: str | None, fmt: str | None, output: str 
     root = repository_root(ctx)
     apply_language(ctx, root)
     color = use_color(output)
+    state = report_state([root], [""], as_of, today)
 
     def report() -> tuple[Any, str]:
-        repository = load_repository(root)
+        repository = load_state(state.states[0])
         if alliance is not None:
             require_readable([alliance], [repository])
             require_alliances([alliance], repository.alliances)
@@ -56,12 +70,15 @@ def gaps(ctx: click.Context, alliance: str | None, fmt: str | None, output: str 
 
     if fmt == "xlsx":
         from gk.render.reports import gaps_document
+        from gk.render.state_note import stamp_document
         from gk.render.xlsx import render_xlsx
 
-        emit_binary(render_xlsx(gaps_document(*report())), output)
+        emit_binary(render_xlsx(stamp_document(gaps_document(*report()), state)), output)
         return
 
     def render() -> str:
         return GAPS_RENDERERS[fmt or "text"](*report(), color)
 
-    emit(remembered([root], "gaps", repr((alliance, fmt, color)), render), output)
+    text = render() if state.from_history else \
+        remembered([root], "gaps", repr((alliance, fmt, color)), render)
+    emit(stamped(text, fmt or "text", state), output)

@@ -11,6 +11,7 @@ import click
 
 from gk.cli.common import (
     apply_language,
+    as_of_option,
     common_options,
     directories,
     emit,
@@ -140,6 +141,7 @@ An alliance named like a sub-command goes after '--' (gk todo -- done).""")
   gk todo meerbusch dormagen --owner gfs
   gk todo --consultant westfalen --due-within 14
   gk todo -C ../kreis-a -C ../kreis-b --due-before diese-woche
+  gk todo --as-of 2025-06-30
   gk todo done meerbusch/prozessmanagement-2020/rollen-kreis-klaeren
   gk todo edit rollen-kreis-klaeren --due +14 --owner Jobcenter
   gk todo add meerbusch/prozessmanagement-2020 --title "ABH einladen" --due 2026-12-15
@@ -157,22 +159,27 @@ An alliance named like a sub-command goes after '--' (gk todo -- done).""")
                      "also be a DATE such as diese-woche."))
 @format_option(["text", "markdown", "json", "csv", "csv-excel", "xlsx"])
 @output_option
+@as_of_option
 @today_option
 @common_options
 @click.pass_context
 def todo(ctx: click.Context, alliances: tuple[str, ...], consultant: str | None,
          owner: str | None, status: str, due_before: str | None, due_within: str | None,
-         fmt: str | None, output: str | None, today: str | None) -> None:
+         fmt: str | None, output: str | None, as_of: str | None, today: str | None) -> None:
     if ctx.invoked_subcommand is not None:
         return
-    from gk.analyses.todos import TodoFilter, consulted, require_known, select_todos
+    from gk.analyses.todos import Site, TodoFilter, consulted, require_known, select_todos
     from gk.analyses.worksheets import item_texts
-    from gk.cli.common import require_file_output
+    from gk.cli.common import load_state, report_state, require_file_output, stamped
     from gk.render.worksheet_report import TODO_RENDERERS
 
     require_file_output(fmt, output)
     sites = _sites(ctx)  # also sets the language of the messages below
-    day = resolve_today(today)
+    state = report_state([s.root for s in sites], [s.label or "" for s in sites], as_of, today)
+    day = state.day
+    if state.from_history:
+        sites = [Site(site.root, site.label, load_state(at))
+                 for site, at in zip(sites, state.states, strict=True)]
     before = None
     if due_before is not None:
         first, last = _period(due_before, "--due-before", day)
@@ -195,14 +202,15 @@ def todo(ctx: click.Context, alliances: tuple[str, ...], consultant: str | None,
     if fmt == "xlsx":
         from gk.cli.common import emit_binary
         from gk.render.reports import todos_document
+        from gk.render.state_note import stamp_document as stamped_document
         from gk.render.xlsx import render_xlsx
 
-        emit_binary(render_xlsx(todos_document([site.repository for site in sites], rows,
-                                               status, day)), output)
+        document = todos_document([site.repository for site in sites], rows, status, day)
+        emit_binary(render_xlsx(stamped_document(document, state)), output)
         return
     text = TODO_RENDERERS[fmt or "text"](rows, use_color(output), status=status, today=day,
                                          items=items)
-    emit(text, output)
+    emit(stamped(text, fmt or "text", state), output)
 
 
 def _apply(ctx: click.Context, refs: tuple[str, ...], alliances: tuple[str, ...],

@@ -36,6 +36,38 @@ def today_option(func: F) -> F:
                         help=_("Pretend today is DATE (YYYY-MM-DD); also GK_TODAY."))(func)
 
 
+def as_of_option(func: F) -> F:
+    return click.option("--as-of", "as_of", metavar="DATE|REV", default=None,
+                        help=_("Show the data as the repository stood at the end of DATE "
+                               "(YYYY-MM-DD) or at a git commit, branch or tag, read from the "
+                               "git history; 'aktuell' means the current files (the default)."
+                               ))(func)
+
+
+def report_state(roots: list[Path], labels: list[str], as_of: str | None, today: str | None,
+                 period_end: str | None = None) -> Any:
+    """The state (``gk.engine.state.AsOf``) a report shows: see ``gk.engine.state.choose``."""
+    from gk.domain import parse_date
+    from gk.engine.state import choose
+
+    return choose(roots, labels, as_of, resolve_today(today), parse_date(period_end))
+
+
+def load_state(state: Any) -> Any:
+    """The model of one repository in its state (parsed history blobs are remembered)."""
+    from gk.engine.state import load
+    from gk.speed.cached import parse_blobs
+
+    return load(state, parse_blobs)
+
+
+def stamped(text: str, fmt: str, as_of: Any, always: bool = False) -> str:
+    """A rendered report with the sentence (or JSON key) about the state it shows."""
+    from gk.render.state_note import stamp
+
+    return stamp(text, fmt, as_of, always)
+
+
 def resolve_today(value: str | None) -> dt.date:
     raw = value or os.environ.get("GK_TODAY")
     if not raw:

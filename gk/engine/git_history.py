@@ -64,9 +64,9 @@ def _git(root: Path, *args: str, stdin: bytes | None = None,
     return proc.stdout
 
 
-def _toplevel(root: Path) -> tuple[Path, str]:
+def _toplevel(root: Path, failed: str | None = None) -> tuple[Path, str]:
     """The git work tree holding ``root`` and the path of ``root`` inside it ('' or 'a/b/')."""
-    out = _git(root, "rev-parse", "--show-toplevel", "--show-prefix", failed=_(
+    out = _git(root, "rev-parse", "--show-toplevel", "--show-prefix", failed=failed or _(
         "The data repository '{path}' is not under git version control, so there is no "
         "history to compare with. Leave out --since, or put the repository under git (git "
         "init, git add, git commit).").format(path=root))
@@ -80,12 +80,15 @@ _DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 _FIRST_YEAR = 1970  # git keeps commit times from 1970 on; it misreads years after 2099
 
 
-def resolve(root: Path, given: str, today: dt.date | None = None) -> Revision:
+def resolve(root: Path, given: str, today: dt.date | None = None, end_of_day: bool = False,
+            not_git: str | None = None) -> Revision:
     """The commit a revision (or a date) names in the git repository holding ``root``.
 
-    A date that does not exist (``2020-13-45``, ``0000-00-00``) or lies after ``today`` is
-    refused with a message that says so, before git is asked."""
-    top, _prefix = _toplevel(root)
+    A date names the last commit before that day began, or with ``end_of_day`` (``--as-of``)
+    the last commit before the next day began. A date that does not exist (``2020-13-45``,
+    ``0000-00-00``) or lies after ``today`` is refused with a message that says so, before
+    git is asked. ``not_git``: the message when ``root`` is not in a git repository."""
+    top, _prefix = _toplevel(root, not_git)
     if given.startswith("-") or not given.strip():
         raise GkError(_("'{rev}' is not a git revision.").format(rev=given))
     day = parse_date(given)
@@ -98,9 +101,13 @@ def resolve(root: Path, given: str, today: dt.date | None = None) -> Revision:
             raise GkError(_("{date} lies in the future: there is no state of the repository "
                             "on that day to compare with. Choose a day up to today.").format(
                                 date=given))
-        out = b"" if day.year < _FIRST_YEAR else \
-            _git(top, "rev-list", "-1", f"--before={given} 00:00:00", "HEAD")
+        limit = day + dt.timedelta(days=1) if end_of_day else day
+        out = b"" if day.year < _FIRST_YEAR or not _has_head(top) else \
+            _git(top, "rev-list", "-1", f"--before={limit.isoformat()} 00:00:00", "HEAD")
         commit = out.decode().strip()
+        if not commit and end_of_day:
+            raise GkError(_("There is no commit up to the end of {date}: the history of the "
+                            "repository starts later. Choose a later date.").format(date=given))
         if not commit:
             raise GkError(_("There is no commit before {date}: the history of the "
                             "repository starts later. Choose a later date.").format(date=given))
@@ -110,6 +117,60 @@ def resolve(root: Path, given: str, today: dt.date | None = None) -> Revision:
                         "commit, a branch, a tag or a date (YYYY-MM-DD).").format(
                             rev=given, path=top))
     return Revision(given, out.decode().strip())
+
+
+def _has_head(top: Path) -> bool:
+    """Whether the repository has a commit yet (``git init`` without a commit has none)."""
+    proc = subprocess.run(["git", "-C", str(top), "rev-parse", "--verify", "--quiet", "HEAD"],
+                          capture_output=True, check=False)
+    return proc.returncode == 0
+
+
+@dataclass(frozen=True, slots=True)
+class WorkTree:
+    """Where the files of a data repository stand in git: the commit checked out (None
+    before the first commit) and whether the repository's folder differs from it."""
+
+    commit: str | None
+    dirty: bool
+
+
+def work_tree(root: Path) -> WorkTree | None:
+    """The git state of the files under ``root``, or None when ``root`` is in no git
+    repository (or git is missing). Untracked data files count as a difference; files git
+    is told to ignore do not."""
+    try:
+        proc = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"],
+                              capture_output=True, check=False)
+    except FileNotFoundError:
+        return None
+    if proc.returncode != 0:
+        return None
+    top = Path(proc.stdout.decode("utf-8", "replace").strip())
+    commit = None
+    if _has_head(top):
+        commit = _git(top, "rev-parse", "--verify", "HEAD").decode().strip()
+    status = _git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", ".")
+    return WorkTree(commit, bool(status.strip(b"\0")))
+
+
+def commit_day(root: Path, commit: str) -> dt.date:
+    """The day of a commit (its committer date, in the time zone it was made in)."""
+    out = _git(root, "show", "-s", "--format=%cI", commit).decode().strip()
+    day = parse_date(out[:10])
+    if day is None:
+        raise GkError(_("git could not read an object of the history."))
+    return day
+
+
+def first_commit_day(root: Path) -> dt.date | None:
+    """The day of the oldest commit reachable from HEAD, or None without commits."""
+    top, _prefix = _toplevel(root)
+    if not _has_head(top):
+        return None
+    out = _git(top, "rev-list", "--max-parents=0", "--format=%cI", "--no-commit-header", "HEAD")
+    days = [d for d in (parse_date(line[:10]) for line in out.decode().split()) if d]
+    return min(days) if days else None
 
 
 def _tree(top: Path, commit: str, prefix: str) -> list[tuple[str, str]]:
@@ -205,9 +266,22 @@ def load_repository_at(root: Path, revision: Revision, blobs: BlobsStep = parse_
         if source is not None:
             wanted.append((source, oid))
     results: list[FileResult] = []
-    custom: dict[str, dict[str, Any]] = {}
     for (source, _oid), data in zip(wanted, blobs(top, wanted), strict=True):
         results.append(FileResult(source, data, []))
-        if source.kind == "template" and isinstance(data, dict):
-            custom[source.stem] = data
-    return build_repository(root, results, custom)
+    return build_repository(root, results, _usable_templates(top, wanted))
+
+
+def _usable_templates(top: Path, wanted: list[tuple[SourceFile, str]]) -> dict[str, dict[str, Any]]:
+    """The repository's own templates at the commit that ``gk.engine.pipeline.load`` would use
+    from a checkout of it: those that load and validate without errors."""
+    from gk import findings as F
+    from gk.engine.pipeline import check_bytes
+
+    mine = [(source, oid) for source, oid in wanted if source.kind == "template"]
+    usable: dict[str, dict[str, Any]] = {}
+    for (source, _oid), raw in zip(mine, read_blobs(top, [oid for _s, oid in mine]),
+                                   strict=True):
+        result = check_bytes(source, raw, {})
+        if result.data is not None and not any(f.severity == F.ERROR for f in result.findings):
+            usable[source.stem] = result.data
+    return usable

@@ -662,10 +662,12 @@ def _section_notes(summary: Summary) -> Section:
 
 
 def _section_sources(summary: Summary) -> Section:
-    sources: dict[str, list[str]] = summary.payload["sources"]
+    from gk.render.figure_labels import rows
+
     return Section(_("Sources"), [Table(
         [_("Figure"), _("Files")],
-        [[k, ", ".join(f for f in v)] for k, v in sources.items()], (),
+        [[name, ", ".join(files)] for name, files in rows(summary, summary.payload["sources"])],
+        (),
         _("The files each figure was computed from."))])
 
 
