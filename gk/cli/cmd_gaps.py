@@ -26,7 +26,7 @@ alliance or its district), and the broken follow-up chains.""") + "\n\n\b\n" + _
   gk gaps meerbusch --format markdown -o luecken.md
   gk gaps --format json""")
 @click.argument("alliance", required=False, shell_complete=complete_alliance)
-@format_option(["text", "markdown", "json", "csv"])
+@format_option(["text", "markdown", "json", "csv", "html"])
 @output_option
 @common_options
 @click.pass_context

@@ -51,7 +51,7 @@ else from the period in gk.yaml.""") + "\n\n\b\n" + _("Examples:") + """
 @click.option("--allow-incomplete", is_flag=True,
               help=_("Exit with status 0 even when some data files could not be read (the "
                      "report names them either way; without this option the status is 1)."))
-@format_option(["text", "markdown", "json"])
+@format_option(["text", "markdown", "json", "html"])
 @output_option
 @today_option
 @common_options

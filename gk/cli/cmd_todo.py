@@ -89,7 +89,7 @@ ALLIANCE/WORKSHEET/TODO, which 'gk todo done' takes.
               help=_("Which to-dos to show."))
 @click.option("--due-before", metavar="DATE",
               help=_("Only to-dos due before DATE (YYYY-MM-DD)."))
-@format_option(["text", "markdown", "json", "csv"])
+@format_option(["text", "markdown", "json", "csv", "html"])
 @output_option
 @today_option
 @common_options

@@ -1,0 +1,157 @@
+"""One renderer of every report document as a self-contained HTML file (``--format html``).
+
+:func:`render_html` draws a :class:`gk.render.reports.Document` — the same layout the Markdown
+and text renderers draw — so every section of every report appears here without more code.
+The file asks for nothing when it is opened: the styles are inline, the fonts are the
+system's, the charts are inline SVG drawn by :mod:`gk.render.charts`, and there is no URL in
+it. It prints on A4 (page margins, a page break before each section where wanted, table
+headers repeated on each page, rows kept whole, numbers right-aligned in tabular figures).
+Tables of figures keep their rows short: a long text in such a table (a checklist item, a
+section title) becomes a short label (P1, P2 …) explained in a legend below the table.
+
+Every text of the document passes through :func:`gk.render.escape.html` once.
+"""
+
+from __future__ import annotations
+
+from gk.i18n import _, get_language
+from gk.render.escape import html as esc
+from gk.render.reports import Chart, Document, Para, Table
+
+# A text column of a table with at least this many number columns is shortened to labels
+# when one of its texts is longer than LONG_TEXT characters.
+FIGURE_COLUMNS = 3
+LONG_TEXT = 40
+
+STYLE = """
+:root { color-scheme: light; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans",
+       "Liberation Sans", "DejaVu Sans", Arial, sans-serif;
+       font-size: 11pt; line-height: 1.4; color: #111; background: #fff;
+       max-width: 52rem; margin: 2rem auto; padding: 0 1rem; }
+h1 { font-size: 1.55em; margin: 0 0 .6em; }
+h2 { font-size: 1.25em; margin: 1.8em 0 .5em; padding-bottom: .15em;
+     border-bottom: 1px solid #777; }
+h1, h2, caption, .legend-title { break-after: avoid; page-break-after: avoid; }
+p { margin: .4em 0 .7em; }
+table { border-collapse: collapse; width: 100%; margin: .3em 0 1.2em; font-size: 9.5pt; }
+caption { caption-side: top; text-align: left; padding: 0 0 .35em; color: #333; }
+th, td { border: 1px solid #aaa; padding: .2em .4em; vertical-align: top; text-align: left; }
+td { overflow-wrap: anywhere; }
+thead th { background: #e8e8e8; font-weight: 600; overflow-wrap: break-word; }
+tbody th { font-weight: normal; overflow-wrap: anywhere; }
+tbody tr:nth-child(even) > * { background: #f6f6f6; }
+th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+abbr { text-decoration: none; }
+figure.chart { margin: .6em 0 1.2em; break-inside: avoid; page-break-inside: avoid; }
+figure.chart svg { display: block; width: 100%; max-width: 16cm; height: auto; }
+figure.chart figcaption { font-size: 9.5pt; color: #333; margin-top: .2em; }
+.legend-title { font-size: 9.5pt; font-weight: 600; margin: -.6em 0 .2em; }
+dl.legend { display: grid; grid-template-columns: max-content 1fr; gap: .1em .6em;
+            font-size: 9pt; margin: 0 0 1.2em; }
+dl.legend dt { font-weight: 600; font-variant-numeric: tabular-nums; }
+dl.legend dd { margin: 0; }
+@page { size: A4; margin: 18mm 17mm 20mm 17mm; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
+  .breaks section + section > h2 { break-before: page; page-break-before: always; }
+  tbody tr:nth-child(even) > * { background: none; }
+}
+"""
+
+
+def _label_prefix(header: str, taken: set[str]) -> str:
+    letters = [c for c in header.upper() if c.isalpha()] or ["T"]
+    for size in range(1, len(letters) + 1):
+        prefix = "".join(letters[:size])
+        if prefix not in taken:
+            return prefix
+    return "".join(letters) + str(len(taken))
+
+
+def short_labels(table: Table) -> dict[int, dict[str, str]]:
+    """For each column to be shortened: its texts (in order of first use) and their labels."""
+    numeric = [i for i in table.numeric if i < len(table.headers)]
+    if len(numeric) < FIGURE_COLUMNS:
+        return {}
+    out: dict[int, dict[str, str]] = {}
+    taken: set[str] = set()
+    for column, header in enumerate(table.headers):
+        if column in table.numeric:
+            continue
+        cells = [row[column] for row in table.rows if column < len(row)]
+        if not any(len(cell) > LONG_TEXT for cell in cells):
+            continue
+        prefix = _label_prefix(header, taken)
+        taken.add(prefix)
+        labels: dict[str, str] = {}
+        for cell in cells:
+            if cell and cell not in labels:
+                labels[cell] = f"{prefix}{len(labels) + 1}"
+        out[column] = labels
+    return out
+
+
+def _table(table: Table, fallback_caption: str) -> list[str]:
+    labels = short_labels(table)
+    caption = table.help or fallback_caption
+    out = ["<table>", f"<caption>{esc(caption)}</caption>", "<thead><tr>"]
+    for column, header in enumerate(table.headers):
+        cls = ' class="num"' if column in table.numeric else ""
+        out.append(f'<th scope="col"{cls}>{esc(header)}</th>')
+    out.append("</tr></thead>")
+    out.append("<tbody>")
+    for row in table.rows:
+        cells = []
+        for column, cell in enumerate(row):
+            shown = esc(cell)
+            if column in labels and cell in labels[column]:
+                shown = f'<abbr title="{esc(cell)}">{esc(labels[column][cell])}</abbr>'
+            if column == 0:
+                cells.append(f'<th scope="row">{shown}</th>')
+            elif column in table.numeric:
+                cells.append(f'<td class="num">{shown}</td>')
+            else:
+                cells.append(f"<td>{shown}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    for column, mapping in labels.items():
+        out.append(f'<p class="legend-title">{esc(_("Legend: {column}").format(column=table.headers[column]))}</p>')
+        out.append('<dl class="legend">')
+        for text, short in mapping.items():
+            out.append(f"<dt>{esc(short)}</dt><dd>{esc(text)}</dd>")
+        out.append("</dl>")
+    return out
+
+
+def _chart(chart: Chart) -> list[str]:
+    from gk.render.charts import svg
+
+    return ['<figure class="chart">', svg(chart).rstrip("\n"),
+            f"<figcaption>{esc(chart.title)}</figcaption>", "</figure>"]
+
+
+def render_html(doc: Document, *, breaks: bool = True) -> str:
+    """The document as one HTML page; ``breaks`` starts each section on a new printed page
+    (reports of many sections) or lets them flow (a checklist, a protocol)."""
+    lang = "en" if get_language() == "en" else "de"
+    out = ["<!DOCTYPE html>", f'<html lang="{lang}">', "<head>", '<meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<title>{esc(doc.title)}</title>", f"<style>{STYLE}</style>", "</head>",
+           f'<body class="{"breaks" if breaks else "flow"}">', "<main>",
+           f"<h1>{esc(doc.title)}</h1>"]
+    out += [f"<p>{esc(line)}</p>" for line in doc.intro]
+    for section in doc.sections:
+        out += ["<section>", f"<h2>{esc(section.title)}</h2>"]
+        for block in section.blocks:
+            if isinstance(block, Table):
+                out += _table(block, section.title)
+            elif isinstance(block, Chart):
+                out += _chart(block)
+            elif isinstance(block, Para):
+                out.append(f"<p>{esc(block.text)}</p>")
+        out.append("</section>")
+    out += ["</main>", "</body>", "</html>"]
+    return "\n".join(out) + "\n"
