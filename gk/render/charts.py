@@ -167,7 +167,7 @@ def _segment_labels(axes: Any, values: list[float | None], ends: list[float],
                   bbox={"boxstyle": "square,pad=0.1", "facecolor": colour, "linewidth": 0})
 
 
-def _settings() -> dict[str, Any]:
+def _settings() -> Any:
     return {
         "svg.fonttype": "none",  # text stays text: searchable, selectable, read aloud
         "svg.hashsalt": "gk",  # the same chart gives the same ids, byte for byte

@@ -18,6 +18,14 @@ from gk.i18n import _, get_language
 from gk.render.escape import html as esc
 from gk.render.reports import Chart, Document, Para, Table
 
+# A column's share of the table width follows the length of its texts up to this many
+# characters, and is never less than its longest word (or number).
+WIDE_TEXT = 30
+# A section of about this many lines (table rows, paragraphs) is kept on one page.
+KEEP_LINES = 24
+# A table of this many columns is set in a smaller type.
+WIDE_COLUMNS = 6
+
 # A text column of a table with at least this many number columns is shortened to labels
 # when one of its texts is longer than LONG_TEXT characters.
 FIGURE_COLUMNS = 3
@@ -34,14 +42,18 @@ h2 { font-size: 1.25em; margin: 1.8em 0 .5em; padding-bottom: .15em;
      border-bottom: 1px solid #777; }
 h1, h2, caption, .legend-title { break-after: avoid; page-break-after: avoid; }
 p { margin: .4em 0 .7em; }
-table { border-collapse: collapse; width: 100%; margin: .3em 0 1.2em; font-size: 9.5pt; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; margin: .3em 0 1.2em;
+        font-size: 9.5pt; }
+table.wide { font-size: 8.5pt; }
 caption { caption-side: top; text-align: left; padding: 0 0 .35em; color: #333; }
 th, td { border: 1px solid #aaa; padding: .2em .4em; vertical-align: top; text-align: left; }
-td { overflow-wrap: anywhere; }
-thead th { background: #e8e8e8; font-weight: 600; overflow-wrap: break-word; }
-tbody th { font-weight: normal; overflow-wrap: anywhere; }
+th, td { overflow-wrap: break-word; hyphens: manual; }
+thead th { background: #e8e8e8; font-weight: 600; }
+tbody th { font-weight: normal; }
+.nw { white-space: nowrap; }
 tbody tr:nth-child(even) > * { background: #f6f6f6; }
-th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 abbr { text-decoration: none; }
@@ -57,6 +69,7 @@ dl.legend dd { margin: 0; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
   .breaks section + section > h2 { break-before: page; page-break-before: always; }
+  section.keep { break-inside: avoid-page; page-break-inside: avoid; }
   tbody tr:nth-child(even) > * { background: none; }
 }
 """
@@ -94,10 +107,36 @@ def short_labels(table: Table) -> dict[int, dict[str, str]]:
     return out
 
 
+def column_widths(table: Table, labels: dict[int, dict[str, str]]) -> list[float]:
+    """Each column's share of the table's width in percent.
+
+    The table is laid out with fixed widths, so it never grows wider than the page whatever
+    its texts; each column gets room after the length of its texts (capped at WIDE_TEXT
+    characters) and at least its longest word, so dates, numbers and labels stay whole."""
+    weights = []
+    for column, header in enumerate(table.headers):
+        cells = [row[column] for row in table.rows if column < len(row)]
+        if column in labels:
+            cells = [labels[column].get(cell, cell) for cell in cells]
+        def words(text: str) -> list[int]:
+            return [len(w) for w in text.replace("/", " ").replace("-", "- ").split()]
+
+        # header words are set in bold: a little wider
+        longest_word = max([*(w * 1.2 for w in words(header)),
+                            *(w for cell in cells for w in words(cell))], default=1)
+        longest_cell = max((len(c) for c in cells), default=0)
+        weights.append(max(longest_word, min(max(longest_cell, len(header)), WIDE_TEXT), 3) + 2)
+    total = sum(weights)
+    return [round(100 * w / total, 1) for w in weights]
+
+
 def _table(table: Table, fallback_caption: str) -> list[str]:
     labels = short_labels(table)
     caption = table.help or fallback_caption
-    out = ["<table>", f"<caption>{esc(caption)}</caption>", "<thead><tr>"]
+    wide = ' class="wide"' if len(table.headers) >= WIDE_COLUMNS else ""
+    out = [f"<table{wide}>", f"<caption>{esc(caption)}</caption>", "<colgroup>"]
+    out += [f'<col style="width: {width}%">' for width in column_widths(table, labels)]
+    out += ["</colgroup>", "<thead><tr>"]
     for column, header in enumerate(table.headers):
         cls = ' class="num"' if column in table.numeric else ""
         out.append(f'<th scope="col"{cls}>{esc(header)}</th>')
@@ -106,24 +145,36 @@ def _table(table: Table, fallback_caption: str) -> list[str]:
     for row in table.rows:
         cells = []
         for column, cell in enumerate(row):
-            shown = esc(cell)
-            if column in labels and cell in labels[column]:
+            shown = _breakable(esc(cell))
+            short = column in labels and cell in labels[column]
+            if short:
                 shown = f'<abbr title="{esc(cell)}">{esc(labels[column][cell])}</abbr>'
-            if column == 0:
-                cells.append(f'<th scope="row">{shown}</th>')
-            elif column in table.numeric:
-                cells.append(f'<td class="num">{shown}</td>')
-            else:
-                cells.append(f"<td>{shown}</td>")
+            cls = ' class="num"' if column in table.numeric else \
+                ' class="nw"' if short or _unbroken(cell) else ""
+            tag = "th" if column == 0 else "td"
+            scope = ' scope="row"' if column == 0 else ""
+            cells.append(f"<{tag}{scope}{cls}>{shown}</{tag}>")
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     for column, mapping in labels.items():
-        out.append(f'<p class="legend-title">{esc(_("Legend: {column}").format(column=table.headers[column]))}</p>')
+        title = _("Legend: {column}").format(column=table.headers[column])
+        out.append(f'<p class="legend-title">{esc(title)}</p>')
         out.append('<dl class="legend">')
-        for text, short in mapping.items():
-            out.append(f"<dt>{esc(short)}</dt><dd>{esc(text)}</dd>")
+        for text, label in mapping.items():
+            out.append(f"<dt>{esc(label)}</dt><dd>{esc(text)}</dd>")
         out.append("</dl>")
     return out
+
+
+def _unbroken(text: str) -> bool:
+    """A short word (a date, a status, a label): kept on one line."""
+    return len(text) <= 16 and not any(c.isspace() for c in text)
+
+
+def _breakable(escaped: str) -> str:
+    """Escaped text with a line-break opportunity after each '/' (references and paths
+    such as alliance/worksheet/to-do would otherwise widen a column past the page)."""
+    return escaped.replace("/", "/<wbr>")
 
 
 def _chart(chart: Chart) -> list[str]:
@@ -144,7 +195,12 @@ def render_html(doc: Document, *, breaks: bool = True) -> str:
            f"<h1>{esc(doc.title)}</h1>"]
     out += [f"<p>{esc(line)}</p>" for line in doc.intro]
     for section in doc.sections:
-        out += ["<section>", f"<h2>{esc(section.title)}</h2>"]
+        # a short section is kept on one page (its heading never stands alone at a page's
+        # foot); a long one starts where it is and runs on (it would not fit a page anyway)
+        lines = sum(len(b.rows) + 3 if isinstance(b, Table) else 12 if isinstance(b, Chart)
+                    else 2 for b in section.blocks)
+        keep = ' class="keep"' if lines <= KEEP_LINES else ""
+        out += [f"<section{keep}>", f"<h2>{esc(section.title)}</h2>"]
         for block in section.blocks:
             if isinstance(block, Table):
                 out += _table(block, section.title)

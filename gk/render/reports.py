@@ -518,9 +518,9 @@ def _section_checklist(summary: Summary, for_markdown: bool,
                                 _("How many alliances' current sheets give each status to the "
                                   "item.")))
     if item_charts:
-        for title, ids in groups:
+        for heading, ids in groups:
             section.blocks.append(Chart(
-                "stacked", _("Checklist status per item: {section}").format(section=title),
+                "stacked", _("Checklist status per item: {section}").format(section=heading),
                 [_short(label(texts[i].text)) or i for i in ids],
                 [Series(name, [float(figures[i][s]) for i in ids])
                  for name, s in zip(status_names, statuses, strict=True)],

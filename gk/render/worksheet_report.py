@@ -291,7 +291,8 @@ def checklist_document(checklist: Checklist, todos: Sequence[TodoRow] = (),
     first, second = _heading(checklist)
     detail = _detail(checklist.progress)
     intro = [second, _("Overall: ") + progress_line(checklist.progress)
-             + ("; " + detail if detail else "") + "."]
+             + ("; " + detail if detail else "") + ".",
+             _("Overdue to-dos are marked as such after their date.")]
     names = [status_label(s) for s in (*item_statuses(), None)]
     titles = [_section_title(s.title, s.id) for s in checklist.sections]
     overview = Section(_("Overview"), [
@@ -339,12 +340,14 @@ def _todo_table(rows: Sequence[TodoRow], items: dict[str, dict[str, str]] | None
         item = ""
         if row.item:
             text = " ".join(label((items or {}).get(row.item) or {}).split())
+            if len(text) > 70:
+                text = text[:69].rsplit(" ", 1)[0].rstrip(",;:") + " …"
             item = f"{text} ({row.item})" if text else row.item
         cells = [due, row.title or "–", row.owner or "–", todo_status_label(row.status), item]
         if with_reference:
             cells.append(row.ref)
         table.append(cells)
-    return Table(headers, table, (), _("Overdue to-dos are marked as such after their date."))
+    return Table(headers, table, ())
 
 
 def checklist_html(checklist: Checklist, color: bool = False, *,
@@ -369,7 +372,9 @@ def todos_document(rows: Sequence[TodoRow], *, status: str = "open",
         by_alliance.setdefault(row.alliance, []).append(row)
     sections = [Section(alliance, [_todo_table(group, items)])
                 for alliance, group in by_alliance.items()]
-    return Document(_("To-dos"), [_todo_heading(rows, status, today) + "."], sections)
+    return Document(_("To-dos"), [_todo_heading(rows, status, today) + ".",
+                                  _("Overdue to-dos are marked as such after their date.")],
+                    sections)
 
 
 def todos_html(rows: Sequence[TodoRow], color: bool = False, *, status: str = "open",
@@ -430,7 +435,8 @@ def protocol_document(sheet: Any, alliance_name: str, template_title: dict[str, 
         else Para(_("No agreements recorded as to-dos."))]))
     second = _("Worksheet {worksheet} of {date} ({file})").format(
         worksheet=sheet.id, date=sheet.date or "?", file=sheet.file)
-    return Document(first, [second], sections)
+    return Document(first, [second, _("Overdue to-dos are marked as such after their date.")]
+                    if any(t.overdue for t in todos) else [second], sections)
 
 
 def render_protocol(fmt: str, doc: Any, color: bool = False) -> str:
