@@ -23,8 +23,12 @@ from gk.render.reports import Chart, Document, Para, Table
 WIDE_TEXT = 30
 # A section of about this many lines (table rows, paragraphs) is kept on one page.
 KEEP_LINES = 24
-# A table of this many columns is set in a smaller type.
+# A table of this many columns is set in a smaller type (8.5 instead of 9.5 pt).
 WIDE_COLUMNS = 6
+WIDE_FONT = 9.5 / 8.5
+# Characters of table text (9.5 pt) in a line of the A4 text width (17.6 cm).
+PAGE_CHARS = 80
+LONG_WORD = 22
 
 # A text column of a table with at least this many number columns is shortened to labels
 # when one of its texts is longer than LONG_TEXT characters.
@@ -111,23 +115,36 @@ def column_widths(table: Table, labels: dict[int, dict[str, str]]) -> list[float
     """Each column's share of the table's width in percent.
 
     The table is laid out with fixed widths, so it never grows wider than the page whatever
-    its texts; each column gets room after the length of its texts (capped at WIDE_TEXT
-    characters) and at least its longest word, so dates, numbers and labels stay whole."""
-    weights = []
+    its texts. Like a browser's own table layout, but decided here: each column first gets
+    room for its longest word (dates, numbers, labels and status words stay whole), then the
+    room left is shared after how much longer the column's texts are (up to WIDE_TEXT
+    characters)."""
+    needs, wants = [], []
     for column, header in enumerate(table.headers):
         cells = [row[column] for row in table.rows if column < len(row)]
         if column in labels:
             cells = [labels[column].get(cell, cell) for cell in cells]
-        def words(text: str) -> list[int]:
-            return [len(w) for w in text.replace("/", " ").replace("-", "- ").split()]
 
-        # header words are set in bold: a little wider
+        def words(text: str) -> list[int]:
+            return [len(w) for w in text.replace("/", " ").split()]
+
+        # header words are set in bold: a little wider; a word longer than LONG_WORD
+        # characters (a reference, a compound) may break anywhere
         longest_word = max([*(w * 1.2 for w in words(header)),
                             *(w for cell in cells for w in words(cell))], default=1)
         longest_cell = max((len(c) for c in cells), default=0)
-        weights.append(max(longest_word, min(max(longest_cell, len(header)), WIDE_TEXT), 3) + 2)
-    total = sum(weights)
-    return [round(100 * w / total, 1) for w in weights]
+        need = min(max(longest_word, 3), LONG_WORD) * 1.1 + 2.5  # + the cell's padding
+        needs.append(need)
+        wants.append(max(need, min(max(longest_cell, len(header)), WIDE_TEXT) + 2.5))
+    room = PAGE_CHARS * (WIDE_FONT if len(table.headers) >= WIDE_COLUMNS else 1)
+    if sum(needs) >= room:
+        widths = needs
+    else:
+        extra = [w - n for w, n in zip(wants, needs, strict=True)]
+        share = (room - sum(needs)) / (sum(extra) or 1)
+        widths = [n + e * min(share, 1) for n, e in zip(needs, extra, strict=True)]
+    total = sum(widths)
+    return [round(100 * w / total, 1) for w in widths]
 
 
 def _table(table: Table, fallback_caption: str) -> list[str]:
