@@ -363,6 +363,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="no chromium installed")
 
 A4_WIDTH_PT = 595.28
+A4_HEIGHT_PT = 841.89
 RIGHT_MARGIN_PT = 17 / 25.4 * 72  # @page margin of gk.render.html
 CONTENT_PX = round((210 - 2 * 17) / 25.4 * 96)  # the A4 text width in CSS pixels
 
@@ -401,6 +402,7 @@ def print_pdf(page: str, tmp_path: Path, name: str) -> list[str]:
 
 
 def pdf_pages(pdf: Path) -> list[list[tuple[str, float]]]:
+    """Per page its words, each with its right edge measured from the page's right edge."""
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
     out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
@@ -408,10 +410,10 @@ def pdf_pages(pdf: Path) -> list[list[tuple[str, float]]]:
     pages: list[list[tuple[str, float]]] = []
     for chunk in out.split("<page ")[1:]:
         width = float(re.search(r'width="([\d.]+)"', chunk).group(1))  # type: ignore[union-attr]
-        assert abs(width - A4_WIDTH_PT) < 1, "not A4"
+        assert min(abs(width - A4_WIDTH_PT), abs(width - A4_HEIGHT_PT)) < 1, "not A4"
         words = re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" '
                            r'yMax="[\d.]+">([^<]*)</word>', chunk)
-        pages.append([(text, float(x)) for x, text in words])
+        pages.append([(text, float(x) - width) for x, text in words])
     return pages
 
 
@@ -420,9 +422,8 @@ def assert_fits(page: str, tmp_path: Path, name: str) -> list[list[tuple[str, fl
     wider than the page."""
     print_pdf(page, tmp_path, name)
     pages = pdf_pages(tmp_path / f"{name}.pdf")
-    limit = A4_WIDTH_PT - RIGHT_MARGIN_PT + 1
     beyond = [(n, word, x) for n, words in enumerate(pages, 1) for word, x in words
-              if x > limit]
+              if x > -RIGHT_MARGIN_PT + 1]
     assert not beyond, beyond[:10]
     checked = tmp_path / f"{name}-check.html"
     checked.write_text(page.replace("</body>", CHECK_SCRIPT + "</body>"), encoding="utf-8")

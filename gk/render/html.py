@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from gk.i18n import _, get_language
 from gk.render.escape import html as esc
-from gk.render.reports import Chart, Document, Para, Table
+from gk.render.reports import Chart, Document, Para, Section, Table
 
 # A column's share of the table width follows the length of its texts up to this many
 # characters, and is never less than its longest word (or number).
@@ -26,8 +26,10 @@ KEEP_LINES = 24
 # A table of this many columns is set in a smaller type (8.5 instead of 9.5 pt).
 WIDE_COLUMNS = 6
 WIDE_FONT = 9.5 / 8.5
-# Characters of table text (9.5 pt) in a line of the A4 text width (17.6 cm).
+# Characters of table text (9.5 pt) in a line of the A4 text width (17.6 cm); a section
+# with a table of WIDE_COLUMNS columns is printed across the page (26.3 cm).
 PAGE_CHARS = 80
+LANDSCAPE = 263 / 176
 LONG_WORD = 22
 
 # A text column of a table with at least this many number columns is shortened to labels
@@ -70,10 +72,12 @@ dl.legend { display: grid; grid-template-columns: max-content 1fr; gap: .1em .6e
 dl.legend dt { font-weight: 600; font-variant-numeric: tabular-nums; }
 dl.legend dd { margin: 0; }
 @page { size: A4; margin: 18mm 17mm 20mm 17mm; }
+@page landscape { size: A4 landscape; margin: 17mm 17mm 17mm 17mm; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
   .breaks section + section > h2 { break-before: page; page-break-before: always; }
   section.keep { break-inside: avoid-page; page-break-inside: avoid; }
+  .landscape { page: landscape; }
   tbody tr:nth-child(even) > * { background: none; }
 }
 """
@@ -136,7 +140,7 @@ def column_widths(table: Table, labels: dict[int, dict[str, str]]) -> list[float
         need = min(max(longest_word, 3), LONG_WORD) * 1.1 + 2.5  # + the cell's padding
         needs.append(need)
         wants.append(max(need, min(max(longest_cell, len(header)), WIDE_TEXT) + 2.5))
-    room = PAGE_CHARS * (WIDE_FONT if len(table.headers) >= WIDE_COLUMNS else 1)
+    room = PAGE_CHARS * (WIDE_FONT * LANDSCAPE if len(table.headers) >= WIDE_COLUMNS else 1)
     if sum(needs) >= room:
         widths = needs
     else:
@@ -201,6 +205,10 @@ def _chart(chart: Chart) -> list[str]:
             f"<figcaption>{esc(chart.title)}</figcaption>", "</figure>"]
 
 
+def _wide(section: Section) -> bool:
+    return any(isinstance(b, Table) and len(b.headers) >= WIDE_COLUMNS for b in section.blocks)
+
+
 def render_html(doc: Document, *, breaks: bool = True) -> str:
     """The document as one HTML page; ``breaks`` starts each section on a new printed page
     (reports of many sections) or lets them flow (a checklist, a protocol)."""
@@ -208,16 +216,23 @@ def render_html(doc: Document, *, breaks: bool = True) -> str:
     out = ["<!DOCTYPE html>", f'<html lang="{lang}">', "<head>", '<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{esc(doc.title)}</title>", f"<style>{STYLE}</style>", "</head>",
-           f'<body class="{"breaks" if breaks else "flow"}">', "<main>",
-           f"<h1>{esc(doc.title)}</h1>"]
+           f'<body class="{"breaks" if breaks else "flow"}">']
+    # Sections with a wide table print across the page; when every table is wide, so does
+    # the whole document (the title does not stand alone on an upright page).
+    wide = [_wide(section) for section in doc.sections]
+    tables = [any(isinstance(b, Table) for b in s.blocks) for s in doc.sections]
+    across = any(wide) and all(w for w, t in zip(wide, tables, strict=True) if t)
+    out += ['<main class="landscape">' if across else "<main>", f"<h1>{esc(doc.title)}</h1>"]
     out += [f"<p>{esc(line)}</p>" for line in doc.intro]
-    for section in doc.sections:
+    for section, is_wide in zip(doc.sections, wide, strict=True):
         # a short section is kept on one page (its heading never stands alone at a page's
         # foot); a long one starts where it is and runs on (it would not fit a page anyway)
         lines = sum(len(b.rows) + 3 if isinstance(b, Table) else 12 if isinstance(b, Chart)
                     else 2 for b in section.blocks)
-        keep = ' class="keep"' if lines <= KEEP_LINES else ""
-        out += [f"<section{keep}>", f"<h2>{esc(section.title)}</h2>"]
+        classes = [*(["keep"] if lines <= KEEP_LINES else []),
+                   *(["landscape"] if is_wide and not across else [])]
+        attr = f' class="{" ".join(classes)}"' if classes else ""
+        out += [f"<section{attr}>", f"<h2>{esc(section.title)}</h2>"]
         for block in section.blocks:
             if isinstance(block, Table):
                 out += _table(block, section.title)
