@@ -472,6 +472,11 @@ def test_a_long_table_repeats_its_header_on_every_page(tmp_path: Path) -> None:
     page = html_of("-C", str(root), "todo", "westfeld")
     pages = assert_fits(page, tmp_path, "todo")
     assert len(pages) >= 3
+    # six columns: printed across the page
+    info = subprocess.run(["pdfinfo", "-l", "99", str(tmp_path / "todo.pdf")],
+                          capture_output=True, text=True, check=True).stdout
+    sizes = re.findall(r"size:\s+([\d.]+) x ([\d.]+) pts", info)
+    assert len(sizes) == len(pages) and all(float(w) > float(h) for w, h in sizes)
     for number, words in enumerate(pages, 1):
         shown = [w for w, _x in words]
         assert "Verweis" in shown, f"page {number} has no header of the last column"
