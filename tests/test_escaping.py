@@ -442,9 +442,10 @@ def test_github_annotation_parts_stay_on_one_line(text: str) -> None:
 def test_html_and_mermaid(text: str) -> None:
     import html
 
-    assert html.unescape(escape.html_text(text)) == text
-    assert html.unescape(escape.html_attr(text)) == text
-    assert not set(escape.html_attr(text)) & set("<>\"'")
+    shown = escape.html(text)
+    assert html.unescape(shown) == escape.terminal(text, lines=True)
+    assert not set(shown) & set("<>\"'")
+    assert UNSAFE.search(html.unescape(shown).replace("\t", "").replace("\n", "")) is None
     assert re.fullmatch(r"[\w .,:()/+'%-]+", escape.mermaid(text))
 
 

@@ -415,8 +415,10 @@ def test_example_repository_summarises(tmp_path: Path) -> None:
     assert "<3" in people
     assert not [v for v in people if isinstance(v, int) and v < 3]
     markdown = run_gk("-C", str(copy), "summarize", "--format", "markdown").output
-    # checklist per section, gaps per field, and the development: statuses and gaps per year
-    assert markdown.count("```mermaid\nxychart-beta horizontal") == 4
+    # returns, checklist per section, gaps per field, Teilhabemanagement reach per year, and
+    # the development: statuses and gaps per year
+    assert markdown.count("```mermaid\n---\nconfig:\n  xyChart:\n    showDataLabel: true\n"
+                          "---\nxychart-beta horizontal") == 6
 
 
 # --- the suppression itself --------------------------------------------------------------

@@ -238,7 +238,7 @@ def test_summary_workbook_cell_by_cell(tmp_path: Path) -> None:
     book = workbook(tmp_path, "summarize")
     assert book.sheetnames == [
         "Zu diesem Bericht", "Bündnisse nach Art", "Bündnisse nach Regierungsbezirk",
-        "Rücklauf der Arbeitshilfen", "Checkliste Prozessmanagement", "Bündnisse × Prüfpunkte",
+        "Rücklauf der Arbeitshilfen", "Checkliste je Abschnitt", "Checkliste Prozessmanagement", "Bündnisse × Prüfpunkte",
         "Prüfpunkte (Legende)", "Bündnisse × Handlungsfelder", "Anteile der Bündnisse", "Lücken",
         "Aufgaben (To-dos)", "Beratungstage", "Teilhabemanagement", "Zielgruppe",
         "Entwicklung je Jahr", "Checkliste je Bogen", "Checkliste je Prüfpunkt",
@@ -282,7 +282,8 @@ def test_summary_workbook_cell_by_cell(tmp_path: Path) -> None:
 
 def test_gaps_and_todo_workbooks(tmp_path: Path) -> None:
     book = workbook(tmp_path, "gaps")
-    assert book.sheetnames[:3] == ["Zu diesem Bericht", "Überblick", "Bündnisse × Handlungsfelder"]
+    assert book.sheetnames[:4] == ["Zu diesem Bericht", "Überblick", "Lücken je Feld und Status",
+                                   "Bündnisse × Handlungsfelder"]
     overview = rows(book["Überblick"])
     assert overview[0] == ("Stadt Hafenstadt (erfunden) (hafenstadt)", 2, 2, 0, 0)
     matrix = rows(book["Bündnisse × Handlungsfelder"])

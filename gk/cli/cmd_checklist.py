@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from gk.cli.common import (
@@ -33,7 +35,7 @@ Exit status: 0 shown, 1 the alliance has no such worksheet, 2 unknown alliance o
 @click.argument("alliance", shell_complete=complete_alliance)
 @click.option("--worksheet", "worksheet_id", metavar="ID",
               help=_("Show this worksheet instead of the latest one."))
-@format_option(["text", "markdown", "json"])
+@format_option(["text", "markdown", "json", "html"])
 @output_option
 @as_of_option
 @today_option
@@ -58,6 +60,9 @@ def checklist(ctx: click.Context, alliance: str, worksheet_id: str | None, fmt: 
             raise GkError(_("The alliance '{alliance}' has no worksheet '{id}'.").format(
                 alliance=alliance, id=worksheet_id) + did_you_mean(worksheet_id, ids))
         template = repo.templates.get(sheet.template or "")
+        if template is not None and template.answer == "none":  # a protocol: shown as one
+            _show_protocol(repo, sheet, template, fmt or "text", output, state)
+            return
         if template is None or not any(i.answer == "status" for i in template.items):
             raise GkError(_("The worksheet '{id}' (template '{template}') has no checklist "
                             "items.").format(id=worksheet_id, template=sheet.template or "?"))
@@ -68,5 +73,34 @@ def checklist(ctx: click.Context, alliance: str, worksheet_id: str | None, fmt: 
                             "one with: gk new worksheet {alliance} {template}").format(
                                 alliance=alliance, template=CHECKLIST_TEMPLATE), NOTHING)
     result = build_checklist(repo, sheet)
+    if fmt == "html":  # the document handed to the alliance: with the sheet's to-dos
+        from gk.render.worksheet_report import checklist_html
+
+        todos, items = _sheet_todos(repo, sheet, state.day)
+        emit(stamped(checklist_html(result, todos=todos, items=items), "html", state), output)
+        return
     emit(stamped(CHECKLIST_RENDERERS[fmt or "text"](result, use_color(output)), fmt or "text",
                  state), output)
+
+
+def _sheet_todos(repo: Any, sheet: Any, day: Any) -> tuple[list[Any], dict[str, dict[str, str]]]:
+    from gk.analyses.worksheets import item_texts, sort_key, todo_rows
+
+    rows = [r for r in todo_rows(repo, day)
+            if r.alliance == sheet.alliance and r.worksheet == sheet.id]
+    return sorted(rows, key=sort_key), item_texts(repo)
+
+
+def _show_protocol(repo: Any, sheet: Any, template: Any, fmt: str, output: str | None,
+                   state: Any) -> None:
+    from gk.cli.common import stamped
+    from gk.render.worksheet_report import protocol_document, protocol_json, render_protocol
+
+    todos, items = _sheet_todos(repo, sheet, state.day)
+    if fmt == "json":
+        emit(stamped(protocol_json(sheet, todos), fmt, state), output)
+        return
+    alliance = repo.alliances.get(sheet.alliance)
+    doc = protocol_document(sheet, alliance.name if alliance else sheet.alliance,
+                            dict(template.title), todos, items)
+    emit(stamped(render_protocol(fmt, doc, use_color(output)), fmt, state), output)

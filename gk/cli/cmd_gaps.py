@@ -32,7 +32,7 @@ alliance or its district), and the broken follow-up chains.""") + "\n\n\b\n" + _
   gk gaps --format xlsx -o luecken.xlsx
   gk gaps --as-of 2024-12-31""")
 @click.argument("alliance", required=False, shell_complete=complete_alliance)
-@format_option(["text", "markdown", "json", "csv", "csv-excel", "xlsx"])
+@format_option(["text", "markdown", "json", "csv", "csv-excel", "html", "xlsx"])
 @output_option
 @as_of_option
 @today_option

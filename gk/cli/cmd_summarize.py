@@ -64,7 +64,7 @@ shown as the repositories stood at its end, read from git; --as-of chooses anoth
 @click.option("--allow-incomplete", is_flag=True,
               help=_("Exit with status 0 even when some data files could not be read (the "
                      "report names them either way; without this option the status is 1)."))
-@format_option(["text", "markdown", "json", "xlsx"])
+@format_option(["text", "markdown", "json", "html", "xlsx"])
 @output_option
 @as_of_option
 @today_option

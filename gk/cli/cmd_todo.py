@@ -157,7 +157,7 @@ An alliance named like a sub-command goes after '--' (gk todo -- done).""")
 @click.option("--due-within", metavar="N",
               help=_("Only to-dos due from today to N days from now (not yet overdue); N may "
                      "also be a DATE such as diese-woche."))
-@format_option(["text", "markdown", "json", "csv", "csv-excel", "xlsx"])
+@format_option(["text", "markdown", "json", "csv", "csv-excel", "html", "xlsx"])
 @output_option
 @as_of_option
 @today_option

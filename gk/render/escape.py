@@ -259,15 +259,39 @@ def github_property(text: str) -> str:
 
 # --- HTML ----------------------------------------------------------------------------------
 
-def html_text(text: str) -> str:
-    """User text between HTML tags."""
-    import html
+def html(text: str) -> str:
+    """User text for HTML, between tags or inside a double- or single-quoted attribute value.
 
-    return html.escape(text, quote=False)
+    ``& < > " '`` become character references (``html.escape(quote=True)``); control and bidi
+    characters are shown as ``\\xNN``/``\\uNNNN`` as in :func:`terminal` (a C0 control is not
+    allowed in HTML, and a bidi override would reorder what the reader sees); tabs and line
+    breaks stay (they are white space in HTML)."""
+    import html as _html
+
+    return _html.escape(terminal(text, lines=True), quote=True)
+
+
+def html_text(text: str) -> str:
+    """User text between HTML tags where it must come back exactly (the forms of ``gk
+    serve``, whose values are saved again): only ``& < >`` become references; control and
+    bidi characters stay as they are (a report shows them with :func:`html` instead)."""
+    import html as _html
+
+    return _html.escape(text, quote=False)
 
 
 def html_attr(text: str) -> str:
-    """User text inside a quoted HTML attribute value."""
-    import html
+    """User text inside a quoted HTML attribute value (a form field's value) that must come
+    back exactly when the form is sent: ``& < > " '`` become references, nothing else."""
+    import html as _html
 
-    return html.escape(text, quote=True)
+    return _html.escape(text, quote=True)
+
+
+# --- charts --------------------------------------------------------------------------------
+
+def chart_label(text: str) -> str:
+    """A title or label drawn on a chart: one line, control and bidi characters shown as in
+    :func:`terminal`. The plotting library writes the SVG and escapes ``<`` ``&`` ``"``
+    itself (and is told not to read ``$`` as mathematics)."""
+    return terminal_line(text)

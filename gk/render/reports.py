@@ -143,14 +143,19 @@ class Document:
 
 def mermaid_chart(chart: Chart) -> str:
     """A chart as Mermaid code (GitHub and GitLab draw it): horizontal bars, so long labels
-    stay readable. Mermaid cannot stack, so a stacked chart shows its series side by side;
-    values that are not drawn (``None``) are 0 in Mermaid, and the table beside says why."""
-    names = ", ".join(f'"{mermaid(c)}"' for c in chart.categories)
+    stay readable, each with its count (``showDataLabel``). Mermaid cannot stack and has no
+    legend, so a stacked chart shows its series side by side, in the order its title names
+    them; values that are not drawn (``None``) are 0 in Mermaid, and their category label
+    says "not shown"."""
+    from gk.render.charts import category_labels
+
+    names = ", ".join(f'"{mermaid(c)}"' for c in category_labels(chart))
     top = max((v for s in chart.series for v in s.values if v is not None), default=0)
-    if chart.kind == "stacked":
-        columns = zip(*(s.values for s in chart.series), strict=True)
-        top = max((sum(v or 0 for v in column) for column in columns), default=0)
-    lines = ["xychart-beta horizontal", f'    title "{mermaid(chart.title)}"',
+    title = chart.title
+    if len(chart.series) > 1:
+        title += " (" + ", ".join(s.name for s in chart.series) + ")"
+    lines = ["---", "config:", "  xyChart:", "    showDataLabel: true", "---",
+             "xychart-beta horizontal", f'    title "{mermaid(title)}"',
              f"    x-axis [{names}]",
              f'    y-axis "{mermaid(chart.unit or "n")}" 0 --> {_axis_top(top, chart.unit)}']
     for series in chart.series:
@@ -180,6 +185,35 @@ def _field_chart(by_field: dict[str, int]) -> Chart | None:
                  [enum_label("field", f) for f in shown],
                  [Series(_("computed gaps"), [float(n) for n in shown.values()])],
                  unit=_("gaps"))
+
+
+def _field_status_blocks(counts: dict[tuple[str, str], int]) -> list[Block]:
+    """Computed gaps per field and residence status: a table and a stacked chart of the
+    fields that have one."""
+    fields = [f for f in service_fields() if any(counts[(f, s)] for s in STATUSES_OF_INTEREST)]
+    if not fields:
+        return []
+    statuses = [enum_label("residence-status", s) for s in STATUSES_OF_INTEREST]
+    table = Table([_("Field"), *statuses, _("Sum")],
+                  [[enum_label("field", f), *(number(counts[(f, s)]) for s in STATUSES_OF_INTEREST),
+                    number(sum(counts[(f, s)] for s in STATUSES_OF_INTEREST))] for f in fields],
+                  tuple(range(1, len(statuses) + 2)),
+                  _("Computed gaps of all alliances shown, per field and residence status."),
+                  name=_("Gaps per field and status"))
+    chart = Chart("stacked", _("Computed gaps per field and residence status"),
+                  [enum_label("field", f) for f in fields],
+                  [Series(name, [float(counts[(f, s)]) for f in fields])
+                   for name, s in zip(statuses, STATUSES_OF_INTEREST, strict=True)],
+                  unit=_("gaps"))
+    return [table, chart]
+
+
+def _figure_value(value: Any) -> float | None:
+    """A figure as a chart value: numbers as they are, a protected figure ('<3', 'x') or a
+    missing one as ``None`` (not drawn)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
 
 
 def _table(table: Table, fmt: str, esc: Callable[[str], str]) -> str:
@@ -306,6 +340,7 @@ def gaps_document(report: GapReport, title: str) -> Document:
         chains_by_alliance[chain.origin.alliance] = chains_by_alliance.get(
             chain.origin.alliance, 0) + 1
     by_field = dict.fromkeys(service_fields(), 0)
+    by_status = {(f, s): 0 for f in service_fields() for s in STATUSES_OF_INTEREST}
     for entry in report.alliances:
         kinds = [g.kind for g in entry.gaps]
         overview.rows.append([
@@ -316,10 +351,9 @@ def gaps_document(report: GapReport, title: str) -> Document:
         for gap in entry.gaps:
             if gap.computed:
                 by_field[gap.field] += 1
-    blocks: list[Block] = [overview]
-    chart = _field_chart(by_field)
-    if chart is not None:
-        blocks.append(chart)
+                if (gap.field, gap.status) in by_status:
+                    by_status[(gap.field, gap.status)] += 1
+    blocks: list[Block] = [overview, *_field_status_blocks(by_status)]
     sections.append(Section(_("Overview"), blocks))
     if report.alliances:
         names = {e.alliance: f"{e.name} ({e.alliance})" for e in report.alliances}
@@ -382,6 +416,12 @@ def render_gaps_text(report: GapReport, title: str = "", color: bool = False) ->
     return render_plain(gaps_document(report, title), color)
 
 
+def render_gaps_html(report: GapReport, title: str = "", color: bool = False) -> str:
+    from gk.render.html import render_html
+
+    return render_html(gaps_document(report, title))
+
+
 GAPS_CSV_COLUMNS = ("kind", "alliance", "field", "status", "declared", "computed",
                     "classification", "from", "from_title", "to", "to_title", "reason", "file")
 
@@ -414,6 +454,7 @@ GAPS_RENDERERS: dict[str, Callable[[GapReport, str, bool], str]] = {
     "json": render_gaps_json,
     "csv": render_gaps_csv,
     "csv-excel": render_gaps_csv_excel,
+    "html": render_gaps_html,
 }
 
 
@@ -468,13 +509,24 @@ def _section_returns(summary: Summary) -> Section:
         name = label(found.title) if found is not None and found.title else template
         rows.append([name, number(figures["count"]), number(figures["of"]),
                      ", ".join(summary.names.get(a) or a for a in figures["missing"]) or "–"])
-    return Section(_("Worksheet returns"), [Table(
+    blocks: list[Block] = [Table(
         [_("Worksheet"), _("returned"), _("of"), _("still missing")], rows, (1, 2),
         _("An alliance has returned a worksheet when it has at least one of that template dated "
-          "in the period."))])
+          "in the period."))]
+    returns = summary.payload["returns"]
+    if returns:
+        blocks.append(Chart(
+            "stacked", _("Worksheet returns in the period"), [row[0] for row in rows],
+            [Series(_("returned"), [_figure_value(f["count"]) for f in returns.values()]),
+             Series(_("not returned"), [
+                 _figure_value(f["of"] - f["count"]) if isinstance(f["of"], int)
+                 and isinstance(f["count"], int) else None for f in returns.values()])],
+            unit=_("alliances")))
+    return Section(_("Worksheet returns"), blocks)
 
 
-def _section_checklist(summary: Summary, for_markdown: bool) -> Section:
+def _section_checklist(summary: Summary, for_markdown: bool,
+                       item_charts: bool = False) -> Section:
     figures: dict[str, dict[str, int]] = summary.payload["checklist"]
     template = summary.checklist
     section = Section(_("Process management checklist"))
@@ -486,23 +538,27 @@ def _section_checklist(summary: Summary, for_markdown: bool) -> Section:
                                  "alliances without one are not counted here.").format(n=number(sheets))))
     texts = {i.id: i for i in template.items} if template is not None else {}
     sections = dict(template.sections) if template is not None else {}
+    statuses = (*item_statuses(), UNANSWERED)
+    status_names = [enum_label("item-status", s) if s != UNANSWERED else _("unanswered")
+                    for s in statuses]
+    groups: list[tuple[str, list[str]]] = []
     if for_markdown and template is not None and sheets:
-        names: list[str] = []
-        shares: list[float | None] = []
         for section_id, title in template.sections:
             ids = [i.id for i in template.items if i.section == section_id and i.id in figures]
-            if not ids:
-                continue
-            done = sum(figures[i]["done"] for i in ids)
-            counted = sum(sheets - figures[i]["not-applicable"] for i in ids)
-            names.append(label(title) or section_id)
-            shares.append(round(100 * done / counted) if counted else 0)
-        if names:
-            section.blocks.append(Para(_("The chart shows per section the share of answers "
-                                         "'done' (not applicable items left out).")))
-            section.blocks.append(Chart(
-                "bar", _("Checklist items done per section (%)"), names,
-                [Series(_("done"), shares)], unit="%"))
+            if ids:
+                groups.append((label(title) or section_id, ids))
+    if groups:
+        totals = [[sum(figures[i][s] for i in ids) for s in statuses] for _t, ids in groups]
+        section.blocks.append(Table(
+            [_("Section"), *status_names], [[t, *(number(n) for n in row)]
+                                           for (t, _ids), row in zip(groups, totals, strict=True)],
+            tuple(range(1, len(statuses) + 1)),
+            _("Answers of all current sheets per checklist section: each item of each sheet "
+              "counts once."), name=_("Checklist per section")))
+        section.blocks.append(Chart(
+            "stacked", _("Checklist status per section"), [t for t, _ids in groups],
+            [Series(name, [float(row[n]) for row in totals])
+             for n, name in enumerate(status_names)], unit=_("answers")))
     headers = [_("Section"), _("Item"), *(enum_label("item-status", s) for s in item_statuses()),
                _("unanswered")]
     rows = []
@@ -520,7 +576,23 @@ def _section_checklist(summary: Summary, for_markdown: bool) -> Section:
     section.blocks.append(Table(headers, rows, (2, 3, 4, 5, 6),
                                 _("How many alliances' current sheets give each status to the "
                                   "item.")))
+    if item_charts:
+        for heading, ids in groups:
+            section.blocks.append(Chart(
+                "stacked", _("Checklist status per item: {section}").format(section=heading),
+                [_short(label(texts[i].text)) or i for i in ids],
+                [Series(name, [float(figures[i][s]) for i in ids])
+                 for name, s in zip(status_names, statuses, strict=True)],
+                unit=_("alliances")))
     return section
+
+
+def _short(text: str, size: int = 64) -> str:
+    """A long text cut to about ``size`` characters at a word boundary, for a chart label."""
+    text = " ".join(text.split())
+    if len(text) <= size:
+        return text
+    return text[:size].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
 def _section_gaps(payload: dict[str, Any]) -> Section:
@@ -573,9 +645,14 @@ def _section_participation(summary: Summary) -> Section:
                      *(number(row["reached"].get(y)) for y in years)])
     rows.append([_("Sum"), number(figures["positions"]),
                  *(number(figures["reached"][y]) for y in years)])
-    return Section(_("Participation management (Teilhabemanagement)"), [Table(
+    blocks: list[Block] = [Table(
         [_("Alliance"), _("positions"), *years], rows, tuple(range(1, len(years) + 2)),
-        _("Positions and young people reached per year."))])
+        _("Positions and young people reached per year."))]
+    values = [_figure_value(figures["reached"][y]) for y in years]
+    if any(v is not None for v in values):
+        blocks.append(Chart("bar", _("Young people reached per year (all alliances shown)"),
+                            years, [Series(_("reached"), values)], unit=_("young people")))
+    return Section(_("Participation management (Teilhabemanagement)"), blocks)
 
 
 def _section_target_group(summary: Summary) -> Section:
@@ -916,13 +993,16 @@ def todos_document(repositories: Sequence[Repository], rows: Sequence[TodoRow], 
                     [Section(_("To-dos"), [table])])
 
 
-def summary_document(summary: Summary, for_markdown: bool) -> Document:
+def summary_document(summary: Summary, for_markdown: bool,
+                     item_charts: bool = False) -> Document:
+    """The summary's layout; ``item_charts`` adds a stacked chart of the checklist items of
+    each section (for media that draw stacked bars: HTML, spreadsheets)."""
     payload = summary.payload
     title = ", ".join(t for t in summary.titles) or _("data repository")
     sections = [
         _section_alliances(payload),
         _section_returns(summary),
-        _section_checklist(summary, for_markdown),
+        _section_checklist(summary, for_markdown, item_charts),
         _section_gaps(payload),
         _section_todos(summary),
         _section_consulting(summary),
@@ -957,10 +1037,17 @@ def render_summary_text(summary: Summary, color: bool = False) -> str:
     return render_plain(summary_document(summary, False), color)
 
 
+def render_summary_html(summary: Summary, color: bool = False) -> str:
+    from gk.render.html import render_html
+
+    return render_html(summary_document(summary, True, item_charts=True))
+
+
 SUMMARY_RENDERERS: dict[str, Callable[[Summary, bool], str]] = {
     "text": render_summary_text,
     "markdown": render_summary_markdown,
     "json": render_summary_json,
+    "html": render_summary_html,
 }
 
 __all__: Sequence[str] = ["GAPS_RENDERERS", "SUMMARY_RENDERERS"]

@@ -20,7 +20,7 @@ from gk.engine.state import (
     described,
 )
 from gk.i18n import _
-from gk.render.escape import html_text, json_document, markdown, terminal_line
+from gk.render.escape import html, json_document, markdown, terminal_line
 
 if TYPE_CHECKING:
     from gk.render.reports import Document
@@ -119,7 +119,7 @@ def stamp(text: str, fmt: str, as_of: AsOf, always: bool = False) -> str:
         block = [terminal_line(s) for s in sentences(as_of)]
         return _insert_after_heading(text, [*block, ""], _text_heading)
     if fmt == "html" and "</h1>" in text:
-        para = "<p class=\"as-of\">" + "<br>".join(html_text(s) for s in sentences(as_of)) + "</p>"
+        para = "<p class=\"as-of\">" + "<br>".join(html(s) for s in sentences(as_of)) + "</p>"
         return text.replace("</h1>", "</h1>\n" + para, 1)
     return text
 

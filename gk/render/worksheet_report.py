@@ -279,3 +279,191 @@ TODO_RENDERERS: dict[str, Callable[..., str]] = {
     "csv": todos_csv,
     "csv-excel": todos_csv_excel,
 }
+
+
+# --- documents (HTML) ---------------------------------------------------------------------
+
+def _status_counts(progress: Progress) -> list[float]:
+    counts = progress.as_dict()
+    return [float(counts[s]) for s in (*item_statuses(), "unanswered")]
+
+
+def checklist_document(checklist: Checklist, todos: Sequence[TodoRow] = (),
+                       items: dict[str, dict[str, str]] | None = None) -> Any:
+    """The checklist as a document to hand to the alliance: an overview (a table and a
+    stacked chart of the statuses per section), each section's items with status and note,
+    and the sheet's to-dos."""
+    from gk.render.reports import Chart, Document, Para, Section, Series, Table
+
+    first, second = _heading(checklist)
+    detail = _detail(checklist.progress)
+    intro = [second, _("Overall: ") + progress_line(checklist.progress)
+             + ("; " + detail if detail else "") + ".",
+             _("Overdue to-dos are marked as such after their date.")]
+    names = [status_label(s) for s in (*item_statuses(), None)]
+    titles = [_section_title(s.title, s.id) for s in checklist.sections]
+    overview = Section(_("Overview"), [
+        Table([_("Section"), *names, _("done (%)")],
+              [[title, *(str(int(n)) for n in _status_counts(s.progress)), _percent(s.progress)]
+               for title, s in zip(titles, checklist.sections, strict=True)],
+              tuple(range(1, len(names) + 2)),
+              _("Items per section and status; not applicable items do not count towards the "
+                "share done.")),
+        Chart("stacked", _("Checklist status per section"), titles,
+              [Series(name, [_status_counts(s.progress)[n] for s in checklist.sections])
+               for n, name in enumerate(names)], unit=_("items"))])
+    sections = [overview]
+    number = 0
+    for title, section in zip(titles, checklist.sections, strict=True):
+        rows = []
+        for entry in section.entries:
+            number += 1
+            shown = status_label(entry.status) if entry.invalid is None else entry.invalid
+            rows.append([f"P{number}", _entry_text(entry), f"{MARKS[entry.status]} {shown}",
+                         entry.note or ""])
+        sections.append(Section(title, [
+            Para(progress_line(section.progress)),
+            Table([_("No."), _("Item"), _("Status"), _("Note")], rows, (),
+                  _("Items of the section '{section}' with status and note.").format(
+                      section=title))]))
+    sections.append(Section(_("To-dos of this worksheet"), [
+        _todo_table(todos, items, with_reference=False) if todos
+        else Para(_("This worksheet has no to-dos."))]))
+    return Document(first, intro, sections)
+
+
+def _todo_table(rows: Sequence[TodoRow], items: dict[str, dict[str, str]] | None,
+                with_reference: bool = True) -> Any:
+    from gk.render.reports import Table
+
+    headers = [_("Due"), _("To-do"), _("Owner"), _("Status"), _("Item")]
+    if with_reference:
+        headers.append(_("Reference"))
+    table = []
+    for row in rows:
+        due = row.due or _("no due date")
+        if row.overdue:
+            due += " (" + _("overdue") + ")"
+        item = ""
+        if row.item:
+            text = " ".join(label((items or {}).get(row.item) or {}).split())
+            if len(text) > 70:
+                text = text[:69].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+            item = f"{text} ({row.item})" if text else row.item
+        cells = [due, row.title or "–", row.owner or "–", todo_status_label(row.status), item]
+        if with_reference:
+            cells.append(row.ref)
+        table.append(cells)
+    return Table(headers, table, ())
+
+
+def checklist_html(checklist: Checklist, color: bool = False, *,
+                   todos: Sequence[TodoRow] = (),
+                   items: dict[str, dict[str, str]] | None = None) -> str:
+    from gk.render.html import render_html
+
+    return render_html(checklist_document(checklist, todos, items), breaks=False)
+
+
+def todos_document(rows: Sequence[TodoRow], *, status: str = "open",
+                   today: dt.date | None = None,
+                   items: dict[str, dict[str, str]] | None = None) -> Any:
+    from gk.render.reports import Document, Para, Section
+
+    today = today or dt.date.today()
+    if not rows:
+        empty = _("No open to-dos.") if status == "open" else _("No to-dos found.")
+        return Document(_("To-dos"), [], [Section(_("To-dos"), [Para(empty)])])
+    by_alliance: dict[str, list[TodoRow]] = {}
+    for row in rows:
+        by_alliance.setdefault(row.alliance, []).append(row)
+    sections = [Section(alliance, [_todo_table(group, items)])
+                for alliance, group in by_alliance.items()]
+    return Document(_("To-dos"), [_todo_heading(rows, status, today) + ".",
+                                  _("Overdue to-dos are marked as such after their date.")],
+                    sections)
+
+
+def todos_html(rows: Sequence[TodoRow], color: bool = False, *, status: str = "open",
+               today: dt.date | None = None,
+               items: dict[str, dict[str, str]] | None = None) -> str:
+    from gk.render.html import render_html
+
+    return render_html(todos_document(rows, status=status, today=today, items=items),
+                       breaks=False)
+
+
+CHECKLIST_RENDERERS["html"] = checklist_html
+TODO_RENDERERS["html"] = todos_html
+
+
+# --- a protocol (Begleitprotokoll) ----------------------------------------------------------
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [" ".join(str(v).split()) for v in value if isinstance(v, str | int | float)]
+    return [" ".join(value.split())] if isinstance(value, str) else []
+
+
+def protocol_document(sheet: Any, alliance_name: str, template_title: dict[str, str],
+                      todos: Sequence[TodoRow] = (),
+                      items: dict[str, dict[str, str]] | None = None) -> Any:
+    """A protocol worksheet (Begleitprotokoll) as a document: the meeting, who took part,
+    the topics, the summary and what was agreed (the sheet's to-dos)."""
+    from gk.render.reports import Document, Para, Section, Table
+
+    data = sheet.data
+    title = label(template_title) or sheet.template or sheet.id
+    first = _("{title} – {alliance}, {date}").format(title=title, alliance=alliance_name,
+                                                      date=sheet.date or "?")
+    facts = [[_("Date"), sheet.date or "–"]]
+    for key, name in (("consultant", _("Process consultancy")), ("author", _("Written by")),
+                      ("days", _("Consulting days"))):
+        value = data.get(key)
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            facts.append([name, str(value).replace(".", ",") if get_language() == "de"
+                          and isinstance(value, float) else str(value)])
+    sections = [Section(_("Meeting"), [Table([_("Entry"), _("Value")], facts, (),
+                                             _("When, with whom and how many consulting days."))])]
+    participants = _texts(data.get("participants"))
+    sections.append(Section(_("Participants"), [
+        Table([_("Role or body")], [[p] for p in participants], (),
+              _("Who took part (roles and bodies, no names)."))
+        if participants else Para(_("No participants recorded."))]))
+    topics = _texts(data.get("topics"))
+    sections.append(Section(_("Topics"), [
+        Table([_("Topic")], [[t] for t in topics], (), _("What was talked about."))
+        if topics else Para(_("No topics recorded."))]))
+    summary = _texts(data.get("summary"))
+    sections.append(Section(_("Summary"), [Para(t) for t in summary]
+                            or [Para(_("No summary recorded."))]))
+    sections.append(Section(_("Agreements"), [
+        _todo_table(todos, items, with_reference=False) if todos
+        else Para(_("No agreements recorded as to-dos."))]))
+    second = _("Worksheet {worksheet} of {date} ({file})").format(
+        worksheet=sheet.id, date=sheet.date or "?", file=sheet.file)
+    return Document(first, [second, _("Overdue to-dos are marked as such after their date.")]
+                    if any(t.overdue for t in todos) else [second], sections)
+
+
+def render_protocol(fmt: str, doc: Any, color: bool = False) -> str:
+    """A protocol document in one of the document formats (text, markdown, html)."""
+    from gk.render.reports import render_markdown, render_plain
+
+    if fmt == "html":
+        from gk.render.html import render_html
+
+        return render_html(doc, breaks=False)
+    if fmt == "markdown":
+        return render_markdown(doc)
+    return render_plain(doc, color)
+
+
+def protocol_json(sheet: Any, todos: Sequence[TodoRow]) -> str:
+    data = sheet.data
+    payload = {"alliance": sheet.alliance, "worksheet": sheet.id, "file": sheet.file,
+               "template": sheet.template, "date": sheet.date,
+               **{key: data.get(key) for key in ("consultant", "author", "days",
+                                                 "participants", "topics", "summary")},
+               "todos": [row.as_json() for row in todos]}
+    return json_document(payload)
