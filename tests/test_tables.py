@@ -238,7 +238,8 @@ def test_summary_workbook_cell_by_cell(tmp_path: Path) -> None:
     book = workbook(tmp_path, "summarize")
     assert book.sheetnames == [
         "Zu diesem Bericht", "Bündnisse nach Art", "Bündnisse nach Regierungsbezirk",
-        "Rücklauf der Arbeitshilfen", "Checkliste je Abschnitt", "Checkliste Prozessmanagement", "Bündnisse × Prüfpunkte",
+        "Rücklauf der Arbeitshilfen", "Checkliste je Abschnitt", "Checkliste Prozessmanagement",
+        "Bündnisse × Prüfpunkte",
         "Prüfpunkte (Legende)", "Bündnisse × Handlungsfelder", "Anteile der Bündnisse", "Lücken",
         "Aufgaben (To-dos)", "Beratungstage", "Teilhabemanagement", "Zielgruppe",
         "Entwicklung je Jahr", "Checkliste je Bogen", "Checkliste je Prüfpunkt",
