@@ -1,21 +1,45 @@
-"""Small-count suppression for published counts of people, as official statistics do it.
+"""Disclosure control for published counts of people: no count below the minimum can be read
+or worked out from any combination of gk's reports.
 
-A count below the minimum is shown as ``<N`` (primary suppression). Where a total is
-published together with its parts, a single hidden number in "total = sum of parts" could
-be worked back out; so the smallest part still shown is hidden as well (secondary, or
-complementary, suppression, shown as ``x``), or the total when no part is left. This
-repeats until no sum has exactly one hidden number, also across nested totals.
+The method (reasoned out, with the attacks it answers, in docs/datenschutz.md):
+
+* **Atomic cells.** A count of people is published per *atomic cell*, the finest grain any
+  filter of gk can reach (an alliance and a year for Teilhabemanagement; an alliance's
+  target-group entry). A cell below the minimum — 0 included — is shown as ``<N``.
+* **Totals are sums of shown cells only.** Every total, breakdown or chart value is the sum
+  of the cells shown as numbers; a cell shown as ``<N`` adds nothing to any published
+  figure. So every published number is a sum of published numbers: differencing two
+  reports (other ``--alliance``/``--region`` choices, other repositories) gives back only
+  shown cells, and no total narrows a ``<N`` below what ``<N`` says. No secondary
+  suppression is needed, and none is done.
+* **Overlapping entries.** Target-group entries of one date may count the same people
+  (``[duldung, gestattung]`` and ``[gestattung]``): their difference is a count of people
+  too. :func:`protect_entries` finds every count over a set of statuses that the shown
+  entries pin to a single value below the minimum (an exact interval audit over the
+  statuses) and then shows only one entry of those that overlap; the others are withheld
+  (``x``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+import itertools
+import math
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from fractions import Fraction
+from typing import TypeVar
 
 K = TypeVar("K", bound=Hashable)
 
-SECONDARY_MARK = "x"
+WITHHELD_MARK = "x"
+# More overlapping entries of one date than this are not audited one by one: only one of
+# them is shown (the audit's cost grows with the fourth power of their number).
+MAX_AUDITED = 8
+
+
+def effective_min_count(min_count: int) -> int:
+    """The minimum in force: at least 2, since ``<1`` would say "exactly 0"."""
+    return max(min_count, 2)
 
 
 def primary_mark(min_count: int) -> str:
@@ -23,64 +47,181 @@ def primary_mark(min_count: int) -> str:
     return f"<{min_count}"
 
 
+def shown(value: int, min_count: int) -> int | str:
+    """One atomic cell as it may be published: the number, or ``<N`` below the minimum."""
+    return value if value >= min_count else primary_mark(min_count)
+
+
+def protect_cells(cells: Mapping[K, int], min_count: int) -> dict[K, int | str]:
+    """Every atomic cell as it may be published (order kept)."""
+    return {key: shown(value, min_count) for key, value in cells.items()}
+
+
+def is_shown(value: object) -> bool:
+    """Whether a published count is a number (not ``<N``, ``x``, unknown or absent)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def plottable(value: object) -> int | None:
+    """The value a chart may draw: a shown number; ``None`` for anything withheld."""
+    return value if is_shown(value) else None  # type: ignore[return-value]
+
+
+def shown_sum(values: Iterable[object]) -> int:
+    """A published total: the sum of the shown numbers only (withheld cells add nothing)."""
+    return sum(v for v in values if is_shown(v))  # type: ignore[misc]
+
+
+def withheld(values: Iterable[object]) -> int:
+    """How many of the values are withheld (``<N`` or ``x``) and so missing from a sum."""
+    return sum(1 for v in values if isinstance(v, str) and (v.startswith("<") or v == "x"))
+
+
+# --- overlapping entries ------------------------------------------------------------------
+
+
 @dataclass(frozen=True, slots=True)
-class Group(Generic[K]):
-    """A published total and the cells it adds up."""
+class Entry:
+    """A count over a set of categories (a target-group entry over residence statuses);
+    ``count`` is ``None`` when unknown. Entries of one date are assumed to count the people
+    of each category once: an entry over a set is the sum over its categories."""
 
-    total: K
-    members: tuple[K, ...]
-
-
-@dataclass(slots=True)
-class Protected(Generic[K]):
-    """The cells as they may be published: numbers, ``<N`` or ``x``."""
-
-    values: dict[K, int | str]
-    primary: frozenset[K]
-    secondary: frozenset[K]
-
-    @property
-    def suppressed(self) -> int:
-        return len(self.primary) + len(self.secondary)
+    categories: frozenset[str]
+    count: int | None
 
 
-def protect(cells: Mapping[K, int], groups: Sequence[Group[K]], min_count: int) -> Protected[K]:
-    """Suppress small cells and, where a total is published, enough others to keep them hidden.
+def overlap_clusters(entries: Sequence[Entry]) -> list[list[int]]:
+    """Indexes of the entries with a known count, grouped where their categories overlap
+    (connected through shared categories), in order of first entry."""
+    known = [i for i, e in enumerate(entries) if e.count is not None]
+    parent = {i: i for i in known}
 
-    ``cells`` holds every cell, totals included; each total is a key of ``cells`` too. The
-    order of ``cells`` breaks ties between equally small candidates for secondary
-    suppression, so the result is deterministic.
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for a, b in itertools.combinations(known, 2):
+        if entries[a].categories & entries[b].categories:
+            parent[root(b)] = root(a)
+    groups: dict[int, list[int]] = {}
+    for i in known:
+        groups.setdefault(root(i), []).append(i)
+    return sorted(groups.values())
+
+
+def _solve(rows: Sequence[tuple[tuple[int, ...], int]]) -> tuple[Fraction, ...] | None:
+    """The one solution of a square system ``row . x = rhs``, or None when it is singular."""
+    size = len(rows)
+    matrix = [[Fraction(v) for v in row] + [Fraction(rhs)] for row, rhs in rows]
+    for col in range(size):
+        pivot = next((r for r in range(col, size) if matrix[r][col] != 0), None)
+        if pivot is None:
+            return None
+        matrix[col], matrix[pivot] = matrix[pivot], matrix[col]
+        for r in range(size):
+            if r != col and matrix[r][col] != 0:
+                factor = matrix[r][col] / matrix[col][col]
+                matrix[r] = [a - factor * b for a, b in zip(matrix[r], matrix[col], strict=True)]
+    return tuple(matrix[i][size] / matrix[i][i] for i in range(size))
+
+
+def _vertices(atoms: int, equal: list[tuple[tuple[int, ...], int]],
+              upper: list[tuple[tuple[int, ...], int]]) -> list[tuple[Fraction, ...]]:
+    """Corners of {x >= 0, row . x = rhs (equal), row . x <= rhs (upper)}; none when empty.
+
+    Every atom lies in some row, so the set is bounded and, when not empty, the corners span
+    it: the least and the greatest value of any sum over the atoms are taken at corners."""
+    unit = [tuple(int(i == j) for j in range(atoms)) for i in range(atoms)]
+    bounds: list[tuple[tuple[int, ...], int]] = [*upper, *((u, 0) for u in unit)]
+    found: set[tuple[Fraction, ...]] = set()
+    for chosen in itertools.combinations(equal + bounds, atoms):
+        point = _solve(chosen)
+        if point is None or any(v < 0 for v in point):
+            continue
+        if all(sum(a * v for a, v in zip(row, point, strict=True)) == rhs for row, rhs in equal) \
+                and all(sum(a * v for a, v in zip(row, point, strict=True)) <= rhs
+                        for row, rhs in upper):
+            found.add(point)
+    return sorted(found)
+
+
+def small_count_derivable(entries: Sequence[Entry], min_count: int) -> bool:
+    """Whether the published form of overlapping entries pins a count of people below the
+    minimum: a number for an entry at or above it, ``<N`` (0 to N-1) for one below.
+
+    For every set of categories the least and greatest total that the published figures
+    allow are found (over the corners of the feasible region); when they leave exactly one
+    whole number below the minimum, or none at all (contradicting entries), it is derivable.
     """
-    order = {key: index for index, key in enumerate(cells)}
-    primary = {key for key, value in cells.items() if value < min_count}
-    hidden = set(primary)
-    secondary: set[K] = set()
-    changed = True
-    while changed:
-        changed = False
-        for group in groups:
-            # total = sum of members: with exactly one unknown, that one can be worked out
-            members = [m for m in group.members if m in cells]
-            unknown = sum(1 for m in members if m in hidden) + (group.total in hidden)
-            if unknown != 1:
-                continue
-            shown = [m for m in members if m not in hidden]
-            if shown:
-                pick = min(shown, key=lambda m: (cells[m], order[m]))
-            elif group.total not in hidden:
-                pick = group.total
-            else:  # an empty group with a hidden total: nothing can be worked out
-                continue
-            hidden.add(pick)
-            secondary.add(pick)
-            changed = True
-    mark = primary_mark(min_count)
-    values: dict[K, int | str] = {}
-    for key, value in cells.items():
-        if key in primary:
-            values[key] = mark
-        elif key in secondary:
-            values[key] = SECONDARY_MARK
-        else:
-            values[key] = value
-    return Protected(values, frozenset(primary), frozenset(secondary))
+    atoms = sorted(set().union(*(e.categories for e in entries)))
+    index = {a: i for i, a in enumerate(atoms)}
+
+    def row(entry: Entry) -> tuple[int, ...]:
+        return tuple(int(a in entry.categories) for a in index)
+
+    equal = [(row(e), e.count) for e in entries if e.count is not None and e.count >= min_count]
+    upper = [(row(e), min_count - 1) for e in entries
+             if e.count is not None and e.count < min_count]
+    corners = _vertices(len(atoms), equal, upper)
+    if not corners:
+        return True  # contradicting entries: some reading of them may pin anything
+    for size in range(1, len(atoms) + 1):
+        for subset in itertools.combinations(range(len(atoms)), size):
+            totals = [sum(point[i] for i in subset) for point in corners]
+            low, high = math.ceil(min(totals)), math.floor(max(totals))
+            if low >= high and low < min_count:
+                return True
+    return False
+
+
+def protect_entries(entries: Sequence[Entry], min_count: int,
+                    preferred: frozenset[str] | None = None) -> tuple[list[int | str | None],
+                                                                      list[list[int]]]:
+    """The entries as they may be published (``None`` for an unknown count) and the groups of
+    overlapping entries of which only one could be shown.
+
+    Give an entry that names no category all of them (:func:`with_universe`). Where
+    overlapping entries pin a small count, only one of them is shown: the
+    one over exactly ``preferred`` if there is one, else the one over the most categories
+    (the first of equals); the others are withheld as ``x``. Which one is shown depends on
+    the categories only, never on the counts, so the choice tells nothing about them.
+    """
+    values: list[int | str | None] = [
+        None if e.count is None else shown(e.count, min_count) for e in entries]
+    conflicts: list[list[int]] = []
+    for cluster in overlap_clusters(entries):
+        if len(cluster) < 2:
+            continue
+        if len(cluster) <= MAX_AUDITED and not small_count_derivable(
+                [entries[i] for i in cluster], min_count):
+            continue
+        keep = min(cluster, key=lambda i: (entries[i].categories != preferred,
+                                           -len(entries[i].categories), i))
+        for i in cluster:
+            if i != keep:
+                values[i] = WITHHELD_MARK
+        conflicts.append(cluster)
+    return values, conflicts
+
+
+def with_universe(categories: Iterable[frozenset[str]], universe: Sequence[str]) -> list[frozenset[str]]:
+    """Category sets with an empty one read as all of ``universe`` (an entry that names no
+    status is taken to count everyone)."""
+    whole = frozenset(universe)
+    return [c if c else whole for c in categories]
+
+
+def protect_status_counts(entries: Sequence[tuple[Iterable[str], int | None]],
+                          min_count: int) -> tuple[list[int | str | None], list[list[int]]]:
+    """Target-group entries of one date — (residence statuses, count or None) — as they may
+    be published, and the groups of overlapping entries of which only one is shown. An entry
+    naming no status counts everyone; of overlapping entries the one for exactly Duldung and
+    Gestattung (the target group) is the one kept."""
+    from gk.domain import STATUSES_OF_INTEREST, residence_statuses
+
+    known = set(residence_statuses())
+    sets = with_universe((frozenset(s for s in statuses if s in known)
+                          for statuses, _count in entries), residence_statuses())
+    return protect_entries([Entry(c, count) for c, (_s, count) in zip(sets, entries, strict=True)],
+                           min_count, frozenset(STATUSES_OF_INTEREST))

@@ -27,7 +27,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gk.analyses.disclosure import Group, protect
+from gk.analyses.disclosure import (
+    effective_min_count,
+    protect_cells,
+    protect_status_counts,
+    shown_sum,
+    withheld,
+)
 from gk.analyses.gaps import ServiceIndex, analyse_gaps, unreadable_files
 from gk.domain import (
     ANALYSIS_TEMPLATE,
@@ -188,7 +194,7 @@ def summarize(sources: Sequence[Source], options: SummaryOptions) -> Summary:
     chosen_ids = frozenset(ids)
     collect = _Collector(options.sources)
     templates = _template_order(sources)
-    min_count = max((s.repository.min_count for s in sources), default=3)
+    min_count = effective_min_count(max((s.repository.min_count for s in sources), default=3))
 
     # indexes, built once per repository
     current: dict[int, dict[tuple[str, str], Worksheet]] = {}
@@ -223,7 +229,8 @@ def summarize(sources: Sequence[Source], options: SummaryOptions) -> Summary:
     suppressed += count
     payload["target_group"], count = _target_group(chosen, min_count, collect)
     suppressed += count
-    payload["privacy"] = {"min_count": min_count, "suppressed": suppressed}
+    payload["privacy"] = {"min_count": min_count, "suppressed": suppressed,
+                          "totals": "shown-values-only"}
     if options.notes:
         payload["notes"] = _notes(chosen, current, sheets_of, options.period)
     if options.sources:
@@ -404,10 +411,11 @@ def _consulting(chosen: Sequence[tuple[Alliance, Source]], sheets_of: dict[str, 
 
 def _participation(chosen: Sequence[tuple[Alliance, Source]], min_count: int,
                    collect: _Collector) -> tuple[dict[str, Any], int]:
+    """Positions, and persons reached per alliance and year (the atomic cells, each shown or
+    ``<N``); the sum of a year adds the shown cells only (gk.analyses.disclosure)."""
     positions = 0.0
     cells: dict[tuple[str, int], int] = {}
     rows: dict[str, dict[str, Any]] = {}
-    years: set[int] = set()
     for alliance, source in chosen:
         block = alliance.data.get("participation_management")
         if not isinstance(block, dict):
@@ -424,20 +432,19 @@ def _participation(chosen: Sequence[tuple[Alliance, Source]], min_count: int,
             if year is None or persons is None:
                 continue
             cells[(alliance.id, year)] = cells.get((alliance.id, year), 0) + persons
-            years.add(year)
-    totals = {("", y): sum(v for (_a, yy), v in cells.items() if yy == y) for y in sorted(years)}
-    ordered = dict(sorted(cells.items(), key=lambda kv: (kv[0][1], kv[0][0])))
-    groups = [Group(("", y), tuple(k for k in ordered if k[1] == y)) for y in sorted(years)]
-    protected = protect({**ordered, **totals}, groups, min_count)
+    years = sorted({y for _a, y in cells})
+    published = protect_cells(cells, min_count)
     for alliance_id, row in rows.items():
-        row["reached"] = {str(y): protected.values[(alliance_id, y)] for y in sorted(years)
+        row["reached"] = {str(y): published[(alliance_id, y)] for y in years
                           if (alliance_id, y) in cells}
+    of_year = {y: [v for (_a, yy), v in published.items() if yy == y] for y in years}
     figures = {
         "positions": _num(positions),
-        "reached": {str(y): protected.values[("", y)] for y in sorted(years)},
+        "reached": {str(y): shown_sum(of_year[y]) for y in years},
+        "not_in_sum": {str(y): withheld(of_year[y]) for y in years},
         "by_alliance": rows,
     }
-    return figures, protected.suppressed
+    return figures, withheld(published.values())
 
 
 def latest_target_group(alliance: Alliance) -> list[dict[str, Any]]:
@@ -467,35 +474,26 @@ def latest_target_group(alliance: Alliance) -> list[dict[str, Any]]:
 
 def _target_group(chosen: Sequence[tuple[Alliance, Source]], min_count: int,
                   collect: _Collector) -> tuple[dict[str, Any], int]:
-    """Latest counts per alliance; the total adds the counts of exactly the target group.
-
-    An entry counts towards the total when its statuses are exactly Duldung and
-    Gestattung (the target group of the initiative) and its count is known."""
-    found: dict[str, list[dict[str, Any]]] = {}
-    cells: dict[tuple[str, int], int] = {}
+    """Latest entries per alliance (the atomic cells, protected); the total adds the shown
+    counts of the entries for exactly the target group (Duldung and Gestattung)."""
+    by_alliance: dict[str, list[dict[str, Any]]] = {}
+    in_total: list[int | str] = []
     for alliance, source in chosen:
         entries = latest_target_group(alliance)
         if not entries:
             continue
-        found[alliance.id] = entries
         collect.add("target_group", source.label, alliance.file)
-        for index, entry in enumerate(entries):
-            if isinstance(entry["count"], int):
-                cells[(alliance.id, index)] = entry["count"]
-    members = tuple(k for k in cells
-                    if set(found[k[0]][k[1]]["statuses"]) == set(STATUSES_OF_INTEREST))
-    total_key = ("", -1)
-    if members:
-        protected = protect({**cells, total_key: sum(cells[k] for k in members)},
-                            [Group(total_key, members)], min_count)
-    else:
-        protected = protect(cells, [], min_count)
-    by_alliance = {
-        alliance: [{**entry, "count": protected.values.get((alliance, index), entry["count"])}
-                   for index, entry in enumerate(entries)]
-        for alliance, entries in found.items()}
-    return ({"total": protected.values[total_key] if members else None,
-             "by_alliance": by_alliance}, protected.suppressed)
+        values, _conflicts = protect_status_counts(
+            [(e["statuses"], e["count"] if isinstance(e["count"], int) else None)
+             for e in entries], min_count)
+        by_alliance[alliance.id] = [{**e, "count": UNKNOWN if v is None else v}
+                                    for e, v in zip(entries, values, strict=True)]
+        in_total += [v for e, v in zip(entries, values, strict=True)
+                     if set(e["statuses"]) == set(STATUSES_OF_INTEREST) and v is not None]
+    published = [v for rows in by_alliance.values() for v in (r["count"] for r in rows)]
+    return ({"total": shown_sum(in_total) if in_total else None,
+             "not_in_sum": withheld(in_total),
+             "by_alliance": by_alliance}, withheld(published))
 
 
 def _notes(chosen: Sequence[tuple[Alliance, Source]],

@@ -452,22 +452,30 @@ def _section_consulting(summary: Summary) -> Section:
           "granted per year in gk.yaml for the years of the period."))])
 
 
+def _shown_values_sentence(n: int) -> str:
+    """What every published sum of people is (gk.analyses.disclosure), said next to it."""
+    return _("The sum adds the values shown only; values below {n} are not included.").format(n=n)
+
+
 def _section_participation(summary: Summary) -> Section:
     figures = summary.payload["participation_management"]
+    n = summary.payload["privacy"]["min_count"]
     years = list(figures["reached"])
     rows = []
     for alliance, row in figures["by_alliance"].items():
         rows.append([_named(summary, alliance), number(row["positions"]),
                      *(number(row["reached"].get(y)) for y in years)])
-    rows.append([_("Sum"), number(figures["positions"]),
+    rows.append([_("Sum of the values shown"), number(figures["positions"]),
                  *(number(figures["reached"][y]) for y in years)])
     return Section(_("Participation management (Teilhabemanagement)"), [Table(
         [_("Alliance"), _("positions"), *years], rows, tuple(range(1, len(years) + 2)),
-        _("Positions and young people reached per year."))])
+        _("Positions and young people reached per year.") + " "
+        + _shown_values_sentence(n))])
 
 
 def _section_target_group(summary: Summary) -> Section:
     figures = summary.payload["target_group"]
+    n = summary.payload["privacy"]["min_count"]
     rows = []
     for alliance, entries in figures["by_alliance"].items():
         for entry in entries:
@@ -475,19 +483,22 @@ def _section_target_group(summary: Summary) -> Section:
                          ", ".join(enum_label("residence-status", s) for s in entry["statuses"])
                          or "–",
                          _("unknown") if entry["count"] == "unknown" else number(entry["count"])])
-    rows.append([_("Sum (Duldung and Gestattung)"), "", "", number(figures["total"])])
+    rows.append([_("Sum of the values shown (Duldung and Gestattung)"), "", "",
+                 number(figures["total"])])
     return Section(_("Target group"), [Table(
         [_("Alliance"), _("as of"), _("Residence status"), _("people")], rows, (3,),
         _("The latest counts of young adults in the target group per alliance, as written; "
           "the sum adds the counts given for Duldung and Gestattung together. A district's "
-          "count may include its municipalities."))])
+          "count may include its municipalities.") + " " + _shown_values_sentence(n))])
 
 
 def _section_privacy(payload: dict[str, Any]) -> Section:
     privacy = payload["privacy"]
     return Section(_("Privacy"), [Para(_(
-        "Counts of people below {n} are shown as '<{n}'; 'x' marks a count withheld so that a "
-        "small count cannot be worked out from a total. Cells suppressed in this report: "
+        "Counts of people below {n} are shown as '<{n}'; 'x' marks a target-group count "
+        "withheld because entries of the same date overlap and together would give a small "
+        "count away. Every sum of people adds only the values shown, so no sum and no "
+        "comparison of reports reveals a withheld count. Values withheld in this report: "
         "{suppressed}.").format(n=privacy["min_count"], suppressed=privacy["suppressed"]))])
 
 
