@@ -14,10 +14,12 @@ The method (reasoned out, with the attacks it answers, in docs/datenschutz.md):
   suppression is needed, and none is done.
 * **Overlapping entries.** Target-group entries of one date may count the same people
   (``[duldung, gestattung]`` and ``[gestattung]``): their difference is a count of people
-  too. :func:`protect_entries` finds every count over a set of statuses that the shown
-  entries pin to a single value below the minimum (an exact interval audit over the
-  statuses) and then shows only one entry of those that overlap; the others are withheld
-  (``x``).
+  too. Of entries that overlap, only one is shown, chosen by their statuses alone; the
+  others are withheld (``x``) (:func:`protect_entries`). :func:`revealing_overlaps` audits
+  which overlaps would pin a small count (interval bounds over the statuses), for the
+  warning of ``gk check`` (GK509).
+* **Time.** ``--since`` shows no count of people. What two reports of different days
+  reveal is discussed in docs/datenschutz.md.
 """
 
 from __future__ import annotations
@@ -176,33 +178,36 @@ def small_count_derivable(entries: Sequence[Entry], min_count: int) -> bool:
 
 
 def protect_entries(entries: Sequence[Entry], min_count: int,
-                    preferred: frozenset[str] | None = None) -> tuple[list[int | str | None],
-                                                                      list[list[int]]]:
-    """The entries as they may be published (``None`` for an unknown count) and the groups of
-    overlapping entries of which only one could be shown.
+                    preferred: frozenset[str] | None = None) -> list[int | str | None]:
+    """The entries as they may be published: a number, ``<N``, ``x`` (withheld) or ``None``
+    for an unknown count.
 
-    Give an entry that names no category all of them (:func:`with_universe`). Where
-    overlapping entries pin a small count, only one of them is shown: the
-    one over exactly ``preferred`` if there is one, else the one over the most categories
-    (the first of equals); the others are withheld as ``x``. Which one is shown depends on
-    the categories only, never on the counts, so the choice tells nothing about them.
+    Of entries whose categories overlap, only one is shown: the one over exactly
+    ``preferred`` if there is one, else the one over the most categories (the first of
+    equals); the others are withheld as ``x``, whatever their counts. The choice depends on
+    the categories only: had it depended on the counts (withholding only where a difference
+    is small), the withholding itself would tell that the difference is small — with
+    ``[duldung, gestattung]: 3`` shown and ``[duldung]`` withheld, that nobody has a
+    Gestattung. Give an entry that names no category all of them (:func:`with_universe`).
     """
     values: list[int | str | None] = [
         None if e.count is None else shown(e.count, min_count) for e in entries]
-    conflicts: list[list[int]] = []
     for cluster in overlap_clusters(entries):
-        if len(cluster) < 2:
-            continue
-        if len(cluster) <= MAX_AUDITED and not small_count_derivable(
-                [entries[i] for i in cluster], min_count):
-            continue
         keep = min(cluster, key=lambda i: (entries[i].categories != preferred,
                                            -len(entries[i].categories), i))
         for i in cluster:
             if i != keep:
                 values[i] = WITHHELD_MARK
-        conflicts.append(cluster)
-    return values, conflicts
+    return values
+
+
+def revealing_overlaps(entries: Sequence[Entry], min_count: int) -> list[list[int]]:
+    """The groups of overlapping entries that, were all of them published (numbers, ``<N``
+    below the minimum), would pin a count of people below the minimum (``gk check``: GK509).
+    More than ``MAX_AUDITED`` overlapping entries count as revealing without an audit."""
+    return [cluster for cluster in overlap_clusters(entries) if len(cluster) > 1 and (
+        len(cluster) > MAX_AUDITED
+        or small_count_derivable([entries[i] for i in cluster], min_count))]
 
 
 def with_universe(categories: Iterable[frozenset[str]], universe: Sequence[str]) -> list[frozenset[str]]:
@@ -212,16 +217,21 @@ def with_universe(categories: Iterable[frozenset[str]], universe: Sequence[str])
     return [c if c else whole for c in categories]
 
 
-def protect_status_counts(entries: Sequence[tuple[Iterable[str], int | None]],
-                          min_count: int) -> tuple[list[int | str | None], list[list[int]]]:
-    """Target-group entries of one date — (residence statuses, count or None) — as they may
-    be published, and the groups of overlapping entries of which only one is shown. An entry
-    naming no status counts everyone; of overlapping entries the one for exactly Duldung and
-    Gestattung (the target group) is the one kept."""
-    from gk.domain import STATUSES_OF_INTEREST, residence_statuses
+def status_entries(entries: Sequence[tuple[Iterable[str], int | None]]) -> list[Entry]:
+    """Target-group entries of one date — (residence statuses, count or None) — as entries
+    over statuses; one naming no (known) status counts everyone."""
+    from gk.domain import residence_statuses
 
     known = set(residence_statuses())
     sets = with_universe((frozenset(s for s in statuses if s in known)
                           for statuses, _count in entries), residence_statuses())
-    return protect_entries([Entry(c, count) for c, (_s, count) in zip(sets, entries, strict=True)],
-                           min_count, frozenset(STATUSES_OF_INTEREST))
+    return [Entry(c, count) for c, (_s, count) in zip(sets, entries, strict=True)]
+
+
+def protect_status_counts(entries: Sequence[tuple[Iterable[str], int | None]],
+                          min_count: int) -> list[int | str | None]:
+    """Target-group entries of one date as they may be published; of overlapping entries the
+    one for exactly Duldung and Gestattung (the target group) is the one kept."""
+    from gk.domain import STATUSES_OF_INTEREST
+
+    return protect_entries(status_entries(entries), min_count, frozenset(STATUSES_OF_INTEREST))

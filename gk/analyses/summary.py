@@ -483,7 +483,7 @@ def _target_group(chosen: Sequence[tuple[Alliance, Source]], min_count: int,
         if not entries:
             continue
         collect.add("target_group", source.label, alliance.file)
-        values, _conflicts = protect_status_counts(
+        values = protect_status_counts(
             [(e["statuses"], e["count"] if isinstance(e["count"], int) else None)
              for e in entries], min_count)
         by_alliance[alliance.id] = [{**e, "count": UNKNOWN if v is None else v}

@@ -3,8 +3,9 @@
 * GK509 (warning): target-group entries of one date overlap (they name some of the same
   residence statuses) in a way that pins a count of fewer than ``privacy.min_count`` people:
   ``[duldung, gestattung]: 40`` next to ``[gestattung]: 38`` says that 2 people have a
-  Duldung, although no entry says so. ``gk summarize`` then shows only one of the entries
-  (gk.analyses.disclosure); the warning asks for entries that do not overlap.
+  Duldung, although no entry says so. ``gk summarize`` shows only one of overlapping
+  entries anyway (gk.analyses.disclosure); the warning asks for entries that do not
+  overlap, since the repository itself is read by many.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from gk.analyses.disclosure import effective_min_count, protect_status_counts
+from gk.analyses.disclosure import effective_min_count, revealing_overlaps, status_entries
 from gk.domain import enum_label, parse_date, residence_statuses, whole_number
 from gk.engine.model import Repository
 from gk.i18n import _
@@ -46,10 +47,9 @@ def check(repo: Repository, context: Context) -> Iterator[Problem]:
             if isinstance(entry, dict) and parse_date(entry.get("as_of")) is not None:
                 by_date.setdefault(str(entry["as_of"]), []).append(index)
         for date, indexes in sorted(by_date.items()):
-            _values, conflicts = protect_status_counts(
-                [(_statuses(entries[i]), whole_number(entries[i].get("count")))
-                 for i in indexes], min_count)
-            for cluster in conflicts:
+            found = status_entries([(_statuses(entries[i]), whole_number(entries[i].get("count")))
+                                    for i in indexes])
+            for cluster in revealing_overlaps(found, min_count):
                 where = [indexes[i] for i in cluster]
                 yield Problem(
                     "GK509", alliance.file, ("target_group", where[-1], "statuses"),
