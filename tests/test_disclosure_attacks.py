@@ -116,7 +116,8 @@ def random_sites(rng: random.Random, count: int, prefix: str = "") -> list[Site]
             site.target = [(("duldung", "gestattung", "aufenthaltserlaubnis"), d + g + a),
                            (("duldung", "gestattung"), d + g), (("aufenthaltserlaubnis",), a)]
         elif pattern == 5:
-            site.target = [(("duldung", "gestattung"), d + g), (("gestattung", "aufenthaltserlaubnis"), g + a),
+            site.target = [(("duldung", "gestattung"), d + g),
+                           (("gestattung", "aufenthaltserlaubnis"), g + a),
                            (("aufenthaltserlaubnis",), a)]
         else:
             site.target = [(("duldung", "gestattung"), "unknown"), (("duldung",), d)]
@@ -445,7 +446,7 @@ def test_text_and_markdown_show_the_same_protected_figures(tmp_path: Path) -> No
     for fmt in ("markdown", "text"):
         out = gk("-C", root, "summarize", fmt=fmt)
         part = out[out.index("Teilhabemanagement\n"):out.index("Zielgruppe\n")]
-        for alliance, row in report["participation_management"]["by_alliance"].items():
+        for alliance in report["participation_management"]["by_alliance"]:
             line = next(line for line in part.splitlines() if f"({alliance})" in line)
             years = len(report["participation_management"]["reached"])
             cells = line.replace("|", " ").split()[-years:]

@@ -18,24 +18,23 @@ The method (reasoned out, with the attacks it answers, in docs/datenschutz.md):
   others are withheld (``x``) (:func:`protect_entries`). :func:`revealing_overlaps` audits
   which overlaps would pin a small count (interval bounds over the statuses), for the
   warning of ``gk check`` (GK509).
-* **Time.** ``--since`` shows no count of people. What two reports of different days
-  reveal is discussed in docs/datenschutz.md.
+* **Time.** A cell's published number only moves by at least the minimum from every number
+  published for it in an earlier committed state (:func:`hold`), so two reports of two
+  states never show a change of fewer than the minimum people. ``--since`` shows no count
+  of people at all.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TypeVar
-
-K = TypeVar("K", bound=Hashable)
 
 WITHHELD_MARK = "x"
-# More overlapping entries of one date than this are not audited one by one: only one of
-# them is shown (the audit's cost grows with the fourth power of their number).
+# More overlapping entries of one date than this are not audited (the audit's cost grows
+# with the fourth power of their number): GK509 then warns without it.
 MAX_AUDITED = 8
 
 
@@ -54,19 +53,9 @@ def shown(value: int, min_count: int) -> int | str:
     return value if value >= min_count else primary_mark(min_count)
 
 
-def protect_cells(cells: Mapping[K, int], min_count: int) -> dict[K, int | str]:
-    """Every atomic cell as it may be published (order kept)."""
-    return {key: shown(value, min_count) for key, value in cells.items()}
-
-
 def is_shown(value: object) -> bool:
     """Whether a published count is a number (not ``<N``, ``x``, unknown or absent)."""
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-def plottable(value: object) -> int | None:
-    """The value a chart may draw: a shown number; ``None`` for anything withheld."""
-    return value if is_shown(value) else None  # type: ignore[return-value]
 
 
 def shown_sum(values: Iterable[object]) -> int:
@@ -235,3 +224,34 @@ def protect_status_counts(entries: Sequence[tuple[Iterable[str], int | None]],
     from gk.domain import STATUSES_OF_INTEREST
 
     return protect_entries(status_entries(entries), min_count, frozenset(STATUSES_OF_INTEREST))
+
+
+# --- time ---------------------------------------------------------------------------------
+
+
+def hold(values: Sequence[int | None], min_count: int) -> int | str:
+    """The published form of the last of a cell's values over successive states (oldest
+    first; ``None`` where a state published no number for it).
+
+    A number is published only when it differs by at least the minimum from every number
+    published for the cell in an earlier state; otherwise the nearest of those is shown again
+    (the earliest of equally near ones). So two reports of any two states show the same
+    number, or numbers at least the minimum apart, or ``<N`` on one side: no change of fewer
+    than the minimum people can be read from them. The rule is a function of the states
+    alone, so every report of a state shows what any other report of that state showed.
+    """
+    published: list[int] = []
+    out: int | str = primary_mark(min_count)
+    for value in values:
+        if value is None:
+            continue
+        if value < min_count:
+            out = primary_mark(min_count)
+            continue
+        near = [p for p in published if abs(value - p) < min_count]
+        if near:
+            out = min(near, key=lambda p: (abs(value - p), published.index(p)))
+        else:
+            published.append(value)
+            out = value
+    return out

@@ -114,9 +114,12 @@ def _render(roots: list[Path], options: Any, start: str | None, end: str | None,
     from gk.cli.common import load_repository, require_readable
     from gk.render.reports import SUMMARY_RENDERERS
 
+    from gk.analyses.history import people_history
+    from gk.speed.cached import parse_blobs
+
     labels = [str(r) for r in roots] if len(roots) > 1 else [""]
-    loaded = [Source(label, load_repository(root)) for label, root in zip(
-        labels, roots, strict=True)]
+    loaded = [Source(label, load_repository(root), people_history(root, parse_blobs))
+              for label, root in zip(labels, roots, strict=True)]
     require_readable(alliances, (s.repository for s in loaded))
     require_alliances(alliances, {a for s in loaded for a in s.repository.alliances})
     period = config_period(loaded[0].repository.config)
