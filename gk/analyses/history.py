@@ -149,3 +149,16 @@ def people_history(root: Path, blobs: BlobsStep | None = None,
     for (source, _blob), data in zip(wanted, parsed, strict=True):
         states.setdefault(source.stem, []).append(data)
     return states
+
+
+def history_head(root: Path) -> str:
+    """The commit ``people_history`` reads up to ('' without one): a report remembered for
+    the same files is only the same report for the same history."""
+    from gk.engine.git_history import _git, _toplevel
+    from gk.errors import GkError
+
+    try:
+        top, _prefix = _toplevel(root)
+        return _git(top, "rev-parse", "--verify", "--quiet", "HEAD").decode().strip()
+    except GkError:
+        return ""

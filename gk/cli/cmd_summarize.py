@@ -84,12 +84,14 @@ def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end
                        fmt, color)
 
     if since is None:  # a comparison with git history is not remembered
+        from gk.analyses.history import history_head
         from gk.speed.cached import remembered
 
         # "counted": the text starts with the count of unreadable files (see below), so a
-        # text remembered by an earlier gk, without it, is never taken for one.
+        # text remembered by an earlier gk, without it, is never taken for one. The history
+        # too: counts of people are held steady against earlier commits.
         key = repr((start, end, regions, alliances, sources, notes, fmt, color,
-                    options.today.isoformat(), "counted"))
+                    options.today.isoformat(), "counted", [history_head(r) for r in roots]))
         text = remembered(roots, "summarize", key, render)
     else:
         text = render()
@@ -107,14 +109,13 @@ def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end
 def _render(roots: list[Path], options: Any, start: str | None, end: str | None,
             regions: tuple[str, ...], alliances: tuple[str, ...], since: str | None,
             sources: bool, notes: bool, fmt: str | None, color: bool) -> str:
+    from gk.analyses.history import people_history
     from gk.analyses.summary import Period, Source, SummaryOptions, config_period
     from gk.analyses.summary import (
         summarize as build_summary,
     )
     from gk.cli.common import load_repository, require_readable
     from gk.render.reports import SUMMARY_RENDERERS
-
-    from gk.analyses.history import people_history
     from gk.speed.cached import parse_blobs
 
     labels = [str(r) for r in roots] if len(roots) > 1 else [""]
