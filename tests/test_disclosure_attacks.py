@@ -484,3 +484,104 @@ def test_since_shows_no_count_of_people(tmp_path: Path) -> None:
     markdown = gk("-C", root, "summarize", "--since", "HEAD", fmt="markdown")
     section = markdown[markdown.index("## Veränderungen seit"):]
     assert "40" not in section and "42" not in section and " 2 " not in section
+
+
+def commit_states(root: Path, states: Sequence[Sequence[Site]]) -> list[str]:
+    """One commit per state of the sites (real files, real git); the commit ids."""
+    commits = []
+    root.mkdir(parents=True, exist_ok=True)
+    git(root, "init", "-q")
+    for number, sites in enumerate(states):
+        write(root, sites)
+        git(root, "add", "-A")
+        git(root, "commit", "-qm", f"Stand {number}", "--allow-empty")
+        commits.append(git(root, "rev-parse", "HEAD").strip())
+    return commits
+
+
+def reports_of(root: Path, commits: Sequence[str]) -> list[dict[str, Any]]:
+    """The report of each commit, made with that commit checked out (as a report made on
+    that day was)."""
+    out = []
+    for commit in commits:
+        git(root, "checkout", "-q", commit)
+        out.append(gk("-C", root, "summarize"))
+    return out
+
+
+def published_cells(report: dict[str, Any]) -> dict[Var, Any]:
+    cells: dict[Var, Any] = {}
+    for alliance, row in report["participation_management"]["by_alliance"].items():
+        for year, value in row["reached"].items():
+            cells[("r", alliance, year)] = value
+    for alliance, entries in report["target_group"]["by_alliance"].items():
+        for e in entries:
+            cells[("e", alliance, e["as_of"], tuple(e["statuses"]))] = e["count"]
+    return cells
+
+
+def small_changes(reports: Sequence[dict[str, Any]], min_count: int) -> list[str]:
+    """Changes of fewer than the minimum people that two reports show for the same cell (two
+    numbers less than the minimum apart, not equal). A sum is the sum of its report's shown
+    cells (checked by the attacker), so the difference of two sums is the sum of the cells'
+    differences and shows nothing the cells do not; it may be small as a balance of cells
+    that moved in opposite directions."""
+    found = []
+    for (i, a), (j, b) in itertools.combinations(enumerate(reports), 2):
+        first, second = published_cells(a), published_cells(b)
+        for cell in first.keys() & second.keys():
+            x, y = first[cell], second[cell]
+            if isinstance(x, int) and isinstance(y, int) and 0 < abs(x - y) < min_count:
+                found.append(f"{cell}: {x} in report {i}, {y} in report {j}")
+    for report in reports:
+        pm = report["participation_management"]
+        for year, total in pm["reached"].items():
+            assert total == sum(v for row in pm["by_alliance"].values()
+                                if isinstance(v := row["reached"].get(year), int))
+    return found
+
+
+def test_issue_changes_over_time_two_reports(tmp_path: Path) -> None:
+    """Issue 13: Teilhabemanagement 40 reached, then 42 — two reports must not show the 2."""
+    before = [Site("a", "koeln", {2025: 40}, [(("duldung", "gestattung"), 40)]),
+              Site("b", "koeln", {2025: 12})]
+    after = [Site("a", "koeln", {2025: 42}, [(("duldung", "gestattung"), 41)]),
+             Site("b", "koeln", {2025: 12})]
+    root = tmp_path / "r"
+    reports = reports_of(root, commit_states(root, [before, after]))
+    assert reports[1]["participation_management"]["by_alliance"]["a"]["reached"] == {"2025": 40}
+    assert reports[1]["target_group"]["by_alliance"]["a"][0]["count"] == 40
+    assert small_changes(reports, 3) == []
+    # uncommitted changes are one more state after the last commit
+    write(root, [Site("a", "koeln", {2025: 44}), Site("b", "koeln", {2025: 12})])
+    now = gk("-C", root, "summarize")
+    assert now["participation_management"]["by_alliance"]["a"]["reached"] == {"2025": 44}
+    assert small_changes([*reports, now], 3) == []
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_no_small_change_between_any_two_commits(tmp_path: Path, seed: int) -> None:
+    """Counts that move by 0, 1, 2, 3 or more from commit to commit, fall below the minimum
+    and come back: any two reports show no change of fewer than 3 people."""
+    rng = random.Random(seed)
+    states: list[list[Site]] = []
+    reached = {s: rng.randint(0, 30) for s in ("a", "b", "c")}
+    target = {s: rng.randint(0, 30) for s in ("a", "b", "c")}
+    for _step in range(7):
+        states.append([Site(s, REGIONS[i], {2025: reached[s]},
+                            [(("duldung", "gestattung"), target[s])])
+                       for i, s in enumerate(("a", "b", "c"))])
+        for s in reached:
+            reached[s] = max(0, reached[s] + rng.choice([-2, -1, 0, 1, 1, 2, 3, 5]))
+            target[s] = max(0, target[s] + rng.choice([-3, -1, 0, 1, 2, 4]))
+    root = tmp_path / "r"
+    reports = reports_of(root, commit_states(root, states))
+    assert small_changes(reports, 3) == []
+    # the figures do follow the data: the last report differs from the first where the data
+    # moved by at least the minimum
+    first, last = states[0], states[-1]
+    for old, new in zip(first, last, strict=True):
+        if abs(new.reached[2025] - old.reached[2025]) >= 2 * 3 and new.reached[2025] >= 3:
+            assert reports[-1]["participation_management"]["by_alliance"][new.id]["reached"][
+                "2025"] != reports[0]["participation_management"]["by_alliance"][new.id][
+                "reached"]["2025"]
