@@ -18,6 +18,9 @@ where SPEC is silent (all documented in docs/reports.md):
   repository grants none.
 * An alliance id found in two repositories is an error: the same alliance counted twice
   would make every figure wrong.
+* Counts of people (gk.analyses.disclosure): each alliance's cell is shown, ``<N``, ``x``
+  (an overlapping target-group entry) or held at a number published for an earlier commit;
+  every sum adds the cells shown as numbers only.
 """
 
 from __future__ import annotations
