@@ -401,7 +401,8 @@ def queries(sites: Sequence[Site], rng: random.Random) -> list[list[str]]:
     def regions(chosen: Iterable[str]) -> list[str]:
         return list(itertools.chain.from_iterable(("--region", r) for r in chosen))
 
-    out: list[list[str]] = [[], ["--from", "2024-01-01", "--to", "2024-12-31"]]
+    out: list[list[str]] = [[], ["--from", "2024-01-01", "--to", "2024-12-31"],
+                            ["--sources", "--notes"]]
     out += [alliances([a]) for a in ids[:3]]
     out += [alliances([b for b in ids if b != a]) for a in ids]
     out += [regions([r]) for r in REGIONS[:2]]
