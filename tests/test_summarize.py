@@ -7,16 +7,14 @@ each is in the comments and in the fixture's README.md.
 
 from __future__ import annotations
 
-import re
-
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from conftest import VALID_ALLIANCE, run_gk, write_repo
 from test_gaps import FIXTURE, golden
-
 
 
 def c(done: int = 0, progress: int = 0, open_: int = 0, na: int = 0, un: int = 0) -> dict:

@@ -500,7 +500,8 @@ def _section_privacy(payload: dict[str, Any]) -> Section:
         "count away. Every sum of people adds only the values shown, so no sum and no "
         "comparison of reports reveals a withheld count. A count that has changed by fewer "
         "than {n} since a value published for an earlier commit is shown with that value. "
-        "Values withheld in this report: {suppressed}.").format(n=privacy["min_count"], suppressed=privacy["suppressed"]))])
+        "Values withheld in this report: {suppressed}.").format(
+            n=privacy["min_count"], suppressed=privacy["suppressed"]))])
 
 
 def _section_changes(summary: Summary) -> Section:
