@@ -24,6 +24,7 @@ import os
 import random
 import subprocess
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -586,3 +587,21 @@ def test_no_small_change_between_any_two_commits(tmp_path: Path, seed: int) -> N
             assert reports[-1]["participation_management"]["by_alliance"][new.id]["reached"][
                 "2025"] != reports[0]["participation_management"]["by_alliance"][new.id][
                 "reached"]["2025"]
+
+
+def test_a_remembered_report_follows_the_history(tmp_path: Path) -> None:
+    """The cache never changes an answer: the same files, untouched, with another history (an
+    amended commit) give the report of that history, not the remembered one."""
+    root = tmp_path / "r"
+    commit_states(root, [[Site("a", "koeln", {2025: 40})]])
+    write(root, [Site("a", "koeln", {2025: 42})])  # not committed
+    time.sleep(2.2)  # files changed within 2 seconds are never remembered (gk.speed.store)
+    assert gk("-C", root, "summarize")["participation_management"]["reached"] == {"2025": 40}
+    assert gk("-C", root, "summarize")["participation_management"]["reached"] == {"2025": 40}
+    # amend the commit to 41 through the index alone; the files in the folder stay as they are
+    corrected = tmp_path / "a.yaml"
+    corrected.write_text(Site("a", "koeln", {2025: 41}).yaml(), encoding="utf-8")
+    blob = git(root, "hash-object", "-w", str(corrected)).strip()
+    git(root, "update-index", "--cacheinfo", f"100644,{blob},alliances/a.yaml")
+    git(root, "commit", "-qm", "Stand 0 korrigiert", "--amend")
+    assert gk("-C", root, "summarize")["participation_management"]["reached"] == {"2025": 41}
