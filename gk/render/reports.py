@@ -496,7 +496,7 @@ def _section_privacy(payload: dict[str, Any]) -> Section:
     privacy = payload["privacy"]
     return Section(_("Privacy"), [Para(_(
         "Counts of people below {n} are shown as '<{n}'; 'x' marks a target-group count "
-        "withheld because entries of the same date overlap and together would give a small "
+        "withheld because entries of the same date overlap and together could give a small "
         "count away. Every sum of people adds only the values shown, so no sum and no "
         "comparison of reports reveals a withheld count. A count that has changed by fewer "
         "than {n} since a value published for an earlier commit is shown with that value. "
