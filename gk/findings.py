@@ -72,6 +72,7 @@ CODES: dict[str, Code] = {
         Code("GK506", WARNING, "Bank account (IBAN)", "privacy"),
         Code("GK507", WARNING, "Where a person lives", "privacy"),
         Code("GK508", WARNING, "Health details about a person", "privacy"),
+        Code("GK509", WARNING, "Overlapping target-group counts reveal a small number", "privacy"),
         Code("GK601", ERROR, "Template file is broken", "templates"),
     )
 }

@@ -405,6 +405,21 @@ CASES = [
          {SERVICE: service("description: Der Jugendliche leidet an Epilepsie\n")},
          (SERVICE, 7, 14), "GK508", "Der Text enthält Angaben zur Gesundheit einer Person.",
          "The text contains details about a person's health."),
+    Case("GK509-overlapping-target-group",
+         {ALLIANCE: VALID_ALLIANCE + (
+             "target_group:\n"
+             "  - {as_of: 2025-03-31, statuses: [duldung, gestattung], count: 40}\n"
+             "  - {as_of: 2025-03-31, statuses: [gestattung], count: 38}\n")},
+         (ALLIANCE, 10, 35), "GK509",
+         "Die Zielgruppen-Einträge vom 2025-03-31 überschneiden sich: Eintrag 1 "
+         "(Aufenthaltsgestattung, Duldung) und Eintrag 2 (Aufenthaltsgestattung) zählen zum "
+         "Teil dieselben Personen, und zusammen verraten sie eine Zahl von weniger als 3 "
+         "Personen. Berichte zeigen nur einen dieser Einträge. Tragen Sie Zahlen ein, die sich "
+         "nicht überschneiden",
+         "The target-group entries of 2025-03-31 overlap: entry 1 (Permission to stay (asylum "
+         "pending), Tolerated stay (Duldung)) and entry 2 (Permission to stay (asylum pending)) "
+         "count some of the same people, and together they reveal a number of fewer than 3 "
+         "people."),
     # --- templates --------------------------------------------------------------------------
     Case("GK601-id-differs", {"templates/wohnen.yaml": TEMPLATE.replace("id: wohnen",
                                                                         "id: wohnraum")},

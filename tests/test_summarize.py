@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from conftest import VALID_ALLIANCE, run_gk, write_repo
 from test_gaps import FIXTURE, golden
-
-from gk.analyses.disclosure import Group, protect
 
 
 def c(done: int = 0, progress: int = 0, open_: int = 0, na: int = 0, un: int = 0) -> dict:
@@ -101,27 +100,29 @@ EXPECTED = {
         "granted_by_alliance": {"hafenstadt": 5, "nordstadt": 5, "rhein-kreis": 5,
                                 "suedheim": 5, "westfeld": 5},
     },
-    # 2024: 35 + 2 + 5 + 12 = 54; nordstadt's 2 is <3, so the smallest other cell of the
-    # year (suedheim 5) is withheld too. 2025: 28 + 7 + 1 + 15 = 51; suedheim's 1 is <3,
-    # nordstadt's 7 is withheld.
+    # Each (alliance, year) is an atomic cell, shown or "<3"; a year's sum adds the shown cells
+    # only (docs/datenschutz.md), so no other cell needs withholding. 2024: 35 + 5 + 12 = 52
+    # (nordstadt's 2 is <3 and not in the sum); 2025: 28 + 7 + 15 = 50 (suedheim's 1 is <3).
     "participation_management": {
         "positions": 4.5,
-        "reached": {"2023": 40, "2024": 54, "2025": 51},
+        "reached": {"2023": 40, "2024": 52, "2025": 50},
+        "not_in_sum": {"2023": 0, "2024": 1, "2025": 1},
         "by_alliance": {
             "hafenstadt": {"positions": 1.5, "reached": {"2024": 12, "2025": 15}},
-            "nordstadt": {"positions": 0.5, "reached": {"2024": "<3", "2025": "x"}},
+            "nordstadt": {"positions": 0.5, "reached": {"2024": "<3", "2025": 7}},
             "rhein-kreis": {"positions": 2, "reached": {"2023": 40, "2024": 35, "2025": 28}},
-            "suedheim": {"positions": 0.5, "reached": {"2024": "x", "2025": "<3"}},
+            "suedheim": {"positions": 0.5, "reached": {"2024": 5, "2025": "<3"}},
         },
     },
-    # the entries of the latest date, as written; the total adds those for exactly Duldung
-    # and Gestattung: 210 + 2 + 180 = 392 (nordstadt counts the two statuses apart, westfeld
-    # does not know). suedheim's 2 is <3, so hafenstadt's 180 (the smallest other) is withheld
+    # the entries of the latest date, as written; the total adds the shown counts of those for
+    # exactly Duldung and Gestattung: 210 + 180 = 390 (suedheim's 2 is <3 and not in the sum;
+    # nordstadt counts the two statuses apart, westfeld does not know)
     "target_group": {
-        "total": 392,
+        "total": 390,
+        "not_in_sum": 1,
         "by_alliance": {
             "hafenstadt": [
-                {"as_of": "2024-12-31", "statuses": ["gestattung", "duldung"], "count": "x"},
+                {"as_of": "2024-12-31", "statuses": ["gestattung", "duldung"], "count": 180},
                 {"as_of": "2024-12-31", "statuses": ["aufenthaltserlaubnis"],
                  "count": "unknown"}],
             "nordstadt": [
@@ -136,7 +137,7 @@ EXPECTED = {
                  "count": "unknown"}],
         },
     },
-    "privacy": {"min_count": 3, "suppressed": 6},
+    "privacy": {"min_count": 3, "suppressed": 3, "totals": "shown-values-only"},
 }
 
 
@@ -186,7 +187,7 @@ def test_summary_english_markdown_has_english_headings() -> None:
     result = run_gk("-C", str(FIXTURE), "--lang", "en", "summarize", "--format", "markdown")
     assert result.output.startswith("# Summary: Testablage Berichte (erfunden)\n")
     assert "\n## Participation management (Teilhabemanagement)\n" in result.output
-    assert "| Total" not in result.output and "| Sum " in result.output
+    assert "| Total" not in result.output and "| Sum of the values shown " in result.output
     assert "1.5" in result.output and "1,5" not in result.output
 
 
@@ -202,12 +203,14 @@ def test_small_counts_never_appear_in_any_format() -> None:
     for fmt in ("markdown", "text"):
         out = run_gk("-C", str(FIXTURE), "summarize", "--format", fmt).output
         part = out[out.index("Teilhabemanagement\n"):]
-        for value in (" 2 ", " 1 ", " 7 ", " 5 ", " 180 "):  # the suppressed cells
+        for value in (" 2 ", " 1 "):  # the suppressed cells
             rows = [line for line in part.splitlines()
                     if ("nordstadt" in line or "suedheim" in line or "hafenstadt" in line)
                     and value in line + " "]
             assert rows == [], (fmt, value, rows)
-        assert "<3" in part and " x " in part + " "
+        # no secondary suppression: the other cells stay exact, the sums leave the small out
+        assert "<3" in part and " x " not in part + " "
+        assert all(re.search(rf"\b{n}\b", part) for n in (52, 50, 390)), fmt
 
 
 def test_no_notes_unless_asked() -> None:
@@ -310,12 +313,13 @@ def test_region_and_alliance_filters() -> None:
                           "suedheim")
     assert report["alliances"]["total"] == 2
     assert report["broken_chains"] == 5
-    # 2024: 2 is <3 and 5 is withheld, the total 7 stays (it splits two hidden cells);
-    # 2025: 1 is <3 and 7 is withheld, total 8
-    assert report["participation_management"]["reached"] == {"2024": 7, "2025": 8}
-    # only suedheim counts Duldung and Gestattung together: its 2 and the sum are <3;
-    # nordstadt's separate counts are no part of the sum and stay
-    assert report["target_group"]["total"] == "<3"
+    # the sums add the shown cells only: 2024 nordstadt <3 + suedheim 5; 2025 7 + suedheim <3
+    assert report["participation_management"]["reached"] == {"2024": 5, "2025": 7}
+    assert report["participation_management"]["not_in_sum"] == {"2024": 1, "2025": 1}
+    # only suedheim counts Duldung and Gestattung together: its 2 is <3 and adds nothing, so
+    # the sum of the shown values is 0; nordstadt's separate counts are no part of the sum
+    assert report["target_group"]["total"] == 0
+    assert report["target_group"]["not_in_sum"] == 1
     assert report["target_group"]["by_alliance"]["suedheim"][0]["count"] == "<3"
     assert [e["count"] for e in report["target_group"]["by_alliance"]["nordstadt"]] == [14, 9]
 
@@ -331,7 +335,7 @@ def test_text_format_is_plain() -> None:
     assert result.exit_code == 0
     assert "\x1b" not in result.output
     assert result.output.startswith("Zusammenfassung: Testablage Berichte (erfunden)\n")
-    assert "Unterdrückte Zellen in diesem Bericht: 6." in result.output
+    assert "Zurückgehaltene Werte in diesem Bericht: 3." in result.output
 
 
 # --- several repositories ----------------------------------------------------------------
@@ -361,13 +365,14 @@ def test_several_repositories(tmp_path: Path) -> None:
     assert report["consulting_days"]["granted"] == 28
     assert report["consulting_days"]["granted_per_year"] is None
     assert report["consulting_days"]["used"] == 7
-    # the strictest minimum (5) applies to all: 2025 cells 28, 7, 1, 15, 4
-    # -> 1 and 4 are <5; nothing else needed; 2024 cells 35, 2, 5, 12 -> 2 <5, 5 withheld
+    # the strictest minimum (5) applies to all: 2025 cells 28, 7, 1, 15, 4 -> 1 and 4 are
+    # <5; 2024 cells 35, 2, 5, 12 -> 2 is <5
     assert report["privacy"]["min_count"] == 5
     reached = report["participation_management"]
-    assert reached["reached"] == {"2023": 40, "2024": 54, "2025": 55}
+    # sums of the shown cells: 2024 35 + 5 + 12; 2025 28 + 7 + 15
+    assert reached["reached"] == {"2023": 40, "2024": 52, "2025": 50}
     assert reached["by_alliance"]["bergstadt"]["reached"] == {"2025": "<5"}
-    assert reached["by_alliance"]["suedheim"]["reached"] == {"2024": "x", "2025": "<5"}
+    assert reached["by_alliance"]["suedheim"]["reached"] == {"2024": 5, "2025": "<5"}
     assert reached["by_alliance"]["nordstadt"]["reached"] == {"2024": "<5", "2025": 7}
     # gaps of the second repository: no analysis, no services: 16 computed
     assert report["gaps"]["computed"] == 36 + 16
@@ -421,68 +426,14 @@ def test_example_repository_summarises(tmp_path: Path) -> None:
                           "---\nxychart-beta horizontal") == 6
 
 
-# --- the suppression itself --------------------------------------------------------------
-
-def test_primary_suppression_marks_counts_below_the_minimum() -> None:
-    result = protect({"a": 0, "b": 2, "c": 3, "d": 10}, [], 3)
-    assert result.values == {"a": "<3", "b": "<3", "c": 3, "d": 10}
-    assert result.suppressed == 2
-
-
-def test_secondary_suppression_hides_the_next_smallest_cell() -> None:
-    cells = {"a": 2, "b": 9, "c": 4, "d": 30, "total": 45}
-    result = protect(cells, [Group("total", ("a", "b", "c", "d"))], 3)
-    assert result.values == {"a": "<3", "b": 9, "c": "x", "d": 30, "total": 45}
-    assert result.primary == {"a"} and result.secondary == {"c"}
-    assert result.suppressed == 2
-
-
-def test_two_small_cells_need_no_further_suppression() -> None:
-    result = protect({"a": 1, "b": 2, "c": 20, "t": 23}, [Group("t", ("a", "b", "c"))], 3)
-    assert result.values == {"a": "<3", "b": "<3", "c": 20, "t": 23}
-
-
-def test_a_lone_cell_hides_its_total() -> None:
-    result = protect({"a": 2, "t": 2}, [Group("t", ("a",))], 3)
-    assert result.values == {"a": "<3", "t": "<3"}
-    result = protect({"a": 2, "b": 4, "t": 6}, [Group("t", ("a", "b"))], 3)
-    assert result.values == {"a": "<3", "b": "x", "t": 6}
-
-
-def test_ties_are_broken_by_order_and_suppression_spreads_over_groups() -> None:
-    # rows r1, r2 with row totals; column total over the row totals
-    cells = {"r1a": 2, "r1b": 8, "r1c": 8, "r1": 18, "r2a": 8, "r2b": 8, "r2": 16, "all": 34}
-    groups = [Group("r1", ("r1a", "r1b", "r1c")), Group("r2", ("r2a", "r2b")),
-              Group("all", ("r1", "r2"))]
-    result = protect(cells, groups, 3)
-    assert result.values["r1a"] == "<3"
-    assert result.values["r1b"] == "x"  # the first of the equally small candidates
-    assert result.values["r1c"] == 8
-    assert result.secondary == {"r1b"}
-
-
-def test_hidden_total_spreads_to_the_group_above() -> None:
-    cells = {"a": 1, "t1": 1, "b": 50, "t2": 50, "all": 51}
-    groups = [Group("t1", ("a",)), Group("t2", ("b",)), Group("all", ("t1", "t2"))]
-    result = protect(cells, groups, 3)
-    # t1 is itself small; the grand total would give it away, so t2 is withheld, and then b
-    assert result.values == {"a": "<3", "t1": "<3", "b": "x", "t2": "x", "all": 51}
-
-
-def test_empty_group_with_small_total_terminates() -> None:
-    result = protect({"t": 0}, [Group("t", ())], 3)
-    assert result.values == {"t": "<3"}
-    assert result.suppressed == 1
-
-
 def test_only_unknown_target_group_counts(make_repo) -> None:
     root = make_repo({"alliances/stadt.yaml": VALID_ALLIANCE + (
         "target_group:\n  - {as_of: 2025-01-01, count: unknown}\n")})
     report = summary_json("-C", str(root))
-    assert report["target_group"] == {"total": None, "by_alliance": {"stadt": [
+    assert report["target_group"] == {"total": None, "not_in_sum": 0, "by_alliance": {"stadt": [
         {"as_of": "2025-01-01", "statuses": [], "count": "unknown"}]}}
     assert report["participation_management"] == {"positions": 0, "reached": {},
-                                                  "by_alliance": {}}
+                                                  "not_in_sum": {}, "by_alliance": {}}
     assert report["privacy"]["suppressed"] == 0
     assert report["consulting_days"]["granted"] is None
     assert report["period"] == {"from": None, "to": None}
@@ -497,9 +448,13 @@ def test_min_count_from_gk_yaml(tmp_path: Path, minimum: int) -> None:
     report = summary_json("-C", str(copy))
     nordstadt = report["participation_management"]["by_alliance"]["nordstadt"]["reached"]
     if minimum == 1:
+        # "<1" would say "exactly 0": a minimum of 1 works as 2, so suedheim's 1 is "<2"
         assert nordstadt == {"2024": 2, "2025": 7}
-        assert report["privacy"] == {"min_count": 1, "suppressed": 0}
+        assert report["participation_management"]["by_alliance"]["suedheim"]["reached"] == {
+            "2024": 5, "2025": "<2"}
+        assert report["privacy"] == {"min_count": 2, "suppressed": 1,
+                                     "totals": "shown-values-only"}
     else:
-        # 2025: suedheim's 1 is <5 and alone, so nordstadt's 7 (the smallest other) is withheld
-        assert nordstadt == {"2024": "<5", "2025": "x"}
+        # no secondary suppression: 7 stays, the sum of 2025 leaves suedheim's 1 out
+        assert nordstadt == {"2024": "<5", "2025": 7}
         assert report["privacy"]["min_count"] == 5

@@ -213,7 +213,7 @@ def test_report_prose_names_alliances_and_not_gk_yaml(tmp_path: Path) -> None:
     text = result.output
     returns = text.split("## Rücklauf der Arbeitshilfen")[1].split("##")[0]
     assert "Gemeinde Südheim (erfunden)" in returns and "suedheim" not in returns
-    assert "Summe der Angaben für genau Duldung und Gestattung zusammen" in text
+    assert "Summe der ausgewiesenen Angaben für genau Duldung und Gestattung zusammen" in text
     assert "gk.yaml" not in text
     write_repo(tmp_path, {"alliances/musterstadt.yaml": VALID_ALLIANCE})
     result = run_gk("-C", str(tmp_path), "summarize", "--format", "markdown")
@@ -259,11 +259,13 @@ def test_summary_workbook_cell_by_cell(tmp_path: Path) -> None:
     assert rows(book["Beratungstage"])[-1] == ("Summe", 5, 25)
     assert rows(book["Beratungstage"])[2] == ("Rhein-Kreis (erfunden) (rhein-kreis)", 1.5, 5)
     reach = rows(book["Teilhabemanagement"])
-    assert reach[1] == ("Stadt Nordstadt (erfunden) (nordstadt)", 0.5, "–", "<3", "x")
-    assert reach[-1] == ("Summe", 4.5, 40, 54, 51)
+    # counts of people: small ones protected, sums of the values shown only (test_summarize)
+    assert reach[1] == ("Stadt Nordstadt (erfunden) (nordstadt)", 0.5, "–", "<3", 7)
+    assert reach[-1] == ("Summe der ausgewiesenen Werte", 4.5, 40, 52, 50)
     assert rows(book["Zielgruppe"])[-1] == (
-        "Summe der Angaben für genau Duldung und Gestattung zusammen", None, None, 392)
-    assert rows(book["Zielgruppe"])[0][3] == "x"
+        "Summe der ausgewiesenen Angaben für genau Duldung und Gestattung zusammen", None, None,
+        390)
+    assert rows(book["Zielgruppe"])[5][3] == "<3"
     assert rows(book["Rücklauf der Arbeitshilfen"])[0] == (
         "Prozessmanagement", 4, 5, "Gemeinde Südheim (erfunden)")
     checklist = rows(book["Checkliste Prozessmanagement"])

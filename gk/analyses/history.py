@@ -1,18 +1,24 @@
 """What changed since a git revision: checklist items, to-dos, services and gaps compared
-between the repository as it was then (``gk.engine.git_history``) and as it is."""
+between the repository as it was then (``gk.engine.git_history``) and as it is; and the
+earlier states of the alliance documents, from which counts of people are held steady."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field, fields
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from gk.domain import (
     CHECKLIST_TEMPLATE,
+    FOLDER_OF,
     current_sheets,
     service_fields,
 )
 from gk.engine.model import Repository
+
+if TYPE_CHECKING:
+    from gk.engine.git_history import BlobsStep
 
 # --- the comparison ---------------------------------------------------------------------
 
@@ -107,3 +113,54 @@ def compare(before: Repository, after: Repository,
     changes.gaps_opened = rows(now_open - was_open)
     changes.gaps_closed = rows(was_open - now_open)
     return changes
+
+
+# --- counts of people over time ---------------------------------------------------------
+
+
+def people_history(root: Path, blobs: BlobsStep | None = None,
+                   revision: str = "HEAD") -> dict[str, list[Any]]:
+    """Each alliance document of the data repository at ``root`` in the committed states
+    along the first-parent history up to ``revision``, oldest first (a state is kept when
+    the file changed). Empty without git, outside a git repository or before the first
+    commit: counts of people are then shown as they are (gk.analyses.disclosure.hold)."""
+    from gk.engine.git_history import _git, _toplevel, classify, parse_blobs
+    from gk.errors import GkError
+
+    try:
+        top, prefix = _toplevel(root)
+        out = _git(top, "log", "--first-parent", "--reverse", "--no-renames", "--no-abbrev",
+                   "--raw", "--format=%x00", revision, "--", f"{prefix}{FOLDER_OF['alliance']}/")
+    except GkError:
+        return {}
+    files: dict[str, list[str]] = {}  # path in the data repository -> blob ids, oldest first
+    for commit in out.decode("utf-8", "replace").split("\x00")[1:]:
+        for line in commit.splitlines():
+            meta, _tab, path = line.partition("\t")
+            fields_ = meta.split()
+            if not line.startswith(":") or len(fields_) < 5 or not path.startswith(prefix):
+                continue
+            rel, blob, status = path[len(prefix):], fields_[3], fields_[4]
+            if status != "D":
+                files.setdefault(rel, []).append(blob)
+    wanted = [(source, blob) for rel, blobs_ in sorted(files.items())
+              if (source := classify(rel)) is not None and source.kind == "alliance"
+              for blob in blobs_]
+    parsed = (blobs or parse_blobs)(top, wanted) if wanted else []
+    states: dict[str, list[Any]] = {}
+    for (source, _blob), data in zip(wanted, parsed, strict=True):
+        states.setdefault(source.stem, []).append(data)
+    return states
+
+
+def history_head(root: Path) -> str:
+    """The commit ``people_history`` reads up to ('' without one): a report remembered for
+    the same files is only the same report for the same history."""
+    from gk.engine.git_history import _git, _toplevel
+    from gk.errors import GkError
+
+    try:
+        top, _prefix = _toplevel(root)
+        return _git(top, "rev-parse", "--verify", "--quiet", "HEAD").decode().strip()
+    except GkError:
+        return ""

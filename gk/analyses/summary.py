@@ -19,6 +19,9 @@ where SPEC is silent (all documented in docs/reports.md):
 * An alliance id found in two repositories that both pass the filters is an error unless
   the options say which copy counts (``gk.analyses.combine``): the same alliance counted
   twice would make every figure wrong.
+* Counts of people (gk.analyses.disclosure): each alliance's cell is shown, ``<N``, ``x``
+  (an overlapping target-group entry) or held at a number published for an earlier commit;
+  every sum adds the cells shown as numbers only.
 """
 
 from __future__ import annotations
@@ -29,7 +32,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gk.analyses.combine import Resolution, owners
-from gk.analyses.disclosure import Group, protect
+from gk.analyses.disclosure import (
+    WITHHELD_MARK,
+    effective_min_count,
+    hold,
+    protect_status_counts,
+    shown_sum,
+    withheld,
+)
 from gk.analyses.gaps import AllianceGaps, ServiceIndex, analyse_gaps, unreadable_files
 from gk.domain import (
     ANALYSIS_TEMPLATE,
@@ -89,10 +99,14 @@ def config_period(config: dict[str, Any]) -> Period:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A repository to summarise: the model and the label that prefixes its file names."""
+    """A repository to summarise: the model, the label that prefixes its file names and the
+    earlier states of its alliance documents (``gk.analyses.history.people_history``), from
+    which counts of people are held steady over time (``gk.analyses.disclosure.hold``)."""
 
     label: str  # "" for a single repository: files are then shown relative to its root
     repository: Repository
+    # alliance id -> the alliance document in earlier committed states, oldest first
+    history: dict[str, list[Any]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -179,7 +193,7 @@ def summarize(sources: Sequence[Source], options: SummaryOptions) -> Summary:
     chosen_ids = frozenset(ids)
     collect = _Collector(options.sources)
     templates = _template_order(sources)
-    min_count = max((s.repository.min_count for s in sources), default=3)
+    min_count = effective_min_count(max((s.repository.min_count for s in sources), default=3))
 
     # indexes, built once per repository
     current: dict[int, dict[tuple[str, str], Worksheet]] = {}
@@ -215,7 +229,8 @@ def summarize(sources: Sequence[Source], options: SummaryOptions) -> Summary:
     suppressed += count
     payload["target_group"], count = _target_group(chosen, min_count, collect)
     suppressed += count
-    payload["privacy"] = {"min_count": min_count, "suppressed": suppressed}
+    payload["privacy"] = {"min_count": min_count, "suppressed": suppressed,
+                          "totals": "shown-values-only"}
     _matrices(payload, sources, ids, owner, current, checklist_template, gap_entries)
     from gk.analyses.development import development
 
@@ -447,12 +462,28 @@ def _consulting(chosen: Sequence[tuple[Alliance, Source]], sheets_of: dict[str, 
     }
 
 
+def _reached(data: Any) -> dict[int, int]:
+    """Persons reached per year in an alliance document (entries of one year added up)."""
+    block = data.get("participation_management") if isinstance(data, dict) else None
+    reached = block.get("reached") if isinstance(block, dict) else None
+    cells: dict[int, int] = {}
+    for entry in reached if isinstance(reached, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        year, persons = whole_number(entry.get("year")), whole_number(entry.get("persons"))
+        if year is not None and persons is not None:
+            cells[year] = cells.get(year, 0) + persons
+    return cells
+
+
 def _participation(chosen: Sequence[tuple[Alliance, Source]], min_count: int,
                    collect: _Collector) -> tuple[dict[str, Any], int]:
+    """Positions, and persons reached per alliance and year (the atomic cells, each shown,
+    held at an earlier published number, or ``<N``); the sum of a year adds the shown cells
+    only (gk.analyses.disclosure)."""
     positions = 0.0
-    cells: dict[tuple[str, int], int] = {}
+    published: dict[tuple[str, int], int | str] = {}
     rows: dict[str, dict[str, Any]] = {}
-    years: set[int] = set()
     for alliance, source in chosen:
         block = alliance.data.get("participation_management")
         if not isinstance(block, dict):
@@ -463,29 +494,23 @@ def _participation(chosen: Sequence[tuple[Alliance, Source]], min_count: int,
         own = _number(block.get("positions")) or 0.0
         positions += own
         rows[alliance.id] = {"positions": _num(own)}
-        reached = block.get("reached")
-        for entry in reached if isinstance(reached, list) else []:
-            if not isinstance(entry, dict):
-                continue
-            year, persons = whole_number(entry.get("year")), whole_number(entry.get("persons"))
-            if year is None or persons is None:
-                continue
-            cells[(alliance.id, year)] = cells.get((alliance.id, year), 0) + persons
+        earlier = [_reached(data) for data in source.history.get(alliance.id, [])]
+        for year, persons in _reached(alliance.data).items():
             collect.add(f"participation_management.reached.{year}", source.label, alliance.file)
-            years.add(year)
-    totals = {("", y): sum(v for (_a, yy), v in cells.items() if yy == y) for y in sorted(years)}
-    ordered = dict(sorted(cells.items(), key=lambda kv: (kv[0][1], kv[0][0])))
-    groups = [Group(("", y), tuple(k for k in ordered if k[1] == y)) for y in sorted(years)]
-    protected = protect({**ordered, **totals}, groups, min_count)
+            published[(alliance.id, year)] = hold(
+                [*(cells.get(year) for cells in earlier), persons], min_count)
+    years = sorted({y for _a, y in published})
     for alliance_id, row in rows.items():
-        row["reached"] = {str(y): protected.values[(alliance_id, y)] for y in sorted(years)
-                          if (alliance_id, y) in cells}
+        row["reached"] = {str(y): published[(alliance_id, y)] for y in years
+                          if (alliance_id, y) in published}
+    of_year = {y: [v for (_a, yy), v in published.items() if yy == y] for y in years}
     figures = {
         "positions": _num(positions),
-        "reached": {str(y): protected.values[("", y)] for y in sorted(years)},
+        "reached": {str(y): shown_sum(of_year[y]) for y in years},
+        "not_in_sum": {str(y): withheld(of_year[y]) for y in years},
         "by_alliance": rows,
     }
-    return figures, protected.suppressed
+    return figures, withheld(published.values())
 
 
 def latest_target_group(alliance: Alliance) -> list[dict[str, Any]]:
@@ -493,7 +518,11 @@ def latest_target_group(alliance: Alliance) -> list[dict[str, Any]]:
 
     Entries of one date are not added up: one may be a part of another ("among them 2 with
     an Ausbildungsduldung") or come on top of it, and only the notes tell which."""
-    entries = alliance.data.get("target_group")
+    return _latest_entries(alliance.data)
+
+
+def _latest_entries(data: Any) -> list[dict[str, Any]]:
+    entries = data.get("target_group") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         return []
     dated = [e for e in entries if isinstance(e, dict) and parse_date(e.get("as_of")) is not None]
@@ -513,40 +542,57 @@ def latest_target_group(alliance: Alliance) -> list[dict[str, Any]]:
     return out
 
 
+def _entry_key(entry: dict[str, Any]) -> tuple[str, frozenset[str]]:
+    return entry["as_of"], frozenset(entry["statuses"])
+
+
+def _protected_entries(entries: Sequence[dict[str, Any]], min_count: int) -> list[int | str]:
+    values = protect_status_counts(
+        [(e["statuses"], e["count"] if isinstance(e["count"], int) else None) for e in entries],
+        min_count)
+    return [UNKNOWN if v is None else v for v in values]
+
+
+def _earlier_entries(states: Sequence[Any], min_count: int) -> list[dict[tuple[str, frozenset[str]], int]]:
+    """Per earlier state, the counts its report published as a number or ``<N`` (not those
+    withheld as ``x``), by date and statuses."""
+    out = []
+    for data in states:
+        entries = _latest_entries(data)
+        found: dict[tuple[str, frozenset[str]], int] = {}
+        for entry, value in zip(entries, _protected_entries(entries, min_count), strict=True):
+            if isinstance(entry["count"], int) and value not in (UNKNOWN, WITHHELD_MARK):
+                found.setdefault(_entry_key(entry), entry["count"])
+        out.append(found)
+    return out
+
+
 def _target_group(chosen: Sequence[tuple[Alliance, Source]], min_count: int,
                   collect: _Collector) -> tuple[dict[str, Any], int]:
-    """Latest counts per alliance; the total adds the counts of exactly the target group.
-
-    An entry counts towards the total when its statuses are exactly Duldung and
-    Gestattung (the target group of the initiative) and its count is known."""
-    found: dict[str, list[dict[str, Any]]] = {}
-    cells: dict[tuple[str, int], int] = {}
+    """Latest entries per alliance (the atomic cells, protected and held over time); the
+    total adds the shown counts of the entries for exactly the target group (Duldung and
+    Gestattung)."""
+    by_alliance: dict[str, list[dict[str, Any]]] = {}
+    in_total: list[int | str] = []
     for alliance, source in chosen:
         entries = latest_target_group(alliance)
         if not entries:
             continue
-        found[alliance.id] = entries
         collect.add(f"target_group.by_alliance.{alliance.id}", source.label, alliance.file)
         if any(set(e["statuses"]) == set(STATUSES_OF_INTEREST) and isinstance(e["count"], int)
                for e in entries):
             collect.add("target_group.total", source.label, alliance.file)
-        for index, entry in enumerate(entries):
-            if isinstance(entry["count"], int):
-                cells[(alliance.id, index)] = entry["count"]
-    members = tuple(k for k in cells
-                    if set(found[k[0]][k[1]]["statuses"]) == set(STATUSES_OF_INTEREST))
-    total_key = ("", -1)
-    if members:
-        protected = protect({**cells, total_key: sum(cells[k] for k in members)},
-                            [Group(total_key, members)], min_count)
-    else:
-        protected = protect(cells, [], min_count)
-    by_alliance = {
-        alliance: [{**entry, "count": protected.values.get((alliance, index), entry["count"])}
-                   for index, entry in enumerate(entries)]
-        for alliance, entries in found.items()}
-    return ({"total": protected.values[total_key] if members else None,
-             "by_alliance": by_alliance}, protected.suppressed)
+        earlier = _earlier_entries(source.history.get(alliance.id, []), min_count)
+        values = [hold([*(state.get(_entry_key(e)) for state in earlier), v], min_count)
+                  if isinstance(v, int) else v
+                  for e, v in zip(entries, _protected_entries(entries, min_count), strict=True)]
+        by_alliance[alliance.id] = [{**e, "count": v} for e, v in zip(entries, values, strict=True)]
+        in_total += [v for e, v in zip(entries, values, strict=True)
+                     if set(e["statuses"]) == set(STATUSES_OF_INTEREST) and v != UNKNOWN]
+    published = [v for rows in by_alliance.values() for v in (r["count"] for r in rows)]
+    return ({"total": shown_sum(in_total) if in_total else None,
+             "not_in_sum": withheld(in_total),
+             "by_alliance": by_alliance}, withheld(published))
 
 
 def _notes(chosen: Sequence[tuple[Alliance, Source]],

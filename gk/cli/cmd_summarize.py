@@ -118,12 +118,15 @@ def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end
         emit_binary(render_xlsx(document), output)
         text = f"{len(summary.payload['unreadable'])}\n"
     elif since is None and not state.from_history:  # history is not remembered here
+        from gk.analyses.history import history_head
         from gk.speed.cached import remembered
 
         # "counted": the text starts with the count of unreadable files (see below), so a
-        # text remembered by an earlier gk, without it, is never taken for one.
+        # text remembered by an earlier gk, without it, is never taken for one. The history
+        # too: counts of people are held steady against earlier commits.
         key = repr((start, end, regions, alliances, sources, notes, fmt, color,
-                    options.today.isoformat(), "counted", resolution, labels))
+                    options.today.isoformat(), "counted", resolution, labels,
+                    [history_head(r) for r in roots]))
         text = remembered(roots, "summarize", key, render)
     else:
         text = render()
@@ -196,14 +199,20 @@ def _render(state: Any, options: Any, start: str | None, end: str | None,
 def _build(state: Any, options: Any, start: str | None, end: str | None,
            regions: tuple[str, ...], alliances: tuple[str, ...], since: str | None,
            sources: bool, notes: bool, resolution: Any) -> Any:
+    from gk.analyses.history import people_history
     from gk.analyses.summary import Period, Source, SummaryOptions, config_period
     from gk.analyses.summary import (
         summarize as build_summary,
     )
     from gk.cli.common import load_state, require_readable
+    from gk.speed.cached import parse_blobs
 
     roots = [s.root for s in state.states]
-    loaded = [Source(s.label, load_state(s)) for s in state.states]
+    # the committed states up to the one shown: counts of people are held steady over time
+    loaded = [Source(s.label, load_state(s),
+                     people_history(s.root, parse_blobs,
+                                    s.commit if s.from_history and s.commit else "HEAD"))
+              for s in state.states]
     require_readable(alliances, (s.repository for s in loaded))
     require_alliances(alliances, {a for s in loaded for a in s.repository.alliances})
     period = config_period(loaded[0].repository.config)

@@ -636,27 +636,37 @@ def _section_consulting(summary: Summary) -> Section:
           "granted per year in the data repository's settings for the years of the period."))])
 
 
+def _shown_values_sentence(n: int) -> str:
+    """What every published sum of people is (gk.analyses.disclosure), said next to it."""
+    return _("The sum adds the values shown only; values below {n} are not included.").format(n=n)
+
+
 def _section_participation(summary: Summary) -> Section:
     figures = summary.payload["participation_management"]
+    n = summary.payload["privacy"]["min_count"]
     years = list(figures["reached"])
     rows = []
     for alliance, row in figures["by_alliance"].items():
         rows.append([_named(summary, alliance), number(row["positions"]),
                      *(number(row["reached"].get(y)) for y in years)])
-    rows.append([_("Sum"), number(figures["positions"]),
+    rows.append([_("Sum of the values shown"), number(figures["positions"]),
                  *(number(figures["reached"][y]) for y in years)])
     blocks: list[Block] = [Table(
         [_("Alliance"), _("positions"), *years], rows, tuple(range(1, len(years) + 2)),
-        _("Positions and young people reached per year."))]
-    values = [_figure_value(figures["reached"][y]) for y in years]
+        _("Positions and young people reached per year.") + " "
+        + _shown_values_sentence(n))]
+    # a year whose every value is withheld has a sum of 0 shown values: not drawn as 0 people
+    values = [None if figures.get("not_in_sum", {}).get(y) and not figures["reached"][y]
+              else _figure_value(figures["reached"][y]) for y in years]
     if any(v is not None for v in values):
-        blocks.append(Chart("bar", _("Young people reached per year (all alliances shown)"),
+        blocks.append(Chart("bar", _("Young people reached per year (sum of the values shown)"),
                             years, [Series(_("reached"), values)], unit=_("young people")))
     return Section(_("Participation management (Teilhabemanagement)"), blocks)
 
 
 def _section_target_group(summary: Summary) -> Section:
     figures = summary.payload["target_group"]
+    n = summary.payload["privacy"]["min_count"]
     rows = []
     for alliance, entries in figures["by_alliance"].items():
         for entry in entries:
@@ -664,21 +674,25 @@ def _section_target_group(summary: Summary) -> Section:
                          ", ".join(enum_label("residence-status", s) for s in entry["statuses"])
                          or "–",
                          _("unknown") if entry["count"] == "unknown" else number(entry["count"])])
-    rows.append([_("Sum of the entries for exactly Duldung and Gestattung together"), "", "",
+    rows.append([_("Sum of the values shown for exactly Duldung and Gestattung together"), "", "",
                  number(figures["total"])])
     return Section(_("Target group"), [Table(
         [_("Alliance"), _("as of"), _("Residence status"), _("people")], rows, (3,),
         _("The latest counts of young adults in the target group per alliance, as written; "
           "the sum adds the counts given for Duldung and Gestattung together. A district's "
-          "count may include its municipalities."))])
+          "count may include its municipalities.") + " " + _shown_values_sentence(n))])
 
 
 def _section_privacy(payload: dict[str, Any]) -> Section:
     privacy = payload["privacy"]
     return Section(_("Privacy"), [Para(_(
-        "Counts of people below {n} are shown as '<{n}'; 'x' marks a count withheld so that a "
-        "small count cannot be worked out from a total. Cells suppressed in this report: "
-        "{suppressed}.").format(n=privacy["min_count"], suppressed=privacy["suppressed"]))])
+        "Counts of people below {n} are shown as '<{n}'; 'x' marks a target-group count "
+        "withheld because entries of the same date overlap and together could give a small "
+        "count away. Every sum of people adds only the values shown, so no sum and no "
+        "comparison of reports reveals a withheld count. A count that has changed by fewer "
+        "than {n} since a value published for an earlier commit is shown with that value. "
+        "Values withheld in this report: {suppressed}.").format(
+            n=privacy["min_count"], suppressed=privacy["suppressed"]))])
 
 
 def _section_changes(summary: Summary) -> Section:

@@ -51,6 +51,6 @@ def project(kind: str, data: object, keep: dict[str, frozenset[str]]) -> object:
 
 def repository_rules() -> tuple[ModuleType, ...]:
     """Rules run once over the model of the whole repository."""
-    from gk.rules import layout, plausibility, references, templates
+    from gk.rules import layout, overlapping_counts, plausibility, references, templates
 
-    return (layout, references, templates, plausibility)
+    return (layout, references, templates, plausibility, overlapping_counts)
