@@ -76,9 +76,9 @@ CASES = [
     # --- files and YAML ---------------------------------------------------------------------
     Case("GK001-missing-colon",
          {SERVICE: "title: Sprachcafé\nprovider Jugendmigrationsdienst\nfields: [language]\n"},
-         (SERVICE, 3, 1), "GK001",
-         "Einem Schlüssel fehlt der Doppelpunkt, oder eine Zeile ist an der falschen Stelle "
-         "umbrochen.", "A key is missing its colon"),
+         (SERVICE, 2, 9), "GK001",
+         "Dem Schlüssel „provider“ in Zeile 2 fehlt der Doppelpunkt.",
+         "The key 'provider' in line 2 has no colon."),
     Case("GK001-unclosed-quote", {SERVICE: 'title: "Sprachcafé\nprovider: JMD\n'},
          (SERVICE, 1, 8), "GK001",
          "Die Datei endet mitten in einem Text in Anführungszeichen.",

@@ -1,0 +1,98 @@
+"""Beginners' YAML slips in a real worksheet of the example repository: each is named at the
+line of the slip, with a fix that, followed literally, makes the file valid again."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE, run_gk
+
+SHEET = "worksheets/meerbusch/prozessmanagement-2020.yaml"
+
+# (id, text replaced, replacement, "file:line:column", German message part, the fixed text)
+SLIPS = [
+    ("unclosed-quote",
+     'note: "Analyse 2019 abgeschlossen."\n  service-analysis:\n',
+     'note: "Analyse 2019 abgeschlossen.\n  # note: ""\n  service-analysis:\n',
+     f"{SHEET}:32:11:", "Das Anführungszeichen in Zeile 32 wird nicht geschlossen",
+     'note: "Analyse 2019 abgeschlossen."\n  # note: ""\n  service-analysis:\n'),
+    ("key-at-parent-level",
+     "  roles:\n    status: in-progress\n    note:",
+     "  roles:\n  status: in-progress\n    note:",
+     f"{SHEET}:12:3:", "„status:“ in Zeile 12 steht auf derselben Ebene wie „roles:“",
+     None),
+    ("typographic-quotes",
+     'note: "Übersicht des Kreises übernommen."',
+     "note: „Übersicht: des Kreises übernommen.“",
+     f"{SHEET}:26:11:", "nur das gerade Anführungszeichen", None),
+    ("missing-colon", "    status: open\n    note: \"Einwilligung",
+     "    status open\n    note: \"Einwilligung",
+     f"{SHEET}:28:11:", "Dem Schlüssel „status“ in Zeile 28 fehlt der Doppelpunkt.", None),
+    ("missing-colon-before-block", "  roles:\n", "  roles\n",
+     f"{SHEET}:11:8:", "Dem Schlüssel „roles“ in Zeile 11 fehlt der Doppelpunkt.", None),
+    ("title-beside-entry", '    title: "Einwilligungserklärung',
+     '  title: "Einwilligungserklärung',
+     f"{SHEET}:67:3:", "„title:“ in Zeile 67 gehört zum Listeneintrag aus Zeile 66",
+     None),
+    ("title-one-space-less", '    title: "Einwilligungserklärung',
+     '   title: "Einwilligungserklärung',
+     f"{SHEET}:67:4:", "so ein, dass „title:“ in Spalte 5 beginnt", None),
+    ("entry-one-space-off", "  - id: rollen-kreis-klaeren", "   - id: rollen-kreis-klaeren",
+     f"{SHEET}:72:4:", "Der Listeneintrag in Zeile 72 beginnt in Spalte 4, der Eintrag davor "
+     "(Zeile 66) in Spalte 3.", None),
+]
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    root = tmp_path / "nrw"
+    shutil.copytree(EXAMPLE, root)
+    return root
+
+
+@pytest.mark.parametrize("slip", SLIPS, ids=[s[0] for s in SLIPS])
+def test_slip_named_at_its_line(example: Path, slip: tuple[str, ...]) -> None:
+    _id, old, new, where, german, _fixed = slip
+    path = example / SHEET
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = run_gk("-C", str(example), "check", SHEET)
+    assert result.exit_code == 1
+    assert where in result.output, result.output
+    assert german in result.output, result.output
+    assert "GK001" in result.output
+    assert result.output.count("Fehler GK") == 1
+
+
+def test_fixes_followed_literally_make_the_file_valid(example: Path) -> None:
+    """The advice for a list entry one space off: moving the '- ' and its lines back."""
+    path = example / SHEET
+    text = path.read_text(encoding="utf-8")
+    broken = text.replace("  - id: rollen-kreis-klaeren\n    title:",
+                          "   - id: rollen-kreis-klaeren\n     title:", 1)
+    path.write_text(broken, encoding="utf-8")
+    first = run_gk("-C", str(example), "check", SHEET)
+    assert "Rücken Sie das „- “ in Zeile 72 in Spalte 3" in first.output
+    path.write_text(text, encoding="utf-8")
+    assert "Fehler GK" not in run_gk("-C", str(example), "check", SHEET).output
+
+
+def test_multi_line_quoted_text_is_fine(example: Path) -> None:
+    """A quoted text over two lines is valid YAML: no slip is reported for it."""
+    path = example / SHEET
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('note: "Analyse 2019 abgeschlossen."',
+                                 'note: "Analyse 2019\n      abgeschlossen."', 1), encoding="utf-8")
+    result = run_gk("-C", str(example), "check", SHEET)
+    assert "Fehler GK" not in result.output, result.output
+
+
+def test_slip_in_english(example: Path) -> None:
+    path = example / SHEET
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  roles:\n", "  roles\n", 1), encoding="utf-8")
+    result = run_gk("-C", str(example), "--lang", "en", "check", SHEET)
+    assert "The key 'roles' in line 11 has no colon." in result.output
