@@ -101,14 +101,9 @@ def quoted_spans(text_lines: list[str]) -> list[tuple[int, int, int, int, str]]:
                 open_at = (number, column, char)
                 column += 1
                 continue
-            if char in "[{,":
-                value_may_start = True
-            elif char == "-" and line[column + 1 : column + 2] in (" ", ""):
-                value_may_start = True
-            elif char == ":" and line[column + 1 : column + 2] in (" ", ""):
-                value_may_start = True
-            else:
-                value_may_start = False
+            # A value may begin after '[', '{', ',' and after '- ' or ': '.
+            value_may_start = char in "[{," or (
+                char in "-:" and line[column + 1 : column + 2] in (" ", ""))
             column += 1
     return spans
 
