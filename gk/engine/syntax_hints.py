@@ -238,9 +238,10 @@ def _indentation(lines: list[str], line: int, column: int) -> Hint | None:
                     _("Indent line {line} so that '{key}:' starts in column {column}, exactly "
                       "below '{first}:' (do not add another '- ').").format(
                           line=line, key=name, column=owner[1] + 1, first=first))
-    above = _previous_content(lines, here)
-    if above is None or _indent(lines[above]) >= own:
+    found = _previous_content(lines, here)
+    if found is None or _indent(lines[found]) >= own:
         return None
+    above = found
     # Deeper than the line above, which already has a value: a key slipped to its parent's
     # level above it ('roles:' / 'status: x' / '    note: y'), or this line is too deep.
     parent_match = _KEY_LINE.match(lines[above])
