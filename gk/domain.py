@@ -235,6 +235,22 @@ def _parse_date(text: str) -> dt.date | None:
         return None
 
 
+_GERMAN_DATE = re.compile(r"\s*([0-9]{1,2})\.\s*([0-9]{1,2})\.\s*([0-9]{4})\s*")
+
+
+def date_from_german(text: object) -> dt.date | None:
+    """The day a German date such as ``01.03.2019`` or ``1.3.2019`` names (to propose its ISO
+    form ``2019-03-01``), else None."""
+    match = _GERMAN_DATE.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        return None
+    day, month, year = (int(group) for group in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
 # --- to-dos -------------------------------------------------------------------------------
 
 OPEN = "open"

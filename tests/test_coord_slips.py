@@ -96,3 +96,36 @@ def test_slip_in_english(example: Path) -> None:
     path.write_text(text.replace("  roles:\n", "  roles\n", 1), encoding="utf-8")
     result = run_gk("-C", str(example), "--lang", "en", "check", SHEET)
     assert "The key 'roles' in line 11 has no colon." in result.output
+
+
+# (id, text replaced, replacement, "file:line:column", German message part, must not appear)
+SCHEMA_CASES = [
+    ("key-at-parent-level-parsed",
+     "  roles:\n    status: in-progress\n    note:", "  roles:\n  status: in-progress\n  note:",
+     f"{SHEET}:12:3:", "„status:“ in Zeile 12 steht auf derselben Ebene wie „roles:“ darüber "
+     "statt eingerückt darunter; dadurch ist „roles“ leer.\n  Rücken Sie die Zeilen 12 bis 13 "
+     "um zwei Leerzeichen weiter ein (bis Spalte 5)", "Unbekannter Prüfpunkt"),
+    ("empty-required-status", "    status: open\n    note: \"Einwilligung",
+     "    status:\n    note: \"Einwilligung", f"{SHEET}:28:5:",
+     "Prüfpunkt „Datenfluss“, „Stand“ (status) ist leer.\n  Tragen Sie hinter dem Doppelpunkt "
+     "einen dieser Werte ein: done (erledigt), in-progress (in Arbeit)", "None"),
+    ("todo-place-and-german-date", "    due: 2021-06-30", "    due: 30.06.2021",
+     f"{SHEET}:77:10:", "2. Aufgabe, „Fällig am“ (due): „30.06.2021“ ist kein gültiges Datum.\n"
+     "  Meinten Sie 2021-06-30?", "todos["),
+]
+
+
+@pytest.mark.parametrize("case", SCHEMA_CASES, ids=[c[0] for c in SCHEMA_CASES])
+def test_schema_message_in_users_words(example: Path, case: tuple[str, ...]) -> None:
+    _id, old, new, where, german, absent = case
+    path = example / SHEET
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = run_gk("-C", str(example), "check", SHEET)
+    assert result.exit_code == 1
+    assert where in result.output, result.output
+    assert german in result.output, result.output
+    assert absent not in result.output
+    assert "löschen" not in result.output  # the keys are required: never 'delete the line'
+    assert result.output.count("Fehler GK") == 1
