@@ -196,8 +196,10 @@ CASES = [
     Case("GK105-german-date", {SERVICE: service(replace=("start: 2020-01-01",
                                                          "start: 15.03.2024"))},
          (SERVICE, 6, 8), "GK105",
-         "„Beginn“ (start): „15.03.2024“ ist kein gültiges Datum. Meinten Sie 2024-03-15? Schreiben Sie ein Datum als JJJJ-MM-TT",
-         "'Start' (start): '15.03.2024' is not a valid date. Did you mean 2024-03-15? Write dates as YYYY-MM-DD"),
+         "„Beginn“ (start): „15.03.2024“ ist kein gültiges Datum. Meinten Sie 2024-03-15? "
+         "Schreiben Sie ein Datum als JJJJ-MM-TT",
+         "'Start' (start): '15.03.2024' is not a valid date. Did you mean 2024-03-15? "
+         "Write dates as YYYY-MM-DD"),
     Case("GK105-no-such-day", {ALLIANCE: VALID_ALLIANCE.replace("2019-01-15", "2019-02-30")},
          (ALLIANCE, 4, 9), "GK105", "(joined): „2019-02-30“ ist kein gültiges Datum.",
          base=False),
