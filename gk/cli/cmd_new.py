@@ -14,11 +14,14 @@ from gk.cli.completion import complete_alliance, complete_template
 from gk.domain import (
     PROTOCOL_TEMPLATE,
     SHIPPED_TEMPLATES,
+    date_from_german,
     is_id,
     labels,
+    normalize,
     parse_date,
     path_of,
     slugify,
+    suggest,
 )
 from gk.domain import enum as _enum
 from gk.errors import GkError, did_you_mean, unknown_alliance
@@ -32,28 +35,102 @@ class DateType(click.ParamType):
                 ctx: click.Context | None) -> str:
         day = parse_date(str(value).strip())
         if day is None:
-            self.fail(_("'{value}' is not a date (YYYY-MM-DD).").format(value=value), param, ctx)
+            german = date_from_german(str(value))
+            proposal = " " + _("Did you mean {date}?").format(date=german.isoformat()) \
+                if german is not None else ""
+            self.fail(_("'{value}' is not a date (YYYY-MM-DD).").format(value=value) + proposal,
+                      param, ctx)
         return day.isoformat()
 
 
-class ChoiceList(click.ParamType):
-    """Several values from a list, typed separated by commas or spaces (for prompts)."""
+def _same(word: str) -> str:
+    """A word as compared with the values and their labels: case, umlauts, spaces and
+    hyphens do not matter ('Kreisfreie Stadt' is 'kreisfreie-stadt')."""
+    return "-".join(normalize(word).replace("_", " ").replace("-", " ").split())
+
+
+class EnumChoice(click.ParamType):
+    """One value of an enumeration of the schemas: the value itself or its German or English
+    label, in any case ('Sprache', 'kreisfreie Stadt', 'Duldung'); otherwise a German error
+    with the value probably meant and the allowed values with their labels."""
+
+    name = "choice"
+
+    def __init__(self, definition: str) -> None:
+        self.definition = definition
+        self.values = _enum(definition)
+
+    def _words(self) -> dict[str, list[str]]:
+        known = {value: [value] for value in self.values}
+        for value, texts in labels(self.definition).items():
+            known.setdefault(value, []).extend(str(t) for t in texts.values())
+        return known
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join(self.values) + "]"
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter,
+                       incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(v) for v in self.values if v.startswith(incomplete)]
+
+    def allowed(self) -> str:
+        shown = []
+        for value in self.values:
+            text = label(labels(self.definition).get(value))
+            shown.append(f"{value} ({text})" if text and _same(text) != value else value)
+        return ", ".join(shown)
+
+    def find(self, word: str) -> str | None:
+        wanted = _same(word)
+        for value, words in self._words().items():
+            if any(_same(w) == wanted for w in words):
+                return value
+        return None
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        found = self.find(str(value))
+        if found is not None:
+            return found
+        self.fail(self.refusal(str(value)), param, ctx)
+
+    def refusal(self, word: str) -> str:
+        guess = suggest(word, self.values, titles=self._words())
+        if guess is None and len(_same(word)) >= 3:  # the start of a value or label
+            starts = {value for value, words in self._words().items()
+                      if any(_same(w).startswith(_same(word)) for w in words)}
+            guess = starts.pop() if len(starts) == 1 else None
+        proposal = (" " + _("Did you mean '{guess}'?").format(guess=guess)) if guess else ""
+        return (_("'{value}' is not one of the allowed values.").format(value=word) + proposal
+                + " " + _("Allowed: {values}.").format(values=self.allowed()))
+
+
+class ChoiceList(EnumChoice):
+    """Several values of an enumeration, typed separated by commas (for prompts): each as
+    ``EnumChoice`` takes it ('Duldung, Gestattung'); without commas, separated by spaces."""
 
     name = "list"
 
-    def __init__(self, choices: Sequence[str]) -> None:
-        self.choices = list(choices)
-
     def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> list[str]:
+                ctx: click.Context | None) -> Any:
         if isinstance(value, list):
             return value
-        words = [w for w in str(value).replace(",", " ").split() if w]
-        wrong = [w for w in words if w not in self.choices]
-        if not words or wrong:
-            self.fail(_("Choose one or more of: {choices}.").format(
-                choices=", ".join(self.choices)), param, ctx)
-        return list(dict.fromkeys(words))
+        text = str(value)
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        if len(parts) == 1 and self.find(parts[0]) is None:
+            parts = parts[0].split()
+        if not parts:
+            self.fail(_("Choose one or more of: {choices}.").format(choices=self.allowed()),
+                      param, ctx)
+        out = []
+        for part in parts:
+            found = self.find(part)
+            if found is None:
+                self.fail(self.refusal(part), param, ctx)
+            out.append(found)
+        return list(dict.fromkeys(out))
 
 
 DATE = DateType()
@@ -90,9 +167,9 @@ def _complete(values: dict[str, Any], wanted: list[tuple[str, str, str, Any]]) -
     for key, _option, prompt, kind in missing:
         if isinstance(kind, str) and kind.startswith("list:"):
             definition = kind[5:]
-            values[key] = _ask(prompt, ChoiceList(_enum(definition)), definition)
+            values[key] = _ask(prompt, ChoiceList(definition), definition)
         elif isinstance(kind, str):
-            values[key] = _ask(prompt, click.Choice(_enum(kind)), kind)
+            values[key] = _ask(prompt, EnumChoice(kind), kind)
         else:
             text = _ask(prompt, kind)
             values[key] = " ".join(str(text).split()) if kind is str else text
@@ -162,13 +239,13 @@ def new() -> None:
 """)
 @click.argument("alliance_id", metavar="ID")
 @click.option("--name", help=_("Name of the municipality, e.g. 'Stadt Meerbusch'."))
-@click.option("--type", "kind", type=click.Choice(_enum("alliance-type")),
+@click.option("--type", "kind", type=EnumChoice("alliance-type"),
               help=_("Type of municipality."))
 @click.option("--joined", type=DATE, metavar="DATE", help=_("Date of joining (YYYY-MM-DD)."))
 @click.option("--lead-office", metavar="TEXT", help=_("Organisation of the lead office (GfS)."))
 @click.option("--contact", metavar="TEXT",
               help=_("Organisational contact of the lead office (no personal address)."))
-@click.option("--region", type=click.Choice(_enum("region")), help=_("Administrative region."))
+@click.option("--region", type=EnumChoice("region"), help=_("Administrative region."))
 @click.option("--district", metavar="ID",
               help=_("For a municipality within a district: the district's alliance id."))
 @common_options
@@ -214,11 +291,11 @@ def new_alliance(ctx: click.Context, alliance_id: str, name: str | None, kind: s
 @click.argument("service_id", metavar="ID")
 @click.option("--title", help=_("Name of the service."))
 @click.option("--provider", help=_("Organisation that runs it."))
-@click.option("--field", "fields", multiple=True, type=click.Choice(_enum("field")),
+@click.option("--field", "fields", multiple=True, type=EnumChoice("field"),
               help=_("Field of the service (repeat for several)."))
-@click.option("--open-to", "open_to", multiple=True, type=click.Choice(_enum("residence-status")),
+@click.option("--open-to", "open_to", multiple=True, type=EnumChoice("residence-status"),
               help=_("Residence status admitted (repeat for several)."))
-@click.option("--status", type=click.Choice(_enum("service-status")), default=None,
+@click.option("--status", type=EnumChoice("service-status"), default=None,
               help=_("planned, active or ended (default: active)."))
 @common_options
 @click.pass_context
@@ -245,7 +322,7 @@ def new_service(ctx: click.Context, alliance: str, service_id: str, title: str |
     if status is None:
         status = "active"
         if interactive():
-            status = _ask(_("Status"), click.Choice(_enum("service-status")), "service-status",
+            status = _ask(_("Status"), EnumChoice("service-status"), "service-status",
                           default="active")
     data = {"title": values["title"], "provider": values["provider"],
             "fields": list(values["fields"]), "open_to": list(values["open_to"]),

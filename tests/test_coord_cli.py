@@ -1,0 +1,114 @@
+"""What a coordinator reads from the command line is German: click's own words, the errors of
+options and arguments, and the prompts of ``gk new``, which take the German labels they show."""
+
+from __future__ import annotations
+
+import os
+import pty
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE, run_main
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    root = tmp_path / "nrw"
+    shutil.copytree(EXAMPLE, root)
+    return root
+
+
+def test_help_has_no_english_words() -> None:
+    code, out = run_main("new", "worksheet", "--help")
+    assert code == 0
+    assert "Aufruf: gk new worksheet [OPTIONEN] ALLIANCE TEMPLATE" in out
+    assert "[mindestens 0]" in out
+    for english in ("[OPTIONS]", "x>=", "FLOAT", "Usage", "Options:"):
+        assert english not in out
+    code, out = run_main("--help")
+    assert "gk [OPTIONEN] BEFEHL [ANGABEN]..." in out
+
+
+@pytest.mark.parametrize(("args", "german"), [
+    (("new", "service"), "Fehler: Es fehlt die Angabe „ALLIANCE“."),
+    (("new", "service", "meerbusch", "x", "y"), "Fehler: Eine Angabe zu viel: y."),
+    (("check", "--jobs", "0"),
+     "Ungültiger Wert für „--jobs“ / „-j“: 0 ist nicht erlaubt: Der Wert muss mindestens 1 sein."),
+    (("check", "--jobs", "x"), "„x“ ist keine gültige ganze Zahl."),
+    (("chek",), "Den Befehl „chek“ gibt es nicht. Meinten Sie „check“?"),
+    (("new", "alliance", "foo", "--type", "kreisfrei"),
+     "„kreisfrei“ ist keiner der erlaubten Werte. Meinten Sie „kreisfreie-stadt“?"),
+    (("new", "alliance", "foo", "--type", "Kreis", "--joined", "01.03.2019"),
+     "„01.03.2019“ ist kein Datum (JJJJ-MM-TT). Meinten Sie 2019-03-01?"),
+    (("new", "service", "meerbusch", "neu", "--field", "Sprachkurs"),
+     "Erlaubt: language (Sprache), education (Schule und Bildung)"),
+])
+def test_usage_errors_in_german(example: Path, args: tuple[str, ...], german: str) -> None:
+    code, out = run_main("-C", str(example), *args)
+    assert code == 2
+    assert german in out, out
+    assert "is not" not in out and "Got unexpected" not in out and "Error:" not in out
+
+
+def test_options_take_german_labels(example: Path) -> None:
+    code, out = run_main("-C", str(example), "new", "service", "meerbusch", "neu", "--title",
+                         "Neu", "--provider", "JMD", "--field", "Sprache", "--field", "GESUNDHEIT",
+                         "--open-to", "Duldung", "--status", "aktiv")
+    assert code == 0, out
+    text = (example / "services/meerbusch/neu.yaml").read_text(encoding="utf-8")
+    assert "fields: [language, health]" in text
+    assert "open_to: [duldung]" in text
+    assert "\nstatus: active" in text
+    code, out = run_main("-C", str(example), "new", "alliance", "testort", "--name", "Testort",
+                         "--type", "Kreisfreie Stadt", "--joined", "2019-03-01",
+                         "--lead-office", "KI")
+    assert code == 0, out
+    assert "type: kreisfreie-stadt" in (example / "alliances/testort.yaml").read_text("utf-8")
+
+
+def _answer_prompts(root: Path, args: list[str], answers: list[str]) -> str:
+    """Run gk as a process whose standard input is a terminal, typing the answers."""
+    master, slave = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    proc = subprocess.Popen([sys.executable, "-m", "gk", "-C", str(root), *args], stdin=slave,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    os.close(slave)
+    try:
+        for answer in answers:
+            time.sleep(0.5)
+            os.write(master, (answer + "\n").encode())
+        out, _err = proc.communicate(timeout=60)
+    finally:
+        os.close(master)
+    return out.decode()
+
+
+def test_prompts_take_german_labels_and_propose_dates(example: Path) -> None:
+    out = _answer_prompts(example, ["new", "alliance", "testort"],
+                          ["Testort", "Kreisfreie Stadt", "01.03.2019", "2019-03-01", "KI"])
+    assert "Fehler: „01.03.2019“ ist kein Datum (JJJJ-MM-TT). Meinten Sie 2019-03-01?" in out
+    text = (example / "alliances/testort.yaml").read_text(encoding="utf-8")
+    assert "type: kreisfreie-stadt" in text and "joined: 2019-03-01" in text
+
+
+def test_list_prompt_takes_labels_with_commas(example: Path) -> None:
+    out = _answer_prompts(example, ["new", "service", "meerbusch", "neu"],
+                          ["Neu", "JMD", "Sprache, Wohnen", "Duldung, Gestattung", "aktiv"])
+    assert "neu.yaml angelegt" in out, out
+    text = (example / "services/meerbusch/neu.yaml").read_text(encoding="utf-8")
+    assert "fields: [language, housing]" in text
+    assert "open_to: [duldung, gestattung]" in text
+
+
+def test_english_stays_english(example: Path) -> None:
+    code, out = run_main("-C", str(example), "--lang", "en", "new", "alliance", "foo",
+                         "--type", "kreisfrei")
+    assert code == 2
+    assert "'kreisfrei' is not one of the allowed values. Did you mean 'kreisfreie-stadt'?" \
+        in out
