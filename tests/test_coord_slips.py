@@ -129,3 +129,16 @@ def test_schema_message_in_users_words(example: Path, case: tuple[str, ...]) -> 
     assert absent not in result.output
     assert "löschen" not in result.output  # the keys are required: never 'delete the line'
     assert result.output.count("Fehler GK") == 1
+
+
+def test_check_of_one_file_says_what_was_checked(example: Path) -> None:
+    alliance = example / "alliances/bielefeld.yaml"
+    alliance.write_text(alliance.read_text(encoding="utf-8").replace(
+        "type: kreisfreie-stadt", "type: stadt"), encoding="utf-8")
+    result = run_gk("-C", str(example), "check", "services/meerbusch/")
+    assert result.exit_code == 0
+    assert "Keine Probleme in services/meerbusch (Verweise gegen alle" in result.output
+    assert "Auch andere Dateien haben Befunde: 1 Fehler," in result.output
+    assert "„gk check“ ohne Dateinamen zeigt sie." in result.output
+    clean = run_gk("-C", str(example), "check", "alliances/bielefeld.yaml")
+    assert "1 Fehler, 0 Warnung(en) in alliances/bielefeld.yaml" in clean.output

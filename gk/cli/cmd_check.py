@@ -78,14 +78,20 @@ def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | N
         result = cached_check(root, options, speed)
     finally:
         bar.close()
+    from gk.render.check_report import RENDERERS, Scope, render_github, render_text, scope_of
+
+    scope: Scope | None = None
     if only is not None:
-        result = result.limited_to(only)
+        full, result = result, result.limited_to(only)
+        scope = scope_of(full, result, [shown_name(p) for p in only])
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    from gk.render.check_report import RENDERERS, render_text
-
-    text = render_text(result, result.lines, use_color(output)) if fmt == "text" \
-        else RENDERERS[fmt](result)
+    if fmt == "text":
+        text = render_text(result, result.lines, use_color(output), scope)
+    elif fmt == "github":
+        text = render_github(result, scope)
+    else:
+        text = RENDERERS[fmt](result)
     emit(text, output)
     failed = result.errors > 0 or (strict and result.warnings > 0)
     ctx.exit(1 if failed else 0)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from gk import findings as F
 from gk.engine.pipeline import CheckResult
@@ -14,7 +15,48 @@ def _severity_word(severity: str) -> str:
     return _("error") if severity == F.ERROR else _("warning")
 
 
-def summary_line(result: CheckResult) -> str:
+@dataclass(frozen=True)
+class Scope:
+    """What ``gk check PATH...`` was asked about: the named paths, and the findings of the
+    repository's other files (read for references, not shown)."""
+
+    paths: tuple[str, ...]
+    other_errors: int = 0
+    other_warnings: int = 0
+    other_files: int = 0
+
+
+def scope_of(full: CheckResult, shown: CheckResult, paths: Sequence[str]) -> Scope:
+    """The scope of ``shown``, the part of ``full`` that lies in ``paths``."""
+    kept = set(shown.findings)
+    others = [f for f in full.findings if f not in kept]
+    return Scope(tuple(paths), sum(1 for f in others if f.severity == F.ERROR),
+                 sum(1 for f in others if f.severity == F.WARNING),
+                 len({f.file for f in others}))
+
+
+def _scoped_summary(result: CheckResult, scope: Scope) -> str:
+    what = scope.paths[0] if len(scope.paths) == 1 else _("the {n} named paths").format(
+        n=len(scope.paths))
+    if not result.findings:
+        line = _("No problems found in {what} (references checked against all {n} files of "
+                 "the data repository).").format(what=what, n=result.files)
+    else:
+        line = _("{errors} error(s), {warnings} warning(s) in {what} (references checked "
+                 "against all {n} files of the data repository).").format(
+                     errors=result.errors, warnings=result.warnings, what=what, n=result.files)
+    if scope.other_files:
+        line += "\n" + _("Other files have findings too: {errors} error(s), {warnings} "
+                          "warning(s) in {files} file(s). 'gk check' without a file name shows "
+                          "them.").format(errors=scope.other_errors,
+                                          warnings=scope.other_warnings,
+                                          files=scope.other_files)
+    return line
+
+
+def summary_line(result: CheckResult, scope: Scope | None = None) -> str:
+    if scope is not None:
+        return _scoped_summary(result, scope)
     if result.files == 1:
         if not result.findings:
             return _("No problems found in 1 file.")
@@ -26,7 +68,8 @@ def summary_line(result: CheckResult) -> str:
         errors=result.errors, warnings=result.warnings, n=result.files)
 
 
-def render_text(result: CheckResult, excerpts: dict[tuple[str, int], str], color: bool) -> str:
+def render_text(result: CheckResult, excerpts: dict[tuple[str, int], str], color: bool,
+                scope: Scope | None = None) -> str:
     """hledger-style: file:line:column, the line with a marker, what is wrong, how to fix it."""
     blocks: list[str] = []
     styles = {
@@ -60,7 +103,7 @@ def render_text(result: CheckResult, excerpts: dict[tuple[str, int], str], color
         if finding.hint:
             lines.append("  " + paint("hint", terminal(finding.hint)))
         blocks.append("\n".join(lines))
-    blocks.append(summary_line(result))
+    blocks.append(summary_line(result, scope))
     return "\n\n".join(blocks) + "\n"
 
 
@@ -77,13 +120,13 @@ def render_json(result: CheckResult) -> str:
     return json_document(payload)
 
 
-def render_github(result: CheckResult) -> str:
+def render_github(result: CheckResult, scope: Scope | None = None) -> str:
     out = []
     for f in result.findings:
         kind = "error" if f.severity == F.ERROR else "warning"
         out.append(f"::{kind} file={github_property(f.file)},line={f.line},col={f.column}::"
                    + github_message(f"{f.code}: {f.text}"))
-    out.append(summary_line(result))
+    out.append(summary_line(result, scope))
     return "\n".join(out) + "\n"
 
 
