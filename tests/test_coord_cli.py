@@ -112,3 +112,43 @@ def test_english_stays_english(example: Path) -> None:
     assert code == 2
     assert "'kreisfrei' is not one of the allowed values. Did you mean 'kreisfreie-stadt'?" \
         in out
+
+
+def test_new_checklist_takes_over_the_previous_sheet(example: Path) -> None:
+    code, out = run_main("-C", str(example), "new", "worksheet", "meerbusch",
+                         "prozessmanagement", "--date", "2026-11-20", "--from-previous")
+    assert code == 0, out
+    assert "Stand und Notiz von 18 Prüfpunkt(en) wurden aus prozessmanagement-2020 übernommen." \
+        in out
+    assert "Die 2 offenen To-dos bleiben in prozessmanagement-2020" in out
+    rel = "worksheets/meerbusch/prozessmanagement-2026-11-20.yaml"
+    text = (example / rel).read_text(encoding="utf-8")
+    assert "  roles:\n    status: in-progress\n    note: \"Abgrenzung zur Geschäftsführenden " \
+        "Stelle des Kreises noch zu klären.\"\n" in text
+    assert "  thm-qualified:\n    status: open\n    # note: \"\"\n" in text  # not answered then
+    code, out = run_main("-C", str(example), "check", rel)
+    assert code == 0 and "Keine Probleme in " + rel in out, out
+    code, out = run_main("-C", str(example), "checklist", "meerbusch")
+    assert "Abgrenzung zur Geschäftsführenden" in out
+
+
+def test_new_checklist_asks_in_a_terminal(example: Path) -> None:
+    out = _answer_prompts(example, ["new", "worksheet", "meerbusch", "prozessmanagement",
+                                    "--date", "2026-11-20"], ["vielleicht", "ja"])
+    assert "Stand und Notiz jedes Prüfpunkts aus prozessmanagement-2020 (2020-07-09) " \
+        "übernehmen? [J/n]" in out
+    assert "Antworten Sie mit j (ja) oder n (nein)." in out
+    text = (example / "worksheets/meerbusch/prozessmanagement-2026-11-20.yaml").read_text("utf-8")
+    assert "  core-group:\n    status: done\n" in text
+
+
+def test_new_checklist_blank(example: Path) -> None:
+    code, out = run_main("-C", str(example), "new", "worksheet", "meerbusch",
+                         "prozessmanagement", "--date", "2026-11-20", "--blank")
+    assert code == 0, out
+    text = (example / "worksheets/meerbusch/prozessmanagement-2026-11-20.yaml").read_text("utf-8")
+    assert "  core-group:\n    status: open\n" in text
+    code, out = run_main("-C", str(example), "new", "worksheet", "hamm", "prozessmanagement",
+                         "--from-previous")
+    assert code != 0
+    assert "Es gibt keine frühere Arbeitshilfe „prozessmanagement“ für „hamm“" in out

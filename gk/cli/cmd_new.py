@@ -16,7 +16,9 @@ from gk.domain import (
     SHIPPED_TEMPLATES,
     date_from_german,
     is_id,
+    is_open,
     labels,
+    latest_sheet,
     normalize,
     parse_date,
     path_of,
@@ -174,6 +176,31 @@ def _complete(values: dict[str, Any], wanted: list[tuple[str, str, str, Any]]) -
             text = _ask(prompt, kind)
             values[key] = " ".join(str(text).split()) if kind is str else text
     return values
+
+
+class YesNo(click.ParamType):
+    """A yes or a no, in German or English ('j', 'ja', 'n', 'nein', 'y', 'yes', 'no')."""
+
+    name = "yes/no"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> bool:
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().casefold()
+        if word in ("j", "ja", "y", "yes"):
+            return True
+        if word in ("n", "nein", "no"):
+            return False
+        self.fail(_("Answer with j (yes) or n (no)."), param, ctx)
+
+
+def _confirm(question: str, default: bool = True) -> bool:
+    """Ask a yes/no question on standard error; Enter takes the default."""
+    choices = _("[Y/n]") if default else _("[y/N]")
+    answer: bool = click.prompt(f"{question} {choices}", type=YesNo(), default=default,
+                                show_default=False, err=True)
+    return answer
 
 
 def _check_id(value: str, what: str) -> None:
@@ -351,11 +378,15 @@ TEMPLATE-DATE. A 'prozessmanagement' sheet lists every item as open, with its te
                      "alliance's consultant)."))
 @click.option("--days", type=click.FloatRange(min=0), help=_("For a begleitprotokoll: consulting "
                                                              "days used."))
+@click.option("--from-previous/--blank", "from_previous", default=None,
+              help=_("For a checklist: take over the status and note of every item from the "
+                     "alliance's previous sheet of this template, or start every item at "
+                     "'open' (default in a terminal: gk asks; otherwise --blank)."))
 @common_options
 @click.pass_context
 def new_worksheet(ctx: click.Context, alliance: str, template_id: str, sheet_id: str | None,
                   date: str | None, author: str | None, consultant: str | None,
-                  days: float | None) -> None:
+                  days: float | None, from_previous: bool | None) -> None:
     from gk.edit import skeletons
     from gk.engine.model import Template
     from gk.engine.schemas import schema, worksheet_schema_for_template
@@ -399,7 +430,46 @@ def new_worksheet(ctx: click.Context, alliance: str, template_id: str, sheet_id:
             values["consultant"] = consultant
         if days is not None:
             values["days"] = int(days) if float(days).is_integer() else days
+    earlier = _previous_sheet(root, alliance, template_id) \
+        if any(item.answer == "status" for item in template.items) else None
+    if earlier is not None and from_previous is None and interactive():
+        from_previous = _confirm(
+            _("Take over the status and note of every item from {sheet} ({date})?").format(
+                sheet=earlier.id, date=earlier.date or "?"))
+    if from_previous and earlier is None:
+        raise GkError(_("There is no earlier '{template}' sheet of '{alliance}' to take over "
+                        "from; leave out --from-previous.").format(template=template_id,
+                                                                  alliance=alliance))
+    previous = None
+    if from_previous and earlier is not None:
+        items = earlier.data.get("items")
+        previous = (earlier.id, items if isinstance(items, dict) else {})
     text = skeletons.worksheet(alliance, sheet_id, template, dict(kind_schema), values,
-                               resolve_today(None).isoformat())
+                               resolve_today(None).isoformat(), previous)
     _write_new(root, rel, text, f"worksheet-{template_id}", custom, sheet_schema)
+    if previous is not None and earlier is not None:
+        click.echo(_("The status and note of {n} item(s) were taken over from {sheet}.").format(
+            n=sum(1 for v in previous[1].values() if isinstance(v, dict)), sheet=earlier.id))
+        still_open = sum(1 for todo in earlier.todos if is_open(todo.data))
+        if still_open:
+            click.echo(_("Its {n} open to-do(s) stay in {sheet}, where 'gk todo {alliance}' "
+                         "lists them and 'gk todo done' marks them done.").format(
+                             n=still_open, sheet=earlier.id, alliance=alliance))
+
+
+def _previous_sheet(root: Path, alliance: str, template_id: str) -> Any:
+    """The alliance's latest worksheet of a template (a ``Worksheet``), or None."""
+    from gk.engine.discover import discover
+    from gk.engine.load import load_file
+    from gk.engine.model import Worksheet
+
+    sheets = []
+    sources, _layout = discover(root)
+    for source in sources:
+        if source.kind != "worksheet" or source.alliance != alliance:
+            continue
+        data = load_file(root, source.rel).data
+        if isinstance(data, dict) and data.get("template") == template_id:
+            sheets.append(Worksheet(alliance, source.stem, source.rel, data))
+    return latest_sheet(sheets)
 
