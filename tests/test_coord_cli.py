@@ -152,3 +152,22 @@ def test_new_checklist_blank(example: Path) -> None:
                          "--from-previous")
     assert code != 0
     assert "Es gibt keine frühere Arbeitshilfe „prozessmanagement“ für „hamm“" in out
+
+
+@pytest.mark.parametrize("columns", [40, 60, 80, 120, 160])
+def test_checklist_wraps_at_word_boundaries(example: Path, columns: int) -> None:
+    env = {**os.environ, "PYTHONPATH": str(PROJECT), "COLUMNS": str(columns)}
+    out = subprocess.run([sys.executable, "-m", "gk", "-C", str(example), "checklist",
+                          "meerbusch"], capture_output=True, text=True, env=env,
+                         check=True).stdout
+    words = set(" ".join(line.strip() for line in out.splitlines()).split())
+    for line in out.splitlines():
+        # only a file name without spaces may be longer than the terminal
+        assert len(line) < columns or " " not in line.strip(), line
+        # every line ends and starts with whole words: each is a word of the text
+        for word in line.split():
+            assert word in words
+    joined = " ".join(line.strip() for line in out.splitlines())
+    assert "Die Rollen der Geschäftsführenden Stelle und der beteiligten Akteure sind " \
+        "geklärt und abgestimmt. [roles]" in joined
+    assert "Abgrenzung zur Geschäftsführenden Stelle des Kreises noch zu klären." in joined
