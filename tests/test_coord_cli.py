@@ -171,3 +171,24 @@ def test_checklist_wraps_at_word_boundaries(example: Path, columns: int) -> None
     assert "Die Rollen der Geschäftsführenden Stelle und der beteiligten Akteure sind " \
         "geklärt und abgestimmt. [roles]" in joined
     assert "Abgrenzung zur Geschäftsführenden Stelle des Kreises noch zu klären." in joined
+
+
+def test_gaps_show_partial_age_coverage(example: Path) -> None:
+    service = example / "services/rhein-kreis-neuss/einstiegsqualifizierung.yaml"
+    text = service.read_text(encoding="utf-8")
+    assert "age: {min: 18}" in text
+    service.write_text(text.replace("age: {min: 18}", "age: {min: 16, max: 21}"), "utf-8")
+    code, out = run_main("-C", str(example), "gaps", "meerbusch")
+    assert code == 0, out
+    assert "Arbeit           abgedeckt (1), nur für 18–21 Jahre  abgedeckt (1), nur für " \
+        "18–21 Jahre" in out
+    assert "Ausbildung       abgedeckt (2) " in out  # another service admits the other ages
+    assert "„nur für … Jahre“: Die dort gezählten Angebote nehmen nur diese Altersjahre" in out
+    code, out = run_main("-C", str(example), "gaps", "meerbusch", "--format", "json")
+    import json
+    payload = json.loads(out)
+    assert {"alliance": "meerbusch", "field": "work", "status": "duldung",
+            "ages": [[18, 21]]} in payload["partial_ages"]
+    assert set(payload) >= {"gaps", "broken_chains"}
+    code, out = run_main("-C", str(example), "gaps", "meerbusch", "--format", "csv")
+    assert "partial-ages,meerbusch,work,duldung,,,,,,,,,,18-21" in out
