@@ -192,3 +192,24 @@ def test_gaps_show_partial_age_coverage(example: Path) -> None:
     assert set(payload) >= {"gaps", "broken_chains"}
     code, out = run_main("-C", str(example), "gaps", "meerbusch", "--format", "csv")
     assert "partial-ages,meerbusch,work,duldung,,,,,,,,,,18-21" in out
+
+
+def test_example_check_groups_overdue_todos(example: Path) -> None:
+    """The README's first command: overdue to-dos are one block, a line per alliance."""
+    code, out = run_main("-C", str(example), "check")
+    assert code == 0, out
+    assert out.count("Warnung GK405") == 1
+    assert "Warnung GK405: 19 offene To-dos sind überfällig:\n" in out
+    assert "  meerbusch          4 überfällig, das älteste seit 2021-06-30; anzeigen: " \
+        "gk todo meerbusch\n" in out
+    assert "  dormagen           1 überfällig seit 2020-12-31; anzeigen: gk todo dormagen\n" in out
+    assert out.rstrip().endswith("0 Fehler, 23 Warnung(en) in 108 Dateien.")
+    code, out = run_main("-C", str(example), "check", "--format", "json")
+    import json
+    assert sum(f["code"] == "GK405" for f in json.loads(out)["findings"]) == 19
+    code, out = run_main("-C", str(example), "check", "--format", "github")
+    assert out.count("::warning") == 23
+    # a named file shows each overdue to-do with its line
+    code, out = run_main("-C", str(example), "check",
+                         "worksheets/meerbusch/prozessmanagement-2020.yaml")
+    assert out.count("Warnung GK405") == 2

@@ -87,7 +87,8 @@ def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | N
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     if fmt == "text":
-        text = render_text(result, result.lines, use_color(output), scope)
+        text = render_text(result, result.lines, use_color(output), scope,
+                           group_overdue=only is None)
     elif fmt == "github":
         text = render_github(result, scope)
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -68,10 +69,41 @@ def summary_line(result: CheckResult, scope: Scope | None = None) -> str:
         errors=result.errors, warnings=result.warnings, n=result.files)
 
 
+OVERDUE = "GK405"
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def overdue_block(findings: list[F.Finding], excerpts: dict[tuple[str, int], str]) -> str:
+    """The overdue to-dos of a whole check in one block: a line per alliance with how many,
+    the oldest due date and the command that lists them (instead of a block each)."""
+    from gk.domain import place_of
+
+    by_alliance: dict[str, list[str]] = {}
+    for finding in findings:
+        place = place_of(finding.file)
+        alliance = (place[1] if place is not None else None) or finding.file
+        found = _DATE.search(excerpts.get((finding.file, finding.line), ""))
+        by_alliance.setdefault(alliance, []).append(found.group(0) if found else "")
+    lines = [_("warning {code}: {n} open to-dos are overdue:").format(
+        code=OVERDUE, n=len(findings))]
+    width = max(len(terminal(a)) for a in by_alliance)
+    for alliance, dues in sorted(by_alliance.items()):
+        oldest = min((d for d in dues if d), default="?")
+        text = _("{n} overdue, the oldest due on {date}; list them: gk todo {alliance}") \
+            if len(dues) > 1 else _("1 overdue, due on {date}; list it: gk todo {alliance}")
+        lines.append("  " + terminal(alliance).ljust(width) + "  " + text.format(
+            n=len(dues), date=oldest, alliance=terminal(alliance)))
+    lines.append("  " + _("Mark each done (gk todo done), give it a new due date or drop it "
+                          "('status: dropped'). 'gk check --format json' lists every finding."))
+    return "\n".join(lines)
+
+
 def render_text(result: CheckResult, excerpts: dict[tuple[str, int], str], color: bool,
-                scope: Scope | None = None) -> str:
-    """hledger-style: file:line:column, the line with a marker, what is wrong, how to fix it."""
+                scope: Scope | None = None, group_overdue: bool = False) -> str:
+    """hledger-style: file:line:column, the line with a marker, what is wrong, how to fix it.
+    With ``group_overdue`` (a check of the whole repository), overdue to-dos are one block."""
     blocks: list[str] = []
+    overdue = [f for f in result.findings if f.code == OVERDUE] if group_overdue else []
     styles = {
         "loc": ("\x1b[1m", "\x1b[0m"), F.ERROR: ("\x1b[1;31m", "\x1b[0m"),
         F.WARNING: ("\x1b[1;33m", "\x1b[0m"), "dim": ("\x1b[2m", "\x1b[0m"),
@@ -85,6 +117,8 @@ def render_text(result: CheckResult, excerpts: dict[tuple[str, int], str], color
         return f"{start}{text}{end}"
 
     for finding in result.findings:
+        if overdue and finding.code == OVERDUE:
+            continue
         head = (paint("loc", f"{terminal(finding.file)}:{finding.line}:{finding.column}:") + " "
                 + paint(finding.severity, f"{_severity_word(finding.severity)} {finding.code}"))
         lines = [head]
@@ -103,6 +137,10 @@ def render_text(result: CheckResult, excerpts: dict[tuple[str, int], str], color
         if finding.hint:
             lines.append("  " + paint("hint", terminal(finding.hint)))
         blocks.append("\n".join(lines))
+    if len(overdue) > 1:
+        blocks.append(overdue_block(overdue, excerpts))
+    elif overdue:  # a single one is shown as it is
+        return render_text(result, excerpts, color, scope)
     blocks.append(summary_line(result, scope))
     return "\n\n".join(blocks) + "\n"
 
