@@ -37,7 +37,7 @@ FILE_HELP = (
     "Zeilen mit „#“ sind Kommentare. Optionale Angaben stehen auskommentiert darunter: "
     "zum Ausfüllen das „# “ am Zeilenanfang löschen und den Beispielwert ersetzen. "
     "Keine personenbezogenen Daten: Kontakte und Beteiligte als Rolle oder Stelle, nicht mit "
-    "Namen. Vor dem Einchecken „gk check“ aufrufen."
+    "Namen. Vor dem Sichern (Commit) „gk check“ aufrufen."
 )
 
 
