@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE, run_gk
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 SHEET = "worksheets/meerbusch/prozessmanagement-2020.yaml"
 
@@ -148,3 +150,21 @@ def test_check_of_one_file_says_what_was_checked(example: Path) -> None:
     assert "„gk check“ ohne Dateinamen zeigt sie." in result.output
     clean = run_gk("-C", str(example), "check", "alliances/bielefeld.yaml")
     assert "1 Fehler, 0 Warnung(en) in alliances/bielefeld.yaml" in clean.output
+
+
+LINE_PARTS = ["items:", "roles:", "status: open", "status open", "note: \"a", "note: „b“",
+              "note: 'c", "- id: x", "title: y", "-", "# note: \"\"", "\"", "'", "a: b: c",
+              "note: >-", "text", "- [a, b", "key", ""]
+
+
+@given(st.lists(st.tuples(st.integers(0, 6), st.sampled_from(LINE_PARTS)), max_size=12))
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+def test_slip_hints_never_break_the_loader(lines: list[tuple[int, str]]) -> None:
+    """Whatever the slips, loading gives data or findings with a place in the file."""
+    from gk.engine.load import load_text, split_lines
+
+    text = "".join(" " * indent + part + "\n" for indent, part in lines)
+    loaded = load_text(text, "x.yaml")
+    for finding in loaded.findings:
+        assert 1 <= finding.line <= max(1, len(split_lines(text)) + 1)
+        assert finding.message

@@ -157,9 +157,9 @@ def _missing_colon(lines: list[str], line: int, problem: str) -> Hint | None:
                                       "mapping values are not allowed",
                                       "did not find expected key", "expected <block end>")):
         return None
-    here = line - 1
-    above = _previous_content(lines, here) if 0 <= here < len(lines) else None
-    candidates = [n for n in (above, here) if n is not None]
+    here = min(line - 1, len(lines))
+    above = _previous_content(lines, here) if here >= 0 else None
+    candidates = [n for n in (above, here) if n is not None and 0 <= n < len(lines)]
     for number in candidates:
         text = lines[number]
         match = _NO_COLON.match(text)
@@ -167,7 +167,7 @@ def _missing_colon(lines: list[str], line: int, problem: str) -> Hint | None:
             continue
         if number == here and "could not find expected ':'" not in problem:
             continue
-        if number == above and above is not None and _indent(lines[here]) < _indent(text):
+        if number == above and here < len(lines) and _indent(lines[here]) < _indent(text):
             continue
         key, value = match.group(3), (match.group(4) or "").strip()
         written = f"{key}: {value}" if value else f"{key}:"
@@ -261,7 +261,8 @@ def _indentation(lines: list[str], line: int, column: int) -> Hint | None:
     return Hint(line, own + 1,
                 _("Line {line} is indented deeper than line {above}, whose value is already "
                   "given.").format(line=line, above=above + 1),
-                _("Indent '{key}:' like '{other}:' in line {above} (column {column}).").format(
+                _("Indent '{key}:' like '{other}:' in line {above} (column {column}); if the "
+                  "line continues the text above, put the whole text in quotes.").format(
                     key=name, other=parent_match.group(3), above=above + 1,
                     column=_indent(lines[above]) + 1))
 
