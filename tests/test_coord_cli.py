@@ -36,7 +36,9 @@ def test_help_has_no_english_words() -> None:
 
 
 @pytest.mark.parametrize(("args", "german"), [
-    (("new", "service"), "Fehler: Es fehlt die Angabe „ALLIANCE“."),
+    (("new", "service"), "Fehler: Es fehlt die Angabe „ALLIANCE“. „ALLIANCE“ ist die Kennung "
+     "des Bündnisses, z. B. meerbusch"),
+    (("new", "worksheet", "meerbusch"), "„TEMPLATE“ ist die Vorlage, z. B. prozessmanagement"),
     (("new", "service", "meerbusch", "x", "y"), "Fehler: Eine Angabe zu viel: y."),
     (("check", "--jobs", "0"),
      "Ungültiger Wert für „--jobs“ / „-j“: 0 ist nicht erlaubt: Der Wert muss mindestens 1 sein."),

@@ -236,6 +236,7 @@ def error_handler(debug: bool = False) -> Iterator[None]:
         click.echo(_("Aborted."), err=True)
         sys.exit(2)
     except click.exceptions.ClickException as exc:
+        _explain_missing(exc)
         exc.show()
         sys.exit(2 if exc.exit_code not in (0, 1) else exc.exit_code)
     except BrokenPipeError:
@@ -253,6 +254,29 @@ def error_handler(debug: bool = False) -> Iterator[None]:
                      "the details, and please report it.").format(
                          kind=type(exc).__name__, message=terminal(str(exc)[:200])), err=True)
         sys.exit(2)
+
+
+# What a missing argument is, in words, by the argument's name (click names only its metavar).
+_ARGUMENTS = {
+    "alliance": "the id of the alliance, e.g. meerbusch (the name of its file in alliances/)",
+    "alliance_id": "the id of the new alliance, e.g. musterstadt (lower-case letters a–z, "
+                   "digits and hyphens)",
+    "service_id": "the id of the new service, e.g. sprachcafe (lower-case letters a–z, digits "
+                  "and hyphens)",
+    "template_id": "the template, e.g. prozessmanagement, bedarfs-angebotsanalyse or "
+                   "begleitprotokoll",
+}
+
+
+def _explain_missing(exc: click.exceptions.ClickException) -> None:
+    """Add to 'Missing argument ALLIANCE' what ALLIANCE is."""
+    if isinstance(exc, click.MissingParameter) and isinstance(exc.param, click.Argument) \
+            and not exc.message and exc.param.name in _ARGUMENTS:
+        from gk.i18n import quote
+
+        what = _(_ARGUMENTS[exc.param.name])
+        setattr(exc, "message", _("{name} is {what}.").format(  # noqa: B010
+            name=quote(exc.param.human_readable_name), what=what))
 
 
 def _silence_stdout() -> None:
