@@ -251,7 +251,8 @@ _SYNTAX_HELP: tuple[tuple[str, str, str], ...] = (
      "Indent the line exactly like the other keys of the same level."),
     ("did not find expected '-' indicator",
      "A list entry is indented differently from the entries before it.",
-     "Start every entry of the list with '- ' at the same column."),
+     "Put the '- ' of each entry in the column of the entries before it; the other lines "
+     "of an entry stand below its first key, without a '- '."),
     ("expected ',' or ']'",
      "A list in square brackets is not closed.",
      "Add the closing ']' or separate the entries with commas."),
