@@ -29,7 +29,7 @@ def test_help_has_no_english_words() -> None:
     assert code == 0
     assert "Aufruf: gk new worksheet [OPTIONEN] ALLIANCE TEMPLATE" in out
     assert "[mindestens 0]" in out
-    for english in ("[OPTIONS]", "x>=", "FLOAT", "Usage", "Options:"):
+    for english in ("[OPTIONS]", "x>=", "FLOAT", "INTEGER", "Usage", "Options:"):
         assert english not in out
     code, out = run_main("--help")
     assert "gk [OPTIONEN] BEFEHL [ANGABEN]..." in out
@@ -42,7 +42,7 @@ def test_help_has_no_english_words() -> None:
     (("new", "service", "meerbusch", "x", "y"), "Fehler: Eine Angabe zu viel: y."),
     (("check", "--jobs", "0"),
      "Ungültiger Wert für „--jobs“ / „-j“: 0 ist nicht erlaubt: Der Wert muss mindestens 1 sein."),
-    (("check", "--jobs", "x"), "„x“ ist keine gültige ganze Zahl."),
+    (("check", "--jobs", "x"), "„x“ ist keine gültige Zahl."),
     (("chek",), "Den Befehl „chek“ gibt es nicht. Meinten Sie „check“?"),
     (("new", "alliance", "foo", "--type", "kreisfrei"),
      "„kreisfrei“ ist keiner der erlaubten Werte. Meinten Sie „kreisfreie-stadt“?"),
