@@ -392,6 +392,8 @@ def _to_findings(error: Any, root: dict[str, Any], file: str, where: Located,
     elif kind in ("minLength", "maxLength"):
         if kind == "minLength":
             yield F.make("GK106", file, line, column, _("{key} is empty.").format(key=about),
+                         _("Required here: {expected}.").format(expected=_expected("string"))
+                         if _required(root, path) else
                          _("Enter a text, or delete the line if the key is optional."))
         else:
             yield F.make("GK106", file, line, column,
