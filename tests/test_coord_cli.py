@@ -60,11 +60,12 @@ def test_usage_errors_in_german(example: Path, args: tuple[str, ...], german: st
 
 def test_options_take_german_labels(example: Path) -> None:
     code, out = run_main("-C", str(example), "new", "service", "meerbusch", "neu", "--title",
-                         "Neu", "--provider", "JMD", "--field", "Sprache", "--field", "GESUNDHEIT",
+                         "Neu", "--provider", "JMD", "--field", "Sprache, Wohnen", "--field",
+                         "GESUNDHEIT",
                          "--open-to", "Duldung", "--status", "aktiv")
     assert code == 0, out
     text = (example / "services/meerbusch/neu.yaml").read_text(encoding="utf-8")
-    assert "fields: [language, health]" in text
+    assert "fields: [language, housing, health]" in text
     assert "open_to: [duldung]" in text
     assert "\nstatus: active" in text
     code, out = run_main("-C", str(example), "new", "alliance", "testort", "--name", "Testort",

@@ -178,6 +178,11 @@ def _complete(values: dict[str, Any], wanted: list[tuple[str, str, str, Any]]) -
     return values
 
 
+def _flat(chosen: tuple[list[str], ...]) -> list[str]:
+    """The values of a repeated option that also takes several at once ('Sprache, Wohnen')."""
+    return list(dict.fromkeys(value for values in chosen for value in values))
+
+
 class YesNo(click.ParamType):
     """A yes or a no, in German or English ('j', 'ja', 'n', 'nein', 'y', 'yes', 'no')."""
 
@@ -318,16 +323,17 @@ def new_alliance(ctx: click.Context, alliance_id: str, name: str | None, kind: s
 @click.argument("service_id", metavar="ID")
 @click.option("--title", help=_("Name of the service."))
 @click.option("--provider", help=_("Organisation that runs it."))
-@click.option("--field", "fields", multiple=True, type=EnumChoice("field"),
+@click.option("--field", "fields", multiple=True, type=ChoiceList("field"),
               help=_("Field of the service (repeat for several)."))
-@click.option("--open-to", "open_to", multiple=True, type=EnumChoice("residence-status"),
+@click.option("--open-to", "open_to", multiple=True, type=ChoiceList("residence-status"),
               help=_("Residence status admitted (repeat for several)."))
 @click.option("--status", type=EnumChoice("service-status"), default=None,
               help=_("planned, active or ended (default: active)."))
 @common_options
 @click.pass_context
 def new_service(ctx: click.Context, alliance: str, service_id: str, title: str | None,
-                provider: str | None, fields: tuple[str, ...], open_to: tuple[str, ...],
+                provider: str | None, fields: tuple[list[str], ...],
+                open_to: tuple[list[str], ...],
                 status: str | None) -> None:
     from gk.edit import skeletons
 
@@ -339,8 +345,8 @@ def new_service(ctx: click.Context, alliance: str, service_id: str, title: str |
     _existing_alliance(alliance, around.alliances)
     rel = path_of("service", alliance, service_id)
     _target(root, rel)
-    values = _complete({"title": title, "provider": provider, "fields": list(fields),
-                        "open_to": list(open_to)},
+    values = _complete({"title": title, "provider": provider, "fields": _flat(fields),
+                        "open_to": _flat(open_to)},
                        [("title", "--title", _("Title of the service"), str),
                         ("provider", "--provider", _("Provider (organisation)"), str),
                         ("fields", "--field", _("Fields (separated by commas)"), "list:field"),
