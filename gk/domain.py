@@ -237,7 +237,20 @@ def _parse_date(text: str) -> dt.date | None:
 
 @cache
 def _german_date() -> re.Pattern[str]:
-    return re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
+    return re.compile(r"\s*([0-9]{1,2})\.\s*([0-9]{1,2})\.\s*([0-9]{4})\s*")
+
+
+def date_from_german(text: object) -> dt.date | None:
+    """The day a German date such as ``01.03.2019`` or ``1.3.2019`` names (to propose its ISO
+    form ``2019-03-01``), else None."""
+    match = _german_date().fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        return None
+    day, month, year = (int(group) for group in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
 
 
 def date_proposal(text: object) -> str | None:
@@ -246,18 +259,16 @@ def date_proposal(text: object) -> str | None:
     if not isinstance(text, str):
         return None
     text = text.strip()
-    german = _german_date().fullmatch(text)
-    if german is not None:
-        day, month, year = (int(part) for part in german.groups())
-    else:
+    day = date_from_german(text)
+    if day is None:
         loose = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", text)
         if loose is None:
             return None
-        year, month, day = (int(part) for part in loose.groups())
-    try:
-        found = dt.date(year, month, day).isoformat()
-    except ValueError:
-        return None
+        try:
+            day = dt.date(*(int(part) for part in loose.groups()))
+        except ValueError:
+            return None
+    found = day.isoformat()
     return None if found == text else found
 
 

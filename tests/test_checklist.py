@@ -65,7 +65,8 @@ def test_progress_per_section_and_overall(make_repo) -> None:
 
 def test_text_shows_marks_notes_and_progress(make_repo) -> None:
     root = _repo(make_repo)
-    result = run_gk("-C", str(root), "checklist", "musterstadt")
+    # wide enough that no item is wrapped (tests/test_coord_cli.py wraps at several widths)
+    result = run_gk("-C", str(root), "checklist", "musterstadt", env={"COLUMNS": "200"})
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0] == "Checkliste „Prozessmanagement“ – Stadt Musterstadt"

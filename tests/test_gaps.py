@@ -109,7 +109,7 @@ def test_fixture_repository_passes_check() -> None:
 
 def test_gaps_json_matches_hand_computed_figures() -> None:
     report = gaps_json(FIXTURE)
-    assert list(report) == ["gaps", "broken_chains", "unreadable", "matrix", "as_of"]
+    assert list(report) == ["gaps", "broken_chains", "unreadable", "matrix", "partial_ages", "as_of"]
     assert report["unreadable"] == []
     assert report["gaps"] == EXPECTED_GAPS
     assert report["broken_chains"] == EXPECTED_CHAINS
@@ -151,11 +151,15 @@ def test_gaps_text_is_plain_without_terminal() -> None:
 def test_gaps_csv_has_a_row_per_gap_and_chain() -> None:
     result = run_gk("-C", str(FIXTURE), "gaps", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.output)))
+    partial = [row for row in rows if row["kind"] == "partial-ages"]
+    assert {(r["alliance"], r["field"], r["ages"]) for r in partial} >= {
+        ("hafenstadt", "language", "18-25"), ("nordstadt", "work", "27-27")}
+    rows = [row for row in rows if row["kind"] != "partial-ages"]
     assert len(rows) == len(EXPECTED_GAPS) + len(EXPECTED_CHAINS)
     assert rows[0] == {"kind": "gap", "alliance": "hafenstadt", "field": "work",
                        "status": "duldung", "declared": "false", "computed": "true",
                        "classification": "computed-only", "from": "", "from_title": "",
-                       "to": "", "to_title": "", "reason": "", "file": ""}
+                       "to": "", "to_title": "", "reason": "", "file": "", "ages": ""}
     assert rows[-1]["kind"] == "broken-chain"
     assert rows[-1]["from"] == "suedheim/lernwerkstatt"
     assert rows[-1]["reason"] == "not-active"

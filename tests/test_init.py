@@ -23,7 +23,7 @@ def test_init_makes_a_repository_that_passes_check(tmp_path: Path) -> None:
     target = tmp_path / "daten"
     result = run_gk("-C", str(tmp_path), "init", "daten", "--name", "Testablage Neuss")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"Neues Datenrepository in {target.resolve()} angelegt:\n")
+    assert result.output.startswith(f"Neue Datenablage in {target.resolve()} angelegt:\n")
     files = _tree(target)
     for rel in ("gk.yaml", "README.md", ".gitattributes", ".editorconfig",
                 "alliances/.gitkeep", "services/.gitkeep", "worksheets/.gitkeep",

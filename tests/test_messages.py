@@ -76,9 +76,9 @@ CASES = [
     # --- files and YAML ---------------------------------------------------------------------
     Case("GK001-missing-colon",
          {SERVICE: "title: Sprachcafé\nprovider Jugendmigrationsdienst\nfields: [language]\n"},
-         (SERVICE, 3, 1), "GK001",
-         "Einem Schlüssel fehlt der Doppelpunkt, oder eine Zeile ist an der falschen Stelle "
-         "umbrochen.", "A key is missing its colon"),
+         (SERVICE, 2, 9), "GK001",
+         "Dem Schlüssel „provider“ in Zeile 2 fehlt der Doppelpunkt.",
+         "The key 'provider' in line 2 has no colon."),
     Case("GK001-unclosed-quote", {SERVICE: 'title: "Sprachcafé\nprovider: JMD\n'},
          (SERVICE, 1, 8), "GK001",
          "Die Datei endet mitten in einem Text in Anführungszeichen.",
@@ -161,66 +161,70 @@ CASES = [
          (ALLIANCE, 7, 3), "GK101", "Unbekannter Schlüssel „telefon“.", base=False),
     Case("GK102-german-word", {SERVICE: service(replace=("status: active", "status: aktiv"))},
          (SERVICE, 5, 9), "GK102",
-         "Der Wert „aktiv“ ist für „status“ (Stand des Angebots) nicht erlaubt. "
+         "Der Wert „aktiv“ ist für „Stand“ (status) nicht erlaubt. "
          "Meinten Sie „active“? Erlaubte Werte: planned (geplant), active (aktiv), ended "
          "(beendet).",
-         "The value 'aktiv' is not allowed for 'status'"),
+         "The value 'aktiv' is not allowed for 'Status' (status)"),
     Case("GK102-in-list", {SERVICE: service(replace=("[duldung, gestattung]", "[Duldung]"))},
          (SERVICE, 4, 11), "GK102", "Meinten Sie „duldung“?"),
     Case("GK102-const", {"gk.yaml": "gk: 2\nname: Testablage\n"}, ("gk.yaml", 1, 5), "GK102",
-         "Der Wert „2“ ist für „gk“"),
+         "Der Wert „2“ ist für „Formatversion“ (gk)"),
     Case("GK103-top-level", {SERVICE: service(replace=("provider: Jugendmigrationsdienst "
                                                        "Musterstadt\n", ""))},
          (SERVICE, 1, 1), "GK103",
-         "Die Pflichtangabe „provider“ (Träger) fehlt. Ergänzen Sie eine Zeile „provider: …“.",
-         "The required key 'provider' (Provider) is missing. Add a line 'provider: …'."),
+         "Die Pflichtangabe „Träger“ (provider) fehlt. Ergänzen Sie eine Zeile „provider: …“.",
+         "The required key 'Provider' (provider) is missing. Add a line 'provider: …'."),
     Case("GK103-nested",
          {ALLIANCE: VALID_ALLIANCE.replace("  organisation: Kommunales Integrationszentrum "
                                            "Musterstadt\n", "")},
          (ALLIANCE, 5, 1), "GK103",
-         "Die Pflichtangabe „organisation“ (Organisation) fehlt in „lead_office“.", base=False),
+         "Die Pflichtangabe „Organisation“ (organisation) fehlt bei „Geschäftsführende Stelle "
+         "(GfS)“ (lead_office).", base=False),
     Case("GK104-text-for-number", {SERVICE: service("capacity: zwölf\n")}, (SERVICE, 7, 11),
          "GK104",
-         "„capacity“ (Plätze) muss eine ganze Zahl sein, hier steht aber der Text „zwölf“. "
+         "„Plätze“ (capacity) muss eine ganze Zahl sein, hier steht aber der Text „zwölf“. "
          "Schreiben Sie die Zahl ohne Anführungszeichen und ohne Einheit.",
-         "'capacity' must be a whole number, but it is the text 'zwölf'."),
+         "'Capacity' (capacity) must be a whole number, but it is the text 'zwölf'."),
     Case("GK104-text-for-list", {SERVICE: service(replace=("[language, social-participation]",
                                                            "language"))},
          (SERVICE, 3, 9), "GK104",
-         "„fields“ (Handlungsfelder) muss eine Liste sein, hier steht aber der Text "
+         "„Handlungsfelder“ (fields) muss eine Liste sein, hier steht aber der Text "
          "„language“."),
     Case("GK104-empty", {ALLIANCE: VALID_ALLIANCE + "ags:\n"}, (ALLIANCE, 8, 1), "GK104",
-         "„ags“ (Amtlicher Gemeindeschlüssel (AGS)) ist leer. Hier gehört ein Text hin",
+         "„Amtlicher Gemeindeschlüssel (AGS)“ (ags) ist leer. Hier gehört ein Text hin",
          base=False),
     Case("GK105-german-date", {SERVICE: service(replace=("start: 2020-01-01",
                                                          "start: 15.03.2024"))},
          (SERVICE, 6, 8), "GK105",
-         "„15.03.2024“ ist kein gültiges Datum (start). Schreiben Sie ein Datum als JJJJ-MM-TT",
-         "'15.03.2024' is not a valid date (start). Write dates as YYYY-MM-DD"),
+         "„Beginn“ (start): „15.03.2024“ ist kein gültiges Datum. Meinten Sie 2024-03-15? "
+         "Schreiben Sie ein Datum als JJJJ-MM-TT",
+         "'Start' (start): '15.03.2024' is not a valid date. Did you mean 2024-03-15? "
+         "Write dates as YYYY-MM-DD"),
     Case("GK105-no-such-day", {ALLIANCE: VALID_ALLIANCE.replace("2019-01-15", "2019-02-30")},
-         (ALLIANCE, 4, 9), "GK105", "„2019-02-30“ ist kein gültiges Datum (joined).",
+         (ALLIANCE, 4, 9), "GK105", "(joined): „2019-02-30“ ist kein gültiges Datum.",
          base=False),
     Case("GK106-negative", {SERVICE: service("capacity: -5\n")}, (SERVICE, 7, 11), "GK106",
-         "„capacity“ (Plätze) muss mindestens 0 sein, hier steht aber -5.",
-         "'capacity' must be at least 0, but it is -5."),
+         "„Plätze“ (capacity) muss mindestens 0 sein, hier steht aber -5.",
+         "'Capacity' (capacity) must be at least 0, but it is -5."),
     Case("GK106-empty-list", {SERVICE: service(replace=("[duldung, gestattung]", "[]"))},
-         (SERVICE, 4, 10), "GK106", "„open_to“ (Offen für) braucht mehr Einträge (mindestens 1)."),
+         (SERVICE, 4, 10), "GK106", "„Offen für“ (open_to) braucht mehr Einträge (mindestens 1)."),
     Case("GK106-repeated-entry",
          {SERVICE: service(replace=("[language, social-participation]",
                                     "[language, language]"))},
-         (SERVICE, 3, 9), "GK106", "„fields“ (Handlungsfelder) enthält denselben Eintrag zweimal."),
+         (SERVICE, 3, 9), "GK106", "„Handlungsfelder“ (fields) enthält denselben Eintrag zweimal."),
     Case("GK106-empty-text", {SERVICE: service(replace=("title: Sprachcafé", 'title: ""'))},
-         (SERVICE, 1, 8), "GK106", "„title“ (Titel) ist leer."),
+         (SERVICE, 1, 8), "GK106",
+         "„Titel“ (title) ist leer. Hier gehört ein Text hin; die Angabe ist Pflicht."),
     Case("GK107-language-code", {SERVICE: service("languages: [Deutsch, ar]\n")},
          (SERVICE, 7, 13), "GK107",
-         "„Deutsch“ hat nicht die vorgeschriebene Form für „languages[1]“ (Sprachkürzel).",
-         "'Deutsch' does not have the required form for 'languages[1]'"),
+         "„Deutsch“ hat nicht die vorgeschriebene Form für 1. Sprachkürzel.",
+         "'Deutsch' does not have the required form for 1. Language code"),
     Case("GK107-id", {SERVICE: "id: Sprach Café\n" + service()}, (SERVICE, 1, 5), "GK107",
          "Kennungen bestehen nur aus Kleinbuchstaben a–z", also=frozenset({"GK202"})),
     Case("GK102-count-number-or-word", {ALLIANCE: VALID_ALLIANCE
                                         + "target_group:\n  - {as_of: 2024-01-01, count: viele}\n"},
          (ALLIANCE, 9, 32), "GK102",
-         "„target_group[1].count“ (Anzahl) muss eine ganze Zahl oder „unknown“ sein", base=False),
+         "1. Zählung, „Anzahl“ (count) muss eine ganze Zahl oder „unknown“ sein", base=False),
     # --- layout -----------------------------------------------------------------------------
     Case("GK201-service-outside-alliance-folder", {"services/sprachcafe.yaml": VALID_SERVICE},
          ("services/sprachcafe.yaml", 1, 1), "GK201",
@@ -587,7 +591,7 @@ def test_text_output_in_german(make_repo: Any) -> None:
         "services/musterstadt/sprachcafe.yaml:5:9: Fehler GK102\n"
         "  5 | status: aktiv\n"
         "    |         ^\n"
-        "  Der Wert „aktiv“ ist für „status“ (Stand des Angebots) nicht erlaubt.\n"
+        "  Der Wert „aktiv“ ist für „Stand“ (status) nicht erlaubt.\n"
         "  Meinten Sie „active“? Erlaubte Werte: planned (geplant), active (aktiv), ended "
         "(beendet).\n"
         "\n"

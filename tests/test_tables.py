@@ -79,7 +79,7 @@ def test_gap_matrix_in_summary_and_in_gaps() -> None:
     assert summary()["gap_matrix"] == expected_gap_matrix()
     result = run_gk("-C", str(FIXTURE), "gaps", "--format", "json")
     report = json.loads(result.output)
-    assert list(report) == ["gaps", "broken_chains", "unreadable", "matrix", "as_of"]
+    assert list(report) == ["gaps", "broken_chains", "unreadable", "matrix", "partial_ages", "as_of"]
     assert report["matrix"] == expected_gap_matrix()
 
 

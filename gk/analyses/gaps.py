@@ -20,6 +20,7 @@ linearly with the number of files.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from dataclasses import field as dc_field
 from gk.domain import (
     ANALYSIS_TEMPLATE,
     STATUSES_OF_INTEREST,
+    TARGET_AGE,
     current_sheets,
     need_levels,
     place_of,
@@ -93,6 +95,10 @@ class AllianceGaps:
     district_name: str | None
     offers: dict[tuple[str, str], int]  # counting services per (field, status)
     gaps: list[Gap] = dc_field(default_factory=list)
+    # The ages of 18 to 27 the counting services of a (field, status) admit, where they do
+    # not admit all of them (a programme for 16 to 21 covers only 18 to 21).
+    partial_ages: dict[tuple[str, str], tuple[tuple[int, int], ...]] = dc_field(
+        default_factory=dict)
 
     def gap(self, field_: str, status: str) -> Gap | None:
         for gap in self.gaps:
@@ -120,6 +126,8 @@ class ServiceIndex:
     def __init__(self, repository: Repository) -> None:
         self.by_alliance: dict[str, list[Service]] = {}
         self.counting: dict[str, Counter[tuple[str, str]]] = {}
+        # the target ages each (field, status) admits, per alliance folder
+        self.ages: dict[str, dict[tuple[str, str], set[int]]] = {}
         for (alliance, _sid), service in sorted(repository.services.items()):
             self.by_alliance.setdefault(alliance, []).append(service)
             if counts(service):
@@ -128,15 +136,57 @@ class ServiceIndex:
                 if not statuses:
                     continue
                 counter = self.counting.setdefault(alliance, Counter())
+                ages = self.ages.setdefault(alliance, {})
+                admitted = target_ages(service)
                 for field_ in set(service.fields):
                     for status in statuses:
                         counter[(field_, status)] += 1
+                        ages.setdefault((field_, status), set()).update(admitted)
 
     def offers(self, alliance: str, district: str | None) -> dict[tuple[str, str], int]:
         own = self.counting.get(alliance, Counter())
         extra = self.counting.get(district, Counter()) if district else Counter()
         return {(f, s): own[(f, s)] + extra[(f, s)]
                 for f in service_fields() for s in STATUSES_OF_INTEREST}
+
+
+    def partial_ages(self, alliance: str, district: str | None
+                     ) -> dict[tuple[str, str], tuple[tuple[int, int], ...]]:
+        """The (field, status) pairs whose counting services admit only part of the ages of
+        18 to 27, with the ranges they admit."""
+        full = set(range(TARGET_AGE[0], TARGET_AGE[1] + 1))
+        out: dict[tuple[str, str], tuple[tuple[int, int], ...]] = {}
+        own = self.ages.get(alliance, {})
+        extra = self.ages.get(district, {}) if district else {}
+        for key in {*own, *extra}:
+            admitted = own.get(key, set()) | extra.get(key, set())
+            if admitted and admitted != full:
+                out[key] = _ranges(admitted)
+        return out
+
+
+def target_ages(service: Service) -> set[int]:
+    """The whole years of 18 to 27 a service admits by its age range."""
+    low, high = TARGET_AGE
+    age = service.data.get("age")
+    if isinstance(age, dict):
+        lo, hi = age.get("min"), age.get("max")
+        if isinstance(lo, (int, float)) and not isinstance(lo, bool) and lo == lo:
+            low = max(low, math.ceil(min(lo, high + 1)))
+        if isinstance(hi, (int, float)) and not isinstance(hi, bool) and hi == hi:
+            high = min(high, math.floor(max(hi, low - 1)))
+    return set(range(low, high + 1))
+
+
+def _ranges(ages: set[int]) -> tuple[tuple[int, int], ...]:
+    """Whole years as ranges: {18, 19, 20, 25} -> ((18, 20), (25, 25))."""
+    out: list[tuple[int, int]] = []
+    for age in sorted(ages):
+        if out and out[-1][1] == age - 1:
+            out[-1] = (out[-1][0], age)
+        else:
+            out.append((age, age))
+    return tuple(out)
 
 
 def counts(service: Service) -> bool:
@@ -194,7 +244,8 @@ def analyse_gaps(repository: Repository, only: Collection[str] | None = None,
         declared = declared_pairs(analysis)
         found = repository.alliances.get(district) if district else None
         entry = AllianceGaps(alliance, repository.alliances[alliance].name, analysis, fields,
-                             all_fields, district, found.name if found else None, offers)
+                             all_fields, district, found.name if found else None, offers,
+                             partial_ages=index.partial_ages(alliance, district))
         looked = set(fields)
         for field_ in service_fields():
             for status in STATUSES_OF_INTEREST:

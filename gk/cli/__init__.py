@@ -52,6 +52,20 @@ class LazyGroup(click.Group):
         command: click.Command = getattr(module, entry[1])
         return command
 
+    def resolve_command(self, ctx: click.Context,
+                        args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        """As click does, and for a mistyped command name the one that was probably meant."""
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            from gk.errors import did_you_mean
+
+            guess = did_you_mean(args[0], self.list_commands(ctx)) \
+                if args and self.get_command(ctx, args[0]) is None else ""
+            if not guess:
+                raise
+            raise click.UsageError(exc.message + guess, ctx) from exc
+
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """Run the command line; whatever stops it goes through ``error_handler``, both for the
         ``gk`` script and for click's test runner."""
@@ -74,7 +88,42 @@ CLICK_MESSAGES = (
     "No such command {name!r}.", "Missing argument", "Missing option", "Missing command.",
     "Invalid value for {param_hint}: {message}", "Invalid value: {message}", "Aborted!",
     "default: {default}", "env var: {var}",
+    "required", "[OPTIONS]", "Missing parameter", "Option {name!r} does not take a value.",
+    "Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})",
+    "{value!r} is not {choice}.", "{value!r} is not one of {choices}.",
+    "{value!r} is not a valid {number_type}.", "{value} is not in the range {range}.",
+    "Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments.",
+    "Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)",
+    "integer", "float", "Error: The two entered values do not match.", "Error: invalid input",
+    "Repeat for confirmation",
 )
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return _(singular if n == 1 else plural)
+
+
+_click_range: Any = None
+
+
+def _describe_range(self: Any) -> str:
+    """A number range in words ('at least 0') instead of click's 'x>=0' (kept in English)."""
+    from gk.i18n import get_language
+
+    if get_language() == "en":
+        return str(_click_range(self))
+    low = None if self.min is None else (
+        _("more than {n}") if self.min_open else _("at least {n}")).format(n=self.min)
+    high = None if self.max is None else (
+        _("less than {n}") if self.max_open else _("at most {n}")).format(n=self.max)
+    return _(" and ").join(part for part in (low, high) if part)
+
+
+def _error_hint(self: Any, ctx: click.Context | None) -> str:
+    """The name of a parameter in an error message, quoted as the language quotes."""
+    from gk.i18n import quote
+
+    if isinstance(self, click.Argument):
+        return quote(self.make_metavar(ctx) if ctx is not None else self.human_readable_name)
+    return " / ".join(quote(name) for name in (self.opts or [self.human_readable_name]))
 
 
 def _translate_click() -> None:
@@ -83,12 +132,39 @@ def _translate_click() -> None:
     import click.exceptions
     import click.formatting
     import click.parser
+    import click.termui
     import click.types
 
     for module in (click.core, click.decorators, click.exceptions, click.formatting,
-                   click.parser, click.types):
+                   click.parser, click.termui, click.types):
         if hasattr(module, "_"):
             module._ = _  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = _ngettext  # type: ignore[attr-defined]
+    # The rest of what click shows in words of its own: '[OPTIONS]' in the usage line, a
+    # range as 'x>=0', parameter names in English quotes, the names of number types.
+    usage_pieces = click.core.Command.collect_usage_pieces
+
+    def collect_usage_pieces(self: click.Command, ctx: click.Context) -> list[str]:
+        return [_(piece) if piece == "[OPTIONS]" else piece
+                for piece in usage_pieces(self, ctx)]
+
+    click.core.Command.collect_usage_pieces = collect_usage_pieces  # type: ignore[method-assign]
+    global _click_range
+    if _click_range is None:
+        _click_range = click.types._NumberRangeBase._describe_range
+    click.types._NumberRangeBase._describe_range = _describe_range  # type: ignore[method-assign]
+    click.core.Parameter.get_error_hint = _error_hint  # type: ignore[method-assign]
+    click.core.Option.get_error_hint = _error_hint  # type: ignore[method-assign]
+    click.core.Argument.get_error_hint = _error_hint  # type: ignore[method-assign]
+    from gk.i18n import get_language
+
+    if get_language() != "en":  # English keeps click's own names ('INTEGER RANGE')
+        for kind, name in ((click.types.IntParamType, "integer"), (click.types.IntRange,
+                                                                   "integer"),
+                           (click.types.FloatParamType, "float"), (click.types.FloatRange,
+                                                                   "float")):
+            kind.name = _(name)
 
 
 def _early_language() -> None:
@@ -110,6 +186,7 @@ _translate_click()
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             subcommand_metavar=_("COMMAND [ARGS]..."),
              help=_("gk: checks and reports for the data repositories of 'Gemeinsam klappt's'.")
              + "\n\n" + _("Example:") + " gk -C examples/nrw check")
 @click.version_option(__version__, "--version", "-V", prog_name="gk", message="%(prog)s %(version)s")
@@ -161,6 +238,7 @@ def error_handler(debug: bool = False) -> Iterator[None]:
         click.echo(_("Aborted."), err=True)
         sys.exit(2)
     except click.exceptions.ClickException as exc:
+        _explain_missing(exc)
         exc.show()
         sys.exit(2 if exc.exit_code not in (0, 1) else exc.exit_code)
     except BrokenPipeError:
@@ -178,6 +256,29 @@ def error_handler(debug: bool = False) -> Iterator[None]:
                      "the details, and please report it.").format(
                          kind=type(exc).__name__, message=terminal(str(exc)[:200])), err=True)
         sys.exit(2)
+
+
+# What a missing argument is, in words, by the argument's name (click names only its metavar).
+_ARGUMENTS = {
+    "alliance": "the id of the alliance, e.g. meerbusch (the name of its file in alliances/)",
+    "alliance_id": "the id of the new alliance, e.g. musterstadt (lower-case letters a–z, "
+                   "digits and hyphens)",
+    "service_id": "the id of the new service, e.g. sprachcafe (lower-case letters a–z, digits "
+                  "and hyphens)",
+    "template_id": "the template, e.g. prozessmanagement, bedarfs-angebotsanalyse or "
+                   "begleitprotokoll",
+}
+
+
+def _explain_missing(exc: click.exceptions.ClickException) -> None:
+    """Add to 'Missing argument ALLIANCE' what ALLIANCE is."""
+    if isinstance(exc, click.MissingParameter) and isinstance(exc.param, click.Argument) \
+            and not exc.message and exc.param.name in _ARGUMENTS:
+        from gk.i18n import quote
+
+        what = _(_ARGUMENTS[exc.param.name])
+        setattr(exc, "message", _("{name} is {what}.").format(  # noqa: B010
+            name=quote(exc.param.human_readable_name), what=what))
 
 
 def _silence_stdout() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -86,12 +87,15 @@ def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fail_on: tup
         result = cached_check(root, options, speed)
     finally:
         bar.close()
+    from gk.render.check_report import RENDERERS, Scope, render_github, render_text, scope_of
+
+    scope: Scope | None = None
     if only is not None:
-        result = result.limited_to(only)
+        full, result = result, result.limited_to(only)
+        scope = scope_of(full, result, [shown_name(p) for p in only])
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     from gk import findings as F
-    from gk.render.check_report import RENDERERS, render_text
 
     def fails(finding: F.Finding) -> bool:
         return finding.severity == F.ERROR or (finding.severity == F.WARNING and (
@@ -100,11 +104,14 @@ def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fail_on: tup
     shown, left_out = result, list[F.Finding]()
     if quiet and fmt != "json":  # json stays whole: it is read by programs
         left_out = [f for f in result.findings if not fails(f)]
-        shown = type(result)(result.root, result.repository,
-                             [f for f in result.findings if fails(f)], result.files,
-                             result.lines)
-    text = render_text(shown, shown.lines, use_color(output)) if fmt == "text" \
-        else RENDERERS[fmt](shown)
+        shown = dataclasses.replace(result, findings=[f for f in result.findings if fails(f)])
+    if fmt == "text":
+        text = render_text(shown, shown.lines, use_color(output), scope,
+                           group_overdue=only is None)
+    elif fmt == "github":
+        text = render_github(shown, scope)
+    else:
+        text = RENDERERS[fmt](shown)
     if left_out and fmt == "text":
         text += _left_out_line(left_out) + "\n"
     emit(text, output)

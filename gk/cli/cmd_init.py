@@ -128,7 +128,7 @@ def config_text(name: str, today: str) -> str:
 
     writer = SkeletonWriter(schema("gk"))
     header(writer, CONFIG_FILE, "gk",
-            f"Einstellungen dieses Datenrepositorys von „Gemeinsam klappt’s“ – angelegt mit "
+            f"Einstellungen dieser Datenablage von „Gemeinsam klappt’s“ – angelegt mit "
             f"„gk init“ am {today}.")
     values = {"gk": 1, "name": name, "language": "de"}
     schema_root = writer.schema.root

@@ -14,11 +14,16 @@ from gk.cli.completion import complete_alliance, complete_template
 from gk.domain import (
     PROTOCOL_TEMPLATE,
     SHIPPED_TEMPLATES,
+    date_from_german,
     is_id,
+    is_open,
     labels,
+    latest_sheet,
+    normalize,
     parse_date,
     path_of,
     slugify,
+    suggest,
 )
 from gk.domain import enum as _enum
 from gk.errors import GkError, did_you_mean, unknown_alliance
@@ -32,28 +37,102 @@ class DateType(click.ParamType):
                 ctx: click.Context | None) -> str:
         day = parse_date(str(value).strip())
         if day is None:
-            self.fail(_("'{value}' is not a date (YYYY-MM-DD).").format(value=value), param, ctx)
+            german = date_from_german(str(value))
+            proposal = " " + _("Did you mean {date}?").format(date=german.isoformat()) \
+                if german is not None else ""
+            self.fail(_("'{value}' is not a date (YYYY-MM-DD).").format(value=value) + proposal,
+                      param, ctx)
         return day.isoformat()
 
 
-class ChoiceList(click.ParamType):
-    """Several values from a list, typed separated by commas or spaces (for prompts)."""
+def _same(word: str) -> str:
+    """A word as compared with the values and their labels: case, umlauts, spaces and
+    hyphens do not matter ('Kreisfreie Stadt' is 'kreisfreie-stadt')."""
+    return "-".join(normalize(word).replace("_", " ").replace("-", " ").split())
+
+
+class EnumChoice(click.ParamType):
+    """One value of an enumeration of the schemas: the value itself or its German or English
+    label, in any case ('Sprache', 'kreisfreie Stadt', 'Duldung'); otherwise a German error
+    with the value probably meant and the allowed values with their labels."""
+
+    name = "choice"
+
+    def __init__(self, definition: str) -> None:
+        self.definition = definition
+        self.values = _enum(definition)
+
+    def _words(self) -> dict[str, list[str]]:
+        known = {value: [value] for value in self.values}
+        for value, texts in labels(self.definition).items():
+            known.setdefault(value, []).extend(str(t) for t in texts.values())
+        return known
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join(self.values) + "]"
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter,
+                       incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(v) for v in self.values if v.startswith(incomplete)]
+
+    def allowed(self) -> str:
+        shown = []
+        for value in self.values:
+            text = label(labels(self.definition).get(value))
+            shown.append(f"{value} ({text})" if text and _same(text) != value else value)
+        return ", ".join(shown)
+
+    def find(self, word: str) -> str | None:
+        wanted = _same(word)
+        for value, words in self._words().items():
+            if any(_same(w) == wanted for w in words):
+                return value
+        return None
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        found = self.find(str(value))
+        if found is not None:
+            return found
+        self.fail(self.refusal(str(value)), param, ctx)
+
+    def refusal(self, word: str) -> str:
+        guess = suggest(word, self.values, titles=self._words())
+        if guess is None and len(_same(word)) >= 3:  # the start of a value or label
+            starts = {value for value, words in self._words().items()
+                      if any(_same(w).startswith(_same(word)) for w in words)}
+            guess = starts.pop() if len(starts) == 1 else None
+        proposal = (" " + _("Did you mean '{guess}'?").format(guess=guess)) if guess else ""
+        return (_("'{value}' is not one of the allowed values.").format(value=word) + proposal
+                + " " + _("Allowed: {values}.").format(values=self.allowed()))
+
+
+class ChoiceList(EnumChoice):
+    """Several values of an enumeration, typed separated by commas (for prompts): each as
+    ``EnumChoice`` takes it ('Duldung, Gestattung'); without commas, separated by spaces."""
 
     name = "list"
 
-    def __init__(self, choices: Sequence[str]) -> None:
-        self.choices = list(choices)
-
     def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> list[str]:
+                ctx: click.Context | None) -> Any:
         if isinstance(value, list):
             return value
-        words = [w for w in str(value).replace(",", " ").split() if w]
-        wrong = [w for w in words if w not in self.choices]
-        if not words or wrong:
-            self.fail(_("Choose one or more of: {choices}.").format(
-                choices=", ".join(self.choices)), param, ctx)
-        return list(dict.fromkeys(words))
+        text = str(value)
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        if len(parts) == 1 and self.find(parts[0]) is None:
+            parts = parts[0].split()
+        if not parts:
+            self.fail(_("Choose one or more of: {choices}.").format(choices=self.allowed()),
+                      param, ctx)
+        out = []
+        for part in parts:
+            found = self.find(part)
+            if found is None:
+                self.fail(self.refusal(part), param, ctx)
+            out.append(found)
+        return list(dict.fromkeys(out))
 
 
 DATE = DateType()
@@ -90,13 +169,43 @@ def _complete(values: dict[str, Any], wanted: list[tuple[str, str, str, Any]]) -
     for key, _option, prompt, kind in missing:
         if isinstance(kind, str) and kind.startswith("list:"):
             definition = kind[5:]
-            values[key] = _ask(prompt, ChoiceList(_enum(definition)), definition)
+            values[key] = _ask(prompt, ChoiceList(definition), definition)
         elif isinstance(kind, str):
-            values[key] = _ask(prompt, click.Choice(_enum(kind)), kind)
+            values[key] = _ask(prompt, EnumChoice(kind), kind)
         else:
             text = _ask(prompt, kind)
             values[key] = " ".join(str(text).split()) if kind is str else text
     return values
+
+
+def _flat(chosen: tuple[list[str], ...]) -> list[str]:
+    """The values of a repeated option that also takes several at once ('Sprache, Wohnen')."""
+    return list(dict.fromkeys(value for values in chosen for value in values))
+
+
+class YesNo(click.ParamType):
+    """A yes or a no, in German or English ('j', 'ja', 'n', 'nein', 'y', 'yes', 'no')."""
+
+    name = "yes/no"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> bool:
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().casefold()
+        if word in ("j", "ja", "y", "yes"):
+            return True
+        if word in ("n", "nein", "no"):
+            return False
+        self.fail(_("Answer with j (yes) or n (no)."), param, ctx)
+
+
+def _confirm(question: str, default: bool = True) -> bool:
+    """Ask a yes/no question on standard error; Enter takes the default."""
+    choices = _("[Y/n]") if default else _("[y/N]")
+    answer: bool = click.prompt(f"{question} {choices}", type=YesNo(), default=default,
+                                show_default=False, err=True)
+    return answer
 
 
 def _check_id(value: str, what: str) -> None:
@@ -166,13 +275,13 @@ def new() -> None:
 """)
 @click.argument("alliance_id", metavar="ID")
 @click.option("--name", help=_("Name of the municipality, e.g. 'Stadt Meerbusch'."))
-@click.option("--type", "kind", type=click.Choice(_enum("alliance-type")),
+@click.option("--type", "kind", type=EnumChoice("alliance-type"),
               help=_("Type of municipality."))
 @click.option("--joined", type=DATE, metavar="DATE", help=_("Date of joining (YYYY-MM-DD)."))
 @click.option("--lead-office", metavar="TEXT", help=_("Organisation of the lead office (GfS)."))
 @click.option("--contact", metavar="TEXT",
               help=_("Organisational contact of the lead office (no personal address)."))
-@click.option("--region", type=click.Choice(_enum("region")), help=_("Administrative region."))
+@click.option("--region", type=EnumChoice("region"), help=_("Administrative region."))
 @click.option("--district", metavar="ID",
               help=_("For a municipality within a district: the district's alliance id."))
 @common_options
@@ -218,16 +327,17 @@ def new_alliance(ctx: click.Context, alliance_id: str, name: str | None, kind: s
 @click.argument("service_id", metavar="ID")
 @click.option("--title", help=_("Name of the service."))
 @click.option("--provider", help=_("Organisation that runs it."))
-@click.option("--field", "fields", multiple=True, type=click.Choice(_enum("field")),
+@click.option("--field", "fields", multiple=True, type=ChoiceList("field"),
               help=_("Field of the service (repeat for several)."))
-@click.option("--open-to", "open_to", multiple=True, type=click.Choice(_enum("residence-status")),
+@click.option("--open-to", "open_to", multiple=True, type=ChoiceList("residence-status"),
               help=_("Residence status admitted (repeat for several)."))
-@click.option("--status", type=click.Choice(_enum("service-status")), default=None,
+@click.option("--status", type=EnumChoice("service-status"), default=None,
               help=_("planned, active or ended (default: active)."))
 @common_options
 @click.pass_context
 def new_service(ctx: click.Context, alliance: str, service_id: str, title: str | None,
-                provider: str | None, fields: tuple[str, ...], open_to: tuple[str, ...],
+                provider: str | None, fields: tuple[list[str], ...],
+                open_to: tuple[list[str], ...],
                 status: str | None) -> None:
     from gk.edit import skeletons
 
@@ -239,8 +349,8 @@ def new_service(ctx: click.Context, alliance: str, service_id: str, title: str |
     _existing_alliance(alliance, around.alliances)
     rel = path_of("service", alliance, service_id)
     _target(root, rel)
-    values = _complete({"title": title, "provider": provider, "fields": list(fields),
-                        "open_to": list(open_to)},
+    values = _complete({"title": title, "provider": provider, "fields": _flat(fields),
+                        "open_to": _flat(open_to)},
                        [("title", "--title", _("Title of the service"), str),
                         ("provider", "--provider", _("Provider (organisation)"), str),
                         ("fields", "--field", _("Fields (separated by commas)"), "list:field"),
@@ -249,7 +359,7 @@ def new_service(ctx: click.Context, alliance: str, service_id: str, title: str |
     if status is None:
         status = "active"
         if interactive():
-            status = _ask(_("Status"), click.Choice(_enum("service-status")), "service-status",
+            status = _ask(_("Status"), EnumChoice("service-status"), "service-status",
                           default="active")
     data = {"title": values["title"], "provider": values["provider"],
             "fields": list(values["fields"]), "open_to": list(values["open_to"]),
@@ -278,11 +388,15 @@ TEMPLATE-DATE. A 'prozessmanagement' sheet lists every item as open, with its te
                      "alliance's consultant)."))
 @click.option("--days", type=click.FloatRange(min=0), help=_("For a begleitprotokoll: consulting "
                                                              "days used."))
+@click.option("--from-previous/--blank", "from_previous", default=None,
+              help=_("For a checklist: take over the status and note of every item from the "
+                     "alliance's previous sheet of this template, or start every item at "
+                     "'open' (default in a terminal: gk asks; otherwise --blank)."))
 @common_options
 @click.pass_context
 def new_worksheet(ctx: click.Context, alliance: str, template_id: str, sheet_id: str | None,
                   date: str | None, author: str | None, consultant: str | None,
-                  days: float | None) -> None:
+                  days: float | None, from_previous: bool | None) -> None:
     from gk.edit import skeletons
     from gk.engine.model import Template
     from gk.engine.schemas import schema, worksheet_schema_for_template
@@ -326,7 +440,46 @@ def new_worksheet(ctx: click.Context, alliance: str, template_id: str, sheet_id:
             values["consultant"] = consultant
         if days is not None:
             values["days"] = int(days) if float(days).is_integer() else days
+    earlier = _previous_sheet(root, alliance, template_id) \
+        if any(item.answer == "status" for item in template.items) else None
+    if earlier is not None and from_previous is None and interactive():
+        from_previous = _confirm(
+            _("Take over the status and note of every item from {sheet} ({date})?").format(
+                sheet=earlier.id, date=earlier.date or "?"))
+    if from_previous and earlier is None:
+        raise GkError(_("There is no earlier '{template}' sheet of '{alliance}' to take over "
+                        "from; leave out --from-previous.").format(template=template_id,
+                                                                  alliance=alliance))
+    previous = None
+    if from_previous and earlier is not None:
+        items = earlier.data.get("items")
+        previous = (earlier.id, items if isinstance(items, dict) else {})
     text = skeletons.worksheet(alliance, sheet_id, template, dict(kind_schema), values,
-                               resolve_today(None).isoformat())
+                               resolve_today(None).isoformat(), previous)
     _write_new(root, rel, text, f"worksheet-{template_id}", custom, sheet_schema)
+    if previous is not None and earlier is not None:
+        click.echo(_("The status and note of {n} item(s) were taken over from {sheet}.").format(
+            n=sum(1 for v in previous[1].values() if isinstance(v, dict)), sheet=earlier.id))
+        still_open = sum(1 for todo in earlier.todos if is_open(todo.data))
+        if still_open:
+            click.echo(_("Its {n} open to-do(s) stay in {sheet}, where 'gk todo {alliance}' "
+                         "lists them and 'gk todo done' marks them done.").format(
+                             n=still_open, sheet=earlier.id, alliance=alliance))
+
+
+def _previous_sheet(root: Path, alliance: str, template_id: str) -> Any:
+    """The alliance's latest worksheet of a template (a ``Worksheet``), or None."""
+    from gk.engine.discover import discover
+    from gk.engine.load import load_file
+    from gk.engine.model import Worksheet
+
+    sheets = []
+    sources, _layout = discover(root)
+    for source in sources:
+        if source.kind != "worksheet" or source.alliance != alliance:
+            continue
+        data = load_file(root, source.rel).data
+        if isinstance(data, dict) and data.get("template") == template_id:
+            sheets.append(Worksheet(alliance, source.stem, source.rel, data))
+    return latest_sheet(sheets)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gk.domain import SCHEMA_FOLDER, path_of
+from gk.domain import SCHEMA_FOLDER, enum, path_of
 from gk.edit.yaml_text import Raw, scalar
 from gk.engine.model import Template
 
@@ -37,7 +37,7 @@ FILE_HELP = (
     "Zeilen mit „#“ sind Kommentare. Optionale Angaben stehen auskommentiert darunter: "
     "zum Ausfüllen das „# “ am Zeilenanfang löschen und den Beispielwert ersetzen. "
     "Keine personenbezogenen Daten: Kontakte und Beteiligte als Rolle oder Stelle, nicht mit "
-    "Namen. Vor dem Einchecken „gk check“ aufrufen."
+    "Namen. Vor dem Sichern (Commit) „gk check“ aufrufen."
 )
 
 
@@ -362,8 +362,11 @@ def service(alliance_id: str, service_id: str, values: Mapping[str, Any], today:
 
 
 def worksheet(alliance_id: str, sheet_id: str, template: Template,
-              template_schema: dict[str, Any], values: Mapping[str, Any], today: str) -> str:
-    """A new worksheet. A template answered by status lists every item as ``open``."""
+              template_schema: dict[str, Any], values: Mapping[str, Any], today: str,
+              previous: tuple[str, Mapping[str, Any]] | None = None) -> str:
+    """A new worksheet. A template answered by status lists every item as ``open``, or with
+    ``previous`` (the id of the previous sheet and its ``items``) with the status and note
+    each item had there."""
     rel = path_of("worksheet", alliance_id, sheet_id)
     kind = f"worksheet-{template.id}"
     writer = SkeletonWriter(template_schema, {"id": sheet_id})
@@ -378,7 +381,7 @@ def worksheet(alliance_id: str, sheet_id: str, template: Template,
     body_keys = [k for k in props if k not in ("id", "template", "date", "author", "todos")]
     for key in body_keys:
         if key == "items":
-            _items(writer, template, props[key])
+            _items(writer, template, props[key], previous)
         else:
             writer.property(key, props[key], False, 0, values.get(key))
         writer.blank()
@@ -406,8 +409,10 @@ def _template_description(template: Template) -> str:
     return _template_texts[template.id]
 
 
-def _items(writer: SkeletonWriter, template: Template, node: dict[str, Any]) -> None:
-    """The items of a template: status items filled in as open, the others as comments."""
+def _items(writer: SkeletonWriter, template: Template, node: dict[str, Any],
+           previous: tuple[str, Mapping[str, Any]] | None = None) -> None:
+    """The items of a template: status items filled in as open (or as in the previous sheet),
+    the others as comments."""
     schema = writer.schema
     item_props = schema.properties(node)
     status_items = [i for i in template.items if i.answer == "status" and i.id in item_props]
@@ -415,6 +420,12 @@ def _items(writer: SkeletonWriter, template: Template, node: dict[str, Any]) -> 
     writer.comment(f"{schema.resolve(node).get('title') or 'Prüfpunkte'}: für jeden Prüfpunkt "
                    f"den Stand (status) eintragen, dazu bei Bedarf eine Notiz (note). "
                    f"{status_labels} Neu angelegte Prüfpunkte stehen auf „open“.")
+    earlier: Mapping[str, Any] = {}
+    if previous is not None:
+        earlier = previous[1]
+        writer.comment(f"Stand und Notizen sind aus der Arbeitshilfe „{previous[0]}“ übernommen: "
+                       "Prüfen Sie jeden Punkt und tragen Sie den heutigen Stand ein.")
+    statuses = enum("item-status")
     commented = not status_items
     writer.lines.append("# items:" if commented else "items:")
     titles = dict(template.sections)
@@ -431,9 +442,14 @@ def _items(writer: SkeletonWriter, template: Template, node: dict[str, Any]) -> 
         writer.comment(text, 2)
         answer = item.answer
         if answer == "status":
+            before = earlier.get(item.id)
+            before = before if isinstance(before, Mapping) else {}
+            status = before.get("status") if before.get("status") in statuses else "open"
+            note = before.get("note")
             writer.lines.append(f"  {item.id}:")
-            writer.lines.append("    status: open")
-            writer.lines.append('    # note: ""')
+            writer.lines.append(f"    status: {status}")
+            writer.lines.append(f"    note: {scalar(note.strip())}"
+                                if isinstance(note, str) and note.strip() else '    # note: ""')
         else:
             answer_node = schema.properties(item_props[item.id]).get(answer, {})
             allowed = schema.allowed(answer_node)

@@ -251,7 +251,8 @@ _SYNTAX_HELP: tuple[tuple[str, str, str], ...] = (
      "Indent the line exactly like the other keys of the same level."),
     ("did not find expected '-' indicator",
      "A list entry is indented differently from the entries before it.",
-     "Start every entry of the list with '- ' at the same column."),
+     "Put the '- ' of each entry in the column of the entries before it; the other lines "
+     "of an entry stand below its first key, without a '- '."),
     ("expected ',' or ']'",
      "A list in square brackets is not closed.",
      "Add the closing ']' or separate the entries with commas."),
@@ -311,6 +312,13 @@ def _tab_indentation(file: str, line: int, column: int, in_block: bool = False) 
     )
 
 
+def _slip(text: str, line: int, column: int, problem: str) -> Any:
+    """A beginner's slip behind a parser's error, named at its own line (gk.engine.syntax_hints)."""
+    from gk.engine import syntax_hints
+
+    return syntax_hints.explain(split_lines(text), line, column, problem)
+
+
 def _syntax_finding(exc: Exception, text: str, file: str,
                     open_flows: list[Any] | None = None) -> F.Finding:
     problem = str(getattr(exc, "problem", "") or "")
@@ -331,6 +339,9 @@ def _syntax_finding(exc: Exception, text: str, file: str,
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     if "tab character" in problem or "'\\t'" in problem:
         return _tab_indentation(file, line, column)
+    slip = _slip(text, line, column, problem)
+    if slip is not None:
+        return slip.finding(file)
     context = str(getattr(exc, "context", "") or "")
     context_mark = getattr(exc, "context_mark", None)
     if "expected ','" in problem and _colon_in_closed_flow(text, line, column, context_mark):

@@ -7,21 +7,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from gk import findings as F
-from gk.domain import id_pattern, suggest
+from gk.domain import date_from_german, id_pattern, suggest
 from gk.engine.load import Path
 from gk.engine.schemas import Validator
 from gk.i18n import _, get_language, quote
-
-
-def path_label(path: Iterable[str | int]) -> str:
-    """A JSON path as a user reads it: ``todos[2].status``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part + 1}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or _("(whole file)")
 
 
 def _title(schema: dict[str, Any]) -> str:
@@ -55,6 +44,60 @@ def allowed_keys(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, dict
             continue  # 'name: true' re-admits a key defined in allOf; keep the real schema
         keys[name] = resolved if isinstance(resolved, dict) else {}
     return keys
+
+
+def _schema_at(root: dict[str, Any], path: Iterable[str | int]) -> dict[str, Any]:
+    """The schema of the value at a JSON path ({} where the schemas say nothing)."""
+    schema: Any = root
+    for part in path:
+        schema = _resolve(schema, root) if isinstance(schema, dict) else {}
+        if isinstance(part, int):
+            schema = schema.get("items") or {}
+        else:
+            keys = allowed_keys(schema, root)
+            extra = schema.get("additionalProperties")
+            schema = keys.get(part) or (extra if isinstance(extra, dict) else {})
+    resolved = _resolve(schema, root) if isinstance(schema, dict) else {}
+    return resolved if isinstance(resolved, dict) else {}
+
+
+def _required(root: dict[str, Any], path: tuple[str | int, ...]) -> bool:
+    """Whether the last key of ``path`` is required in the mapping that holds it."""
+    if not path or not isinstance(path[-1], str):
+        return False
+    parent = _schema_at(root, path[:-1])
+    wanted = set(parent.get("required") or [])
+    for part in parent.get("allOf") or []:
+        wanted.update(_resolve(part, root).get("required") or [])
+    return path[-1] in wanted
+
+
+def place(path: Iterable[str | int], root: dict[str, Any]) -> str:
+    """A place in a file in the words of the schemas, not as a JSON path: 'Checklist item
+    „Rollen“, „Stand des Prüfpunkts“ (status)', '2. Aufgabe', '2. Mitglied der Kerngruppe,
+    „seit“ (since)'."""
+    path = tuple(path)
+    if not path:
+        return _("(whole file)")
+    words: list[str] = []
+    for index, part in enumerate(path):
+        schema = _schema_at(root, path[: index + 1])
+        title = _title(schema)
+        if isinstance(part, int):
+            if words:
+                words.pop()  # '2. Aufgabe' replaces 'Aufgaben'
+            words.append(_("{n}. {what}").format(n=part + 1, what=title or _("entry")))
+        elif index == 1 and path[0] == "items" and "template" in allowed_keys(root, root):
+            words.pop()  # a checklist item of a worksheet replaces 'Prüfpunkte'
+            words.append(_("Checklist item {title}").format(title=quote(title or part)))
+            if index == len(path) - 1:
+                words[-1] += f" ({part})"
+        elif index == len(path) - 1:
+            words.append(quote(title) + f" ({part})" if title and title != part
+                         else quote(part))
+        else:
+            words.append(title or str(part))
+    return ", ".join(words)
 
 
 def _expected(types: Any) -> str:
@@ -160,8 +203,15 @@ def validate(data: Any, validator: Validator, file: str, text: str | None,
     where = located or Located(text)
     out: list[F.Finding] = []
     seen: set[tuple[str, int, int, str]] = set()
-    for error in _flatten(validator.errors(data)):
-        for finding in _to_findings(error, root, file, where, unknown_key_codes or {}):
+    errors = list(_flatten(validator.errors(data)))
+    codes = unknown_key_codes or {}
+    slipped = _slipped_keys(errors, root)
+    out.extend(_slip_finding(parent, empty, keys, file, where, codes)
+               for (parent, empty), keys in slipped.items())
+    skip = {(*parent, empty) for parent, empty in slipped} | {
+        (*parent, key) for (parent, _empty), keys in slipped.items() for key in keys}
+    for error in errors:
+        for finding in _to_findings(error, root, file, where, codes, skip):
             key = (finding.code, finding.line, finding.column, finding.message)
             if key not in seen:
                 seen.add(key)
@@ -175,16 +225,59 @@ def validate(data: Any, validator: Validator, file: str, text: str | None,
     return out
 
 
+def _slipped_keys(errors: list[Any], root: dict[str, Any]) -> dict[tuple[Path, str], list[str]]:
+    """Keys written at their parent's level instead of below it ('roles:' left empty,
+    'status:' and 'note:' beside it): (the mapping, the empty key) -> the slipped keys."""
+    found: dict[tuple[Path, str], list[str]] = {}
+    for error in errors:
+        if error.validator not in ("additionalProperties", "unevaluatedProperties") \
+                or not isinstance(error.instance, dict):
+            continue
+        path: Path = tuple(error.absolute_path)
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        keys = allowed_keys(schema, root)
+        owner: str | None = None
+        for key, value in error.instance.items():
+            if key in keys:
+                owner = key if value is None else None
+                continue
+            if owner is None:
+                continue
+            if key in allowed_keys(_schema_at(root, (*path, owner)), root):
+                found.setdefault((path, owner), []).append(key)
+            else:
+                owner = None
+    return found
+
+
+def _slip_finding(parent: Path, empty: str, keys: list[str], file: str, where: Located,
+                  codes: dict[Path, str]) -> F.Finding:
+    line, column = where.at((*parent, keys[0]), key=True)
+    last = where.at((*parent, keys[-1]))[0]
+    _owner_line, owner_column = where.at((*parent, empty), key=True)
+    return F.make(
+        codes.get(parent, "GK101"), file, line, column,
+        _("'{key}:' in line {line} stands at the level of '{parent}:' above it instead of below "
+          "it, so '{parent}' is empty.").format(key=keys[0], line=line, parent=empty),
+        (_("Indent line {line} by two spaces more (to column {column}), so that it stands "
+           "below '{parent}:'.") if last == line else
+         _("Indent lines {first} to {last} by two spaces more (to column {column}), so that "
+           "they stand below '{parent}:'.")).format(
+             line=line, first=line, last=last, column=owner_column + 2, parent=empty))
+
+
 def _to_findings(error: Any, root: dict[str, Any], file: str, where: Located,
-                 unknown_key_codes: dict[Path, str]) -> Iterator[F.Finding]:
+                 unknown_key_codes: dict[Path, str],
+                 skip: set[Path] | None = None) -> Iterator[F.Finding]:
     path: Path = tuple(error.absolute_path)
+    skip = skip or set()
+    if path in skip:
+        return
     kind = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
     value = error.instance
-    name = path_label(path)
-    title = _title(schema)
-    same = title and title.casefold() == str(name).casefold()
-    about = quote(name) + (f" ({title})" if title and not same else "")
+    name = place(path, root)
+    about = name
 
     if kind in ("additionalProperties", "unevaluatedProperties"):
         keys = allowed_keys(schema, root)
@@ -194,6 +287,8 @@ def _to_findings(error: Any, root: dict[str, Any], file: str, where: Located,
             for k, s in keys.items()
         }
         for extra in extras:
+            if (*path, extra) in skip:
+                continue
             line, column = where.at((*path, extra), key=True)
             guess = suggest(str(extra), keys, titles=titles)
             hint = (_("Did you mean '{guess}'?").format(guess=guess) + " ") if guess else ""
@@ -212,16 +307,19 @@ def _to_findings(error: Any, root: dict[str, Any], file: str, where: Located,
         line, column = where.at(path, key=True) if path else where.at(())
         for key in missing:
             sub_title = _title(keys.get(key, {}))
-            label = quote(key) + (f" ({sub_title})" if sub_title else "")
-            place = _(" in '{where}'").format(where=name) if path else ""
+            label = quote(sub_title) + f" ({key})" if sub_title else quote(key)
+            within = _(" in {where}").format(where=name) if path else ""
             yield F.make("GK103", file, line, column,
                          _("The required key {key} is missing{place}.").format(
-                             key=label, place=place),
+                             key=label, place=within),
                          _("Add a line '{key}: …'.").format(key=key))
         return
     # An empty value has no place of its own (YAML puts it at the end of the line or on
     # the next one): point at its key.
     line, column = where.at(path, key=value is None)
+    if value is None and kind in ("enum", "const", "type", "minLength"):
+        yield _empty(root, path, schema, about, file, line, column)
+        return
     if kind in ("enum", "const"):
         allowed = schema.get("enum") or [schema.get("const")]
         shown = _enum_help(schema) if "enum" in schema else ", ".join(map(str, allowed))
@@ -246,11 +344,14 @@ def _to_findings(error: Any, root: dict[str, Any], file: str, where: Located,
                          _type_hint(error.validator_value, value))
     elif kind == "format":
         if error.validator_value == "date":
+            german = date_from_german(value)
+            hint = (_("Did you mean {date}?").format(date=german.isoformat()) + " ") \
+                if german is not None else ""
             yield F.make("GK105", file, line, column,
-                         _("'{value}' is not a valid date ({key}).").format(
+                         _("{key}: '{value}' is not a valid date.").format(
                              value=_short(value), key=name),
-                         _("Write dates as YYYY-MM-DD, for example 2025-03-31, and check that "
-                           "the day exists in that month."))
+                         hint + _("Write dates as YYYY-MM-DD, for example 2025-03-31, and check "
+                                  "that the day exists in that month."))
         else:
             yield F.make("GK107", file, line, column,
                          _("'{value}' does not have the form of a {format} ({key}).").format(
@@ -291,6 +392,8 @@ def _to_findings(error: Any, root: dict[str, Any], file: str, where: Located,
     elif kind in ("minLength", "maxLength"):
         if kind == "minLength":
             yield F.make("GK106", file, line, column, _("{key} is empty.").format(key=about),
+                         _("Required here: {expected}.").format(expected=_expected("string"))
+                         if _required(root, path) else
                          _("Enter a text, or delete the line if the key is optional."))
         else:
             yield F.make("GK106", file, line, column,
@@ -306,6 +409,25 @@ def _to_findings(error: Any, root: dict[str, Any], file: str, where: Located,
         yield F.make("GK108", file, line, column,
                      _("{key} does not match the schema ({detail}).").format(
                          key=about, detail=_short(error.message, 120)), "")
+
+
+def _empty(root: dict[str, Any], path: Path, schema: dict[str, Any], about: str, file: str,
+           line: int, column: int) -> F.Finding:
+    """An empty value: what to enter (the allowed values, when there is a list of them), and
+    deleting the line only for a key that may be left out."""
+    schema = _resolve(schema, root)
+    required = _required(root, path)
+    if "enum" in schema or "const" in schema:
+        values = _enum_help(schema) if "enum" in schema else str(schema["const"])
+        hint = (_("Enter one of these values after the colon: {values}.") if required else
+                _("Enter one of these values after the colon: {values}; or delete the line if "
+                  "the key is optional.")).format(values=values)
+    else:
+        what = _expected(schema.get("type") or "string")
+        hint = (_("Required here: {expected}.") if required else
+                _("Enter {expected}, or delete the line if the key is optional.")).format(
+                    expected=what)
+    return F.make("GK104", file, line, column, _("{key} is empty.").format(key=about), hint)
 
 
 def _alternatives(error: Any, root: dict[str, Any], schema: dict[str, Any], about: str,

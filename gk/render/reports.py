@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -275,18 +275,26 @@ def unreadable_sentences(files: Sequence[str]) -> list[str]:
 
 # --- gaps ---------------------------------------------------------------------------------
 
+def ages_text(ranges: Iterable[tuple[int, int]]) -> str:
+    """Age ranges in words: '18–21', '18–20 and 25'."""
+    parts = [str(low) if low == high else f"{low}–{high}" for low, high in ranges]
+    return _(" and ").join(parts)
+
+
 def _gap_cell(entry: AllianceGaps, gap: Gap | None, field_: str, status: str) -> str:
     offers = entry.offers[(field_, status)]
+    partial = entry.partial_ages.get((field_, status))
+    only = ", " + _("only ages {ages}").format(ages=ages_text(partial)) if partial else ""
     if gap is None:
         if field_ not in entry.fields:
             return _("not looked at")
-        return _("covered ({n})").format(n=offers)
+        return _("covered ({n})").format(n=offers) + only
     if gap.kind == CONFIRMED:
         return _("GAP (confirmed)")
     if gap.kind == COMPUTED_ONLY:
         return _("GAP (computed only)")
     if gap.looked_at:
-        return _("declared only, covered ({n})").format(n=offers)
+        return _("declared only, covered ({n})").format(n=offers) + only
     return _("declared only (field not looked at)")
 
 
@@ -374,6 +382,11 @@ def gaps_document(report: GapReport, title: str) -> Document:
                           [Para(_looked_at_sentence(entry))])
         if table.rows:
             section.blocks.append(table)
+            shown = [key for key in entry.partial_ages if key[0] in rows_fields]
+            if shown:
+                section.blocks.append(Para(_(
+                    "'only ages …': the services counted there admit only these ages of 18 "
+                    "to 27; for the other ages the field is not covered.")))
         else:
             section.blocks.append(Para(_("No field to look at and no declared gap.")))
         sections.append(section)
@@ -401,6 +414,10 @@ def gaps_payload(report: GapReport) -> dict[str, Any]:
                           for c in report.broken_chains],
         "unreadable": list(report.unreadable),
         "matrix": gap_matrix(report.alliances),
+        "partial_ages": [{"alliance": entry.alliance, "field": field_, "status": status,
+                          "ages": [list(r) for r in ranges]}
+                         for entry in report.alliances
+                         for (field_, status), ranges in sorted(entry.partial_ages.items())],
     }
 
 
@@ -423,7 +440,8 @@ def render_gaps_html(report: GapReport, title: str = "", color: bool = False) ->
 
 
 GAPS_CSV_COLUMNS = ("kind", "alliance", "field", "status", "declared", "computed",
-                    "classification", "from", "from_title", "to", "to_title", "reason", "file")
+                    "classification", "from", "from_title", "to", "to_title", "reason", "file",
+                    "ages")
 
 
 def render_gaps_csv(report: GapReport, title: str = "", color: bool = False) -> str:
@@ -435,11 +453,15 @@ def render_gaps_csv(report: GapReport, title: str = "", color: bool = False) -> 
 def _gaps_csv_rows(report: GapReport) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = [
         ("gap", g.alliance, g.field, g.status, g.declared, g.computed, g.kind, None, None, None,
-         None, None, None) for g in report.gaps]
+         None, None, None, None) for g in report.gaps]
     rows += [("broken-chain", c.origin.alliance, None, c.status, None, None, None, c.origin_ref,
               c.origin.title, c.target_ref, c.target.title if c.target is not None else None,
-              c.reason, None) for c in report.broken_chains]
-    rows += [("unreadable", *(None,) * 11, rel) for rel in report.unreadable]
+              c.reason, None, None) for c in report.broken_chains]
+    rows += [("unreadable", *(None,) * 11, rel, None) for rel in report.unreadable]
+    rows += [("partial-ages", entry.alliance, field_, status, *(None,) * 9,
+              " ".join(f"{low}-{high}" for low, high in ranges))
+             for entry in report.alliances
+             for (field_, status), ranges in sorted(entry.partial_ages.items())]
     return rows
 
 

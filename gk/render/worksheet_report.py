@@ -86,33 +86,60 @@ def checklist_text(checklist: Checklist, color: bool = False) -> str:
     from rich.text import Text
 
     out = Text()
+    width = text_width()
     first, second = _heading(checklist)
-    out.append(terminal_line(first) + "\n", style="bold")
-    out.append(terminal_line(second) + "\n")
+    _wrapped(out, terminal_line(first), 0, width, "bold")
+    _wrapped(out, terminal_line(second), 0, width)
     for section in checklist.sections:
         out.append("\n")
-        out.append(terminal_line(_section_title(section.title, section.id)), style="bold")
-        out.append(" — " + progress_line(section.progress) + "\n")
+        title = terminal_line(_section_title(section.title, section.id))
+        _wrapped(out, title + " — " + progress_line(section.progress), 0, width, "bold")
         for entry in section.entries:
             out.append("  ")
             out.append(MARKS[entry.status], style=_STYLES[entry.status])
-            out.append(" " + terminal_line(_entry_text(entry)))
-            out.append(f" [{terminal(entry.id)}]", style="dim")
-            out.append("\n")
+            _wrapped(out, terminal_line(_entry_text(entry)) + f" [{terminal(entry.id)}]", 4,
+                     width, first_indent=1, dim_tail=f"[{terminal(entry.id)}]", written=3)
             if entry.invalid is not None:
-                out.append("      " + _("Status '{value}' is not one of the allowed values.")
-                           .format(value=terminal(entry.invalid)) + "\n", style="magenta")
+                _wrapped(out, _("Status '{value}' is not one of the allowed values.")
+                         .format(value=terminal(entry.invalid)), 6, width, "magenta")
             if entry.note:
-                out.append("      " + terminal_line(entry.note) + "\n", style="italic")
+                _wrapped(out, terminal_line(entry.note), 6, width, "italic")
     out.append("\n")
-    out.append(_("Overall: ") + progress_line(checklist.progress), style="bold")
     detail = _detail(checklist.progress)
-    out.append(("; " + detail if detail else "") + ".\n")
+    _wrapped(out, _("Overall: ") + progress_line(checklist.progress)
+             + ("; " + detail if detail else "") + ".", 0, width, "bold")
     if checklist.unanswered:
-        out.append(_("Unanswered: {ids}").format(ids=terminal(", ".join(checklist.unanswered))) + "\n",
-                   style="magenta")
-    out.append(legend() + "\n", style="dim")
+        _wrapped(out, _("Unanswered: {ids}").format(
+            ids=terminal(", ".join(checklist.unanswered))), 0, width, "magenta")
+    _wrapped(out, legend(), 0, width, "dim")
     return _finish(out, color)
+
+
+def text_width() -> int:
+    """The width text reports wrap at: the terminal's (COLUMNS), at least 40 columns."""
+    return max(40, shutil.get_terminal_size((100, 24)).columns)
+
+
+def _wrapped(out: Any, text: str, indent: int, width: int, style: str = "",
+             first_indent: int | None = None, dim_tail: str = "", written: int = 0) -> None:
+    """Append ``text`` broken at spaces (never inside a word) to stay below ``width``
+    columns, its first line indented by ``first_indent`` (default ``indent``) spaces after the
+    ``written`` columns already on it, the others by ``indent``. ``dim_tail``: a last part
+    (an id) shown dim."""
+    import textwrap
+
+    start = written + (indent if first_indent is None else first_indent)
+    lines = textwrap.wrap(text, width=max(width - 1, indent + 20), initial_indent=" " * start,
+                          subsequent_indent=" " * indent, break_long_words=False,
+                          break_on_hyphens=False) or [" " * start]
+    lines[0] = lines[0][written:]
+    for number, line in enumerate(lines):
+        if number == len(lines) - 1 and dim_tail and line.endswith(dim_tail):
+            out.append(line[: -len(dim_tail)], style=style)
+            out.append(dim_tail, style="dim")
+        else:
+            out.append(line, style=style)
+        out.append("\n")
 
 
 def _finish(text: Any, color: bool) -> str:
