@@ -147,34 +147,19 @@ class Validator:
     def __init__(self, bundled: dict[str, Any]) -> None:
         self.schema = bundled
         self._fast: Any = None
-        self._strict: Any = None
         self._detailed: Any = None
         try:
             import jsonschema_rs
 
-            # The compiled validator's own ``date`` format: no Python call per date. It takes
-            # exactly the dates gk's rule takes, except year 0000 (see ``is_valid``).
-            self._fast = jsonschema_rs.validator_for(bundled, validate_formats=True)
+            self._fast = jsonschema_rs.validator_for(bundled, validate_formats=True,
+                                                     formats={"date": is_date})
         except Exception:  # not installed or cannot compile: jsonschema does all the work
             self._fast = None
 
-    def is_valid(self, data: Any, text: str | None = None) -> bool:
-        """Whether ``data`` (loaded from ``text``, when given) matches the schema.
-
-        The compiled ``date`` format differs from gk's (``is_date``) only for year 0000.
-        Such a date is written with ``0000-`` in the text, or with escapes (``"\\x30..."``)
-        in a double-quoted text: only a text with one of the two (or no text) is checked
-        with gk's rule as the format, called for every date."""
-        if self._fast is None:
-            return not any(True for _ in self.errors(data))
-        if text is not None and "0000-" not in text and "\\" not in text:
+    def is_valid(self, data: Any) -> bool:
+        if self._fast is not None:
             return bool(self._fast.is_valid(data))
-        if self._strict is None:
-            import jsonschema_rs
-
-            self._strict = jsonschema_rs.validator_for(self.schema, validate_formats=True,
-                                                       formats={"date": is_date})
-        return bool(self._strict.is_valid(data))
+        return not any(True for _ in self.errors(data))
 
     def errors(self, data: Any) -> Any:
         if self._detailed is None:

@@ -154,7 +154,7 @@ def validate(data: Any, validator: Validator, file: str, text: str | None,
 
     ``unknown_key_codes`` gives unknown keys under certain paths their own code (for example
     unknown checklist items under a worksheet's ``items``)."""
-    if validator.is_valid(data, text):
+    if validator.is_valid(data):
         return []
     root = validator.schema
     where = located or Located(text)
