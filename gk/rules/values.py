@@ -32,6 +32,9 @@ CODES = ("GK109", "GK110")
 # overrides, isolates, marks) and the Arabic letter mark. The same characters that
 # gk.render.escape shows as \xNN or \uNNNN in every output.
 _HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# The same characters below U+0100, as Latin-1 bytes: a text of only such characters (most
+# German text) is looked through as bytes, several times faster than with the pattern.
+_HIDDEN_LATIN1 = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)])
 _NAMES = {
     "\x1b": "ESC", "\r": "CR", "\x00": "NUL", "\x07": "BEL", "\x08": "BS", "\x7f": "DEL",
     "\u061c": "ALM", "\u200e": "LRM", "\u200f": "RLM", "\u202a": "LRE", "\u202b": "RLE",
@@ -45,9 +48,19 @@ def check(source: SourceFile, data: Any, text: str | None = None) -> Iterator[Pr
         yield from _walk(source.rel, data, ())
 
 
+def _hides(text: str) -> bool:
+    """Whether ``_HIDDEN`` finds a character in the text (the same answer, quicker)."""
+    try:
+        raw = text.encode("latin-1")
+    except UnicodeEncodeError:  # a character above U+00FF (or a lone surrogate)
+        return _HIDDEN.search(text) is not None
+    return len(raw.translate(None, _HIDDEN_LATIN1)) != len(raw)
+
+
 def _suspicious(data: Any) -> bool:
-    """Whether the document holds anything this rule reports (a quick walk without paths)."""
-    hidden = _HIDDEN.search
+    """Whether the document holds anything this rule reports (a quick walk without paths).
+    Multi-line texts are never printable (their line breaks): ``_hides`` looks closer."""
+    hidden = _hides
     stack = [data]
     while stack:
         value = stack.pop()

@@ -233,13 +233,16 @@ class _Run:
 
 
 def _check_one(root: str, source: SourceFile, custom: dict[str, dict[str, Any]],
-               keep: pipeline.Keep, known: tuple[Any, ...] | None
+               keep: pipeline.Keep, known: tuple[Any, ...] | None, digests: bool = True
                ) -> tuple[FileResult, bytes, dict[Any, Any]]:
-    """A file's result, its content digest (empty when it cannot be read) and the positions
-    known for it; the result of ``known`` when the content is still what it describes."""
+    """A file's result, its content digest (empty when it cannot be read, or not asked for
+    with ``digests`` False) and the positions known for it; the result of ``known`` when the
+    content is still what it describes."""
     raw = pipeline.read_file(root, source)
     if isinstance(raw, FileResult):
         return raw, b"", {}
+    if not digests and known is None:
+        return pipeline.check_bytes(source, raw, custom, keep), b"", {}
     digest = content_digest(raw)
     found = _restored(known[5]) if known is not None and known[2] == digest else None
     if known is not None and found is not None:
@@ -248,17 +251,18 @@ def _check_one(root: str, source: SourceFile, custom: dict[str, dict[str, Any]],
 
 
 def _check_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict[str, Any]],
-                keep: pipeline.Keep, lang: str, speed: Speed, known: dict[str, tuple[Any, ...] | None]
-                ) -> list[tuple[FileResult, bytes, dict[Any, Any]]]:
+                keep: pipeline.Keep, lang: str, speed: Speed, known: dict[str, tuple[Any, ...] | None],
+                digests: bool = True) -> list[tuple[FileResult, bytes, dict[Any, Any]]]:
     """``_check_one`` for each file, in order; on large trees worker processes take blocks
-    of files while this process works through others."""
+    of files while this process works through others. Without ``digests`` (no cache to
+    fill), the files' contents are not digested."""
     from gk.i18n import set_language
 
     folder = str(root)
     total = len(sources)
 
     def local(chunk: Sequence[SourceFile]) -> list[tuple[FileResult, bytes, dict[Any, Any]]]:
-        return [_check_one(folder, s, custom, keep, known.get(s.rel)) for s in chunk]
+        return [_check_one(folder, s, custom, keep, known.get(s.rel), digests) for s in chunk]
 
     def remote(chunk: Sequence[SourceFile]) -> Any:
         set_language(lang)  # a forked worker keeps it, but say so
@@ -290,8 +294,10 @@ def _check_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, dic
 
 
 def _locate_many(root: Path, wanted: Sequence[tuple[str, list[tuple[Any, bool]]]],
-                 jobs: int | None) -> list[tuple[str, bytes, list[tuple[int, int]]]]:
-    """Each file's content digest and the positions of its paths (parsed once more)."""
+                 jobs: int | None, digests: bool = True
+                 ) -> list[tuple[str, bytes, list[tuple[int, int]]]]:
+    """Each file's content digest (empty without ``digests``) and the positions of its
+    paths (parsed once more)."""
     from gk.engine.discover import MAX_BYTES, read_data_file
 
     folder = str(root)
@@ -304,7 +310,7 @@ def _locate_many(root: Path, wanted: Sequence[tuple[str, list[tuple[Any, bool]]]
                 text: str | None = raw.decode("utf-8-sig")
             except (OSError, UnicodeDecodeError):
                 raw, text = b"", None
-            out.append((rel, content_digest(raw) if raw else b"",
+            out.append((rel, content_digest(raw) if raw and digests else b"",
                         pipeline.locate_in(text, paths)))
         return out
 
@@ -322,7 +328,7 @@ def _plain_files(speed: Speed) -> pipeline.FilesStep:
         from gk.i18n import get_language
 
         done = _check_many(root, sources, custom, keep, get_language(), speed,
-                           dict.fromkeys((s.rel for s in sources), None))
+                           dict.fromkeys((s.rel for s in sources), None), digests=False)
         return [result for result, _digest, _known in done]
     return files
 
@@ -378,7 +384,7 @@ def _located(root: Path, wanted: Sequence[tuple[str, list[tuple[Any, bool]]]],
              jobs: int | None) -> dict[tuple[str, Any, bool], tuple[int, int]]:
     out = {}
     paths_of = dict(wanted)
-    for rel, _digest, places in _locate_many(root, wanted, jobs):
+    for rel, _digest, places in _locate_many(root, wanted, jobs, digests=False):
         for (path, key), where in zip(paths_of[rel], places, strict=True):
             out[(rel, path, key)] = where
     return out
