@@ -307,6 +307,10 @@ def test_todo_html() -> None:
     assert doc.all("p")[0].words().startswith("9 offene Aufgabe(n), davon 5 überfällig")
     due = [row[0] for table in doc.all("table") for row in rows(table)]
     assert len(due) == 9 and sum("(überfällig)" in d for d in due) == 5
+    # a section per alliance, named as people know it (the id beside: gk todo ALLIANCE)
+    titles = [h.words() for h in doc.all("h2")]
+    assert "Stadt Nordstadt (erfunden) (nordstadt)" in titles
+    assert not [t for t in titles if "(" not in t]
 
 
 def test_english_pages_say_so() -> None:

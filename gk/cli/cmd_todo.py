@@ -208,8 +208,15 @@ def todo(ctx: click.Context, alliances: tuple[str, ...], consultant: str | None,
         document = todos_document([site.repository for site in sites], rows, status, day)
         emit_binary(render_xlsx(stamped_document(document, state)), output)
         return
-    text = TODO_RENDERERS[fmt or "text"](rows, use_color(output), status=status, today=day,
-                                         items=items)
+    if fmt == "html":  # a document for people: alliances by name
+        from gk.render.worksheet_report import todos_html
+
+        names = {a.id: a.name for site in sites for a in site.repository.alliances.values()
+                 if a.name}
+        text = todos_html(rows, status=status, today=day, items=items, names=names)
+    else:
+        text = TODO_RENDERERS[fmt or "text"](rows, use_color(output), status=status, today=day,
+                                             items=items)
     emit(stamped(text, fmt or "text", state), output)
 
 

@@ -394,7 +394,10 @@ def checklist_html(checklist: Checklist, color: bool = False, *,
 
 def todos_document(rows: Sequence[TodoRow], *, status: str = "open",
                    today: dt.date | None = None,
-                   items: dict[str, dict[str, str]] | None = None) -> Any:
+                   items: dict[str, dict[str, str]] | None = None,
+                   names: dict[str, str] | None = None) -> Any:
+    """The to-do list as a document: a section per alliance, titled with its name (and id,
+    which ``gk todo ALLIANCE`` takes) when ``names`` knows it."""
     from gk.render.reports import Document, Para, Section
 
     today = today or dt.date.today()
@@ -404,7 +407,9 @@ def todos_document(rows: Sequence[TodoRow], *, status: str = "open",
     by_alliance: dict[str, list[TodoRow]] = {}
     for row in rows:
         by_alliance.setdefault(row.alliance, []).append(row)
-    sections = [Section(alliance, [_todo_table(group, items)])
+    names = names or {}
+    sections = [Section(f"{names[alliance]} ({alliance})" if names.get(alliance) else alliance,
+                        [_todo_table(group, items)])
                 for alliance, group in by_alliance.items()]
     return Document(_("To-dos"), [_todo_heading(rows, status, today) + ".",
                                   _("Overdue to-dos are marked as such after their date.")],
@@ -413,11 +418,12 @@ def todos_document(rows: Sequence[TodoRow], *, status: str = "open",
 
 def todos_html(rows: Sequence[TodoRow], color: bool = False, *, status: str = "open",
                today: dt.date | None = None,
-               items: dict[str, dict[str, str]] | None = None) -> str:
+               items: dict[str, dict[str, str]] | None = None,
+               names: dict[str, str] | None = None) -> str:
     from gk.render.html import render_html
 
-    return render_html(todos_document(rows, status=status, today=today, items=items),
-                       breaks=False)
+    return render_html(todos_document(rows, status=status, today=today, items=items,
+                                      names=names), breaks=False)
 
 
 CHECKLIST_RENDERERS["html"] = checklist_html
