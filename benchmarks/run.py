@@ -282,19 +282,45 @@ class Bench:
         for i in range(repeat):
             if prepare:
                 prepare(i)
-            r = run_once(cmd, cwd, env, self.args.timeout, self.sample_tree)
-            step.returncode = r.returncode
-            if r.returncode not in ok_codes or TRACEBACK in r.stderr:
-                step.error = f"exit {r.returncode}: {head(r.stderr) or head(r.stdout)}"
-                step.extra["stdout"] = r.stdout[:2000].decode("utf-8", "replace")
-                step.extra["stderr"] = r.stderr[-2000:].decode("utf-8", "replace")
+            if not self._run_into(step, cmd, cwd, env, ok_codes, keep_stdout):
                 break
-            step.runs.append(r.seconds)
-            step.peak_mb = max(step.peak_mb or 0.0, r.maxrss_mb)
-            if r.tree_mb is not None:
-                step.tree_mb = max(step.tree_mb or 0.0, r.tree_mb)
-            if keep_stdout:
-                step.extra.setdefault("stdouts", []).append(r.stdout)
+        return self._finish(step)
+
+    def measure_interleaved(self, steps: list[tuple[str, list[str]]], *, repeat: int,
+                            cwd: str | None = None, env: dict | None = None,
+                            prepare=None) -> list[Step]:
+        """Several commands measured in turn (A B A B …), so that a machine whose speed
+        drifts during the runs (other virtual machines, clock changes) favours none of them:
+        for comparing two ways of doing the same work."""
+        measured = [Step(name, " ".join(cmd)) for name, cmd in steps]
+        for i in range(repeat):
+            for step, (_name, cmd) in zip(measured, steps, strict=True):
+                if step.error is not None:
+                    continue
+                if prepare:
+                    prepare(i)
+                self._run_into(step, cmd, cwd, env, (0, 1), False)
+        return [self._finish(step) for step in measured]
+
+    def _run_into(self, step: Step, cmd: list[str], cwd: str | None, env: dict | None,
+                  ok_codes: tuple[int, ...], keep_stdout: bool) -> bool:
+        """One run of ``cmd`` added to ``step``; False when it failed (recorded in ``step``)."""
+        r = run_once(cmd, cwd, env, self.args.timeout, self.sample_tree)
+        step.returncode = r.returncode
+        if r.returncode not in ok_codes or TRACEBACK in r.stderr:
+            step.error = f"exit {r.returncode}: {head(r.stderr) or head(r.stdout)}"
+            step.extra["stdout"] = r.stdout[:2000].decode("utf-8", "replace")
+            step.extra["stderr"] = r.stderr[-2000:].decode("utf-8", "replace")
+            return False
+        step.runs.append(r.seconds)
+        step.peak_mb = max(step.peak_mb or 0.0, r.maxrss_mb)
+        if r.tree_mb is not None:
+            step.tree_mb = max(step.tree_mb or 0.0, r.tree_mb)
+        if keep_stdout:
+            step.extra.setdefault("stdouts", []).append(r.stdout)
+        return True
+
+    def _finish(self, step: Step) -> Step:
         if step.runs and step.error is None:
             step.best = min(step.runs)
         self._progress(step)
@@ -486,12 +512,19 @@ def bench_tree(bench: Bench, root: Path, tools: dict, work: Path, label: str,
                                         repeat=repeat, cwd=cwd, env=warm_env, prepare=new_fill,
                                         missing=no_gk)
     # With one core held by another program: two processes (the default) against one.
+    # The two runs take turns: both may well do the same work (one process when the default
+    # finds one core free), and a machine whose speed drifts must not favour either.
     with busy_core():
-        for label, extra in (("default", ()), ("-j1", ("-j1",))):
-            steps[f"check busy {label}"] = bench.measure(
-                f"gk check --no-cache {' '.join(extra)} (one core busy)".replace("  ", " "),
-                gk_cmd("check", "--no-cache", *extra), repeat=repeat, cwd=cwd, env=cold_env,
-                prepare=new_cold, missing=no_gk)
+        if gk_cmd("check") is None:
+            for label in ("default", "-j1"):
+                steps[f"check busy {label}"] = bench.measure(
+                    f"gk check ({label}, one core busy)", None, repeat=repeat, missing=no_gk)
+        else:
+            pair = bench.measure_interleaved(
+                [("gk check --no-cache (one core busy)", gk_cmd("check", "--no-cache")),
+                 ("gk check --no-cache -j1 (one core busy)", gk_cmd("check", "--no-cache", "-j1"))],
+                repeat=repeat, cwd=cwd, env=cold_env, prepare=new_cold)
+            steps["check busy default"], steps["check busy -j1"] = pair
     steps["check warm"] = bench.measure("gk check (warm)", gk_cmd("check"), repeat=repeat,
                                         cwd=cwd, env=warm_env, missing=no_gk)
     services = sorted((root / "services").glob("*/*.yaml"))

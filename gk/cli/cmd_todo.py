@@ -201,11 +201,11 @@ def todo(ctx: click.Context, alliances: tuple[str, ...], consultant: str | None,
         items.update(item_texts(site.repository))
     if fmt == "xlsx":
         from gk.cli.common import emit_binary
-        from gk.render.reports import todos_document
+        from gk.render.reports import todo_table_document
         from gk.render.state_note import stamp_document as stamped_document
         from gk.render.xlsx import render_xlsx
 
-        document = todos_document([site.repository for site in sites], rows, status, day)
+        document = todo_table_document([site.repository for site in sites], rows, status, day)
         emit_binary(render_xlsx(stamped_document(document, state)), output)
         return
     if fmt == "html":  # a document for people: alliances by name

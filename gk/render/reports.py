@@ -999,10 +999,11 @@ def _section_development(summary: Summary) -> Section:
         *_development_gaps(summary, figures)])
 
 
-def todos_document(repositories: Sequence[Repository], rows: Sequence[TodoRow], status: str,
-                   today: dt.date) -> Document:
-    """The to-do list of ``gk todo`` (one or several data repositories) as a document (for
-    the spreadsheet): one table, items and alliances by name."""
+def todo_table_document(repositories: Sequence[Repository], rows: Sequence[TodoRow],
+                        status: str, today: dt.date) -> Document:
+    """The to-do list of ``gk todo`` (one or several data repositories) as one table, items
+    and alliances by name, for the spreadsheet (one sheet to filter and sort; the printed
+    list, a section per alliance, is ``gk.render.worksheet_report.todos_document``)."""
     from gk.analyses.worksheets import item_texts
 
     texts: dict[str, Any] = {}
