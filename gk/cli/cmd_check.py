@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Sequence
-from pathlib import Path
 
 import click
 
@@ -20,6 +19,7 @@ from gk.cli.common import (
     resolve_today,
     today_option,
     use_color,
+    working_folder,
 )
 from gk.i18n import _
 
@@ -67,7 +67,7 @@ def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fail_on: tup
     prefixes = _code_prefixes(fail_on)
     only = None
     if paths:
-        base = Path((ctx.find_root().obj or {}).get("directory") or ".")
+        base = working_folder(ctx)
         only = []
         root_real = root.resolve()
         for raw in paths:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from gk.cli.common import apply_language, common_options, resolve_today
+from gk.cli.common import apply_language, common_options, resolve_today, working_folder
 from gk.domain import CONFIG_FILE, KIND_FOLDERS
 from gk.errors import GkError
 from gk.i18n import _
@@ -209,7 +209,7 @@ def init(ctx: click.Context, target_dir: str | None, name: str | None, no_git: b
     from gk.edit.skeletons import GK_FOLDER_README, GK_FOLDER_README_TEXT, write_schemas
 
     apply_language(ctx, None)
-    base = Path((ctx.find_root().obj or {}).get("directory") or ".")
+    base = working_folder(ctx)
     target = (base / target_dir) if target_dir else base
     if target.exists() and not target.is_dir():
         raise GkError(_("'{path}' is a file, not a folder.").format(path=target))

@@ -20,6 +20,7 @@ from gk.cli.common import (
     stamped,
     today_option,
     use_color,
+    working_folder,
 )
 from gk.domain import regions
 from gk.errors import GkError, require_alliances
@@ -86,17 +87,13 @@ def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end
     if start and end and start > end:
         raise click.UsageError(_("--from {start} lies after --to {end}.").format(
             start=start, end=end))
-    if repos:
-        base = Path((ctx.find_root().obj or {}).get("directory") or ".")
-        roots = [find_root(base / repo) for repo in repos]
-    else:
-        roots = [repository_root(ctx)]
+    here = working_folder(ctx)
+    roots = [find_root(here / repo) for repo in repos] if repos else [repository_root(ctx)]
     apply_language(ctx, roots[0])
     if len(set(r.resolve() for r in roots)) != len(roots):
         raise GkError(_("The same data repository is named twice."))
     # Several repositories are told apart by their paths, relative to the folder gk runs in
     # like the paths typed (a report names no more of the computer's folders than needed).
-    here = Path((ctx.find_root().obj or {}).get("directory") or ".")
     labels = [_relative(r, here) for r in roots] if len(roots) > 1 else [""]
     resolution = _resolution(ctx, roots, labels, prefer, skip)
     state = report_state(roots, labels, as_of, today, end)
@@ -159,7 +156,7 @@ def _resolution(ctx: click.Context, roots: list[Path], labels: list[str],
     from gk.analyses.combine import Resolution
     from gk.engine.discover import find_root
 
-    base = Path((ctx.find_root().obj or {}).get("directory") or ".")
+    base = working_folder(ctx)
     where = {root.resolve(): label for root, label in zip(roots, labels, strict=True)}
 
     def label_of(repo: str) -> str:

@@ -91,6 +91,12 @@ def date_option(value: str, option: str) -> dt.date:
     return day
 
 
+def working_folder(ctx: click.Context) -> Path:
+    """The folder gk runs in, which paths on the command line are relative to: -C DIR, else
+    the current folder."""
+    return Path((ctx.find_root().obj or {}).get("directory") or ".")
+
+
 def directories(ctx: click.Context) -> list[str]:
     """Every folder named with -C (before and after the command's name), in order."""
     return list((ctx.find_root().obj or {}).get("directories") or [])

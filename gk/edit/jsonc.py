@@ -176,14 +176,21 @@ def _value_of(text: str, node: Node) -> Any:
         return _UNREADABLE
 
 
-def set_entries(text: str, key: str, entries: dict[str, Any]) -> str:
-    """``text`` with ``entries`` set inside the top-level object's ``key`` object; entries
-    that already have the wanted value are left as they are written."""
+def _top_object(text: str) -> tuple[str, Node]:
+    """``text`` (an empty file read as ``{}``) and its parsed top level, which must be an
+    object."""
     if not text.strip():
         text = "{}\n"
     top = parse(text)
     if top.kind != "object":
         raise JsoncError(_("the file does not hold a JSON object ({ … })"))
+    return text, top
+
+
+def set_entries(text: str, key: str, entries: dict[str, Any]) -> str:
+    """``text`` with ``entries`` set inside the top-level object's ``key`` object; entries
+    that already have the wanted value are left as they are written."""
+    text, top = _top_object(text)
     target = _member(top, key)
     unit = _unit(text, top)
     if target is None:
@@ -214,11 +221,7 @@ def set_entries(text: str, key: str, entries: dict[str, Any]) -> str:
 
 def add_to_list(text: str, key: str, item: str) -> str:
     """``text`` with ``item`` appended to the top-level object's list ``key`` unless there."""
-    if not text.strip():
-        text = "{}\n"
-    top = parse(text)
-    if top.kind != "object":
-        raise JsoncError(_("the file does not hold a JSON object ({ … })"))
+    text, top = _top_object(text)
     target = _member(top, key)
     rendered = json.dumps(item)
     if target is None:
