@@ -279,11 +279,6 @@ _WEEK_WORDS = {"diese-woche": 0, "this-week": 0, "naechste-woche": 1, "next-week
                "letzte-woche": -1, "last-week": -1}
 
 
-def day_words() -> tuple[str, ...]:
-    """The words ``period`` understands besides dates and ``+N``/``-N``."""
-    return (*_DAY_WORDS, *_WEEK_WORDS)
-
-
 def period(text: object, today: dt.date) -> tuple[dt.date, dt.date] | None:
     """The first and last day ``text`` names, seen from ``today``: an ISO date, a German date
     (``01.03.2019``), ``+N``/``-N`` (days from today), ``heute``/``today``, ``morgen``/
