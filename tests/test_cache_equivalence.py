@@ -16,6 +16,7 @@ key without the change time fails this test.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import shutil
@@ -207,8 +208,24 @@ def change_config(root: Path, pick: int) -> None:
                     encoding="utf-8")
 
 
+def add_comment(root: Path, pick: int) -> None:
+    """A comment line above everything: nothing any rule reads changes, but every line
+    below moves (the remembered findings of the repository rules must move with it)."""
+    files = _files(root, "")
+    path = files[pick % len(files)]
+    path.write_bytes(b"# Notiz (erfunden)\n" + path.read_bytes())
+
+
+def edit_text(root: Path, pick: int) -> None:
+    """A title changed: a key no repository rule reads."""
+    files = _files(root, "services") + _files(root, "alliances")
+    path = files[pick % len(files)]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("title: ", f"title: Neu {pick % 3} ", 1), encoding="utf-8")
+
+
 EDITS = [same_size, copy_over, touch_r, rename, delete, add_service, retype_alliance,
-         legal_area, change_template, change_config]
+         legal_area, change_template, change_config, add_comment, edit_text]
 
 
 # --- the comparison -----------------------------------------------------------------------------
@@ -287,6 +304,56 @@ def test_breaking_the_key_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         for number in range(20):
             same_size(root, number)
             assert_same_answers(root, cache, tmp_path)
+
+
+def test_breaking_the_rules_signature_is_caught(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The repository rules' findings are remembered under a signature of what they read;
+    a signature that leaves out the documents' data gives stale findings, and the same
+    comparison catches it."""
+    signature = cached._Run._rules_signature
+
+    def names_only(self: Any, root: Path, results: Any, custom: Any, options: Any) -> Any:
+        self.kept = {}
+        return signature(self, root, [pipeline.FileResult(r.source, None, r.findings)
+                                      for r in results], custom, options)
+
+    monkeypatch.setattr(cached._Run, "_rules_signature", names_only)
+    root = _repository(tmp_path)
+    cache = tmp_path / "cache"
+    for number in range(3):
+        add_service(root, number)
+    assert_same_answers(root, cache, tmp_path)
+    with pytest.raises(AssertionError):
+        for number in range(12):
+            legal_area(root, number)
+            assert_same_answers(root, cache, tmp_path)
+
+
+def test_remembered_rule_findings_follow_moved_lines(tmp_path: Path) -> None:
+    """A comment above a finding of a repository rule: the rules are not run again (their
+    findings are remembered), and the finding is reported at its new line."""
+    root = _repository(tmp_path)
+    legal_area(root, 0)
+    add_service(root, 0)
+    with _cache_dir(tmp_path / "cache"):
+        before = [f for f in cached.check(root, OPTIONS).findings if f.code == "GK699"]
+        path = root / before[0].file
+        path.write_bytes(b"# Notiz\n# noch eine\n" + path.read_bytes())
+        calls: list[int] = []
+        model_problems = pipeline.model_problems
+
+        def counted(*args: Any) -> Any:
+            calls.append(1)
+            return model_problems(*args)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(pipeline, "model_problems", counted)
+            after = [f for f in cached.check(root, OPTIONS).findings if f.code == "GK699"]
+    assert not calls
+    moved = [dataclasses.replace(f, line=f.line + 2) if f.file == before[0].file else f for f in before]
+    assert sorted(after, key=F.Finding.sort_key) == sorted(moved, key=F.Finding.sort_key)
+    assert after == [f for f in pipeline.check(root, OPTIONS).findings if f.code == "GK699"]
 
 
 def test_same_size_and_time_is_seen_in_reports(tmp_path: Path) -> None:

@@ -414,23 +414,20 @@ def discover_templates(root: Path) -> tuple[list[SourceFile], list[F.Finding]]:
     return sorted(walk.files, key=lambda f: f.rel), walk.problems
 
 
-Stat = tuple[int, int]
-
-
-def discover_stat(root: Path) -> tuple[list[SourceFile], list[F.Finding], list[Stat | None]]:
-    """``discover``, plus each file's size and modification time (None when it is gone),
-    taken from the folder listing's entries (what the cache compares)."""
+def discover_states(root: Path) -> tuple[list[SourceFile], list[F.Finding],
+                                         list[os.stat_result | None]]:
+    """``discover``, plus each file's status (None when it is gone), taken through the folder
+    listing's entries: one system call per file, no path to build."""
     files, problems, walk = _discover(root)
-    stats: list[Stat | None] = []
+    states: list[os.stat_result | None] = []
     for source in files:
         entry = walk.found.get(source.rel)
         try:
-            st = entry.stat() if entry is not None else os.stat(os.path.join(root, source.rel))
+            states.append(entry.stat() if entry is not None
+                          else os.stat(os.path.join(root, source.rel)))
         except OSError:
-            stats.append(None)
-        else:
-            stats.append((st.st_size, st.st_mtime_ns))
-    return files, problems, stats
+            states.append(None)
+    return files, problems, states
 
 
 def _discover(root: Path) -> tuple[list[SourceFile], list[F.Finding], _Discovery]:

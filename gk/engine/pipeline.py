@@ -87,6 +87,11 @@ FilesStep = Callable[[Path, Sequence[SourceFile], "dict[str, dict[str, Any]]", K
 # at the key): (line, column)}. ``locate`` is the plain one.
 LocateStep = Callable[[Path, Sequence[tuple[str, list[tuple[Any, bool]]]]],
                       "dict[tuple[str, Any, bool], tuple[int, int]]"]
+# How the repository rules' problems are found: (root, every file's result, custom templates,
+# options) -> (the model, or None when it was not built, and the problems).
+# ``model_problems`` is the plain one.
+ProblemsStep = Callable[[Path, "list[FileResult]", "dict[str, dict[str, Any]]", CheckOptions],
+                        "tuple[Repository | None, list[Problem]]"]
 
 
 # --- one file ---------------------------------------------------------------------------------
@@ -263,6 +268,13 @@ def repository_problems(repository: Repository, options: CheckOptions) -> list[P
             for problem in rule.check(repository, context)]
 
 
+def model_problems(root: Path, results: list[FileResult], custom: dict[str, dict[str, Any]],
+                   options: CheckOptions) -> tuple[Repository, list[Problem]]:
+    """The model and what the repository rules find in it."""
+    repository = build_repository(root, results, custom)
+    return repository, repository_problems(repository, options)
+
+
 def locate(root: Path, wanted: Sequence[tuple[str, list[tuple[Any, bool]]]]
            ) -> dict[tuple[str, Any, bool], tuple[int, int]]:
     """Line and column of each (file, [(path, at the key), ...]): each file is parsed once
@@ -337,12 +349,12 @@ def excerpts(found: Iterable[F.Finding], lines_of: dict[str, list[str] | None]
 
 def assemble(root: Path, options: CheckOptions, layout: list[F.Finding],
              results: list[FileResult], custom: dict[str, dict[str, Any]], files: int,
-             locate_step: LocateStep = locate) -> CheckResult:
+             locate_step: LocateStep = locate, problems_step: ProblemsStep = model_problems
+             ) -> CheckResult:
     """From every file's own result to the repository's findings: the model, the
     repository rules, positions, '# gk: ignore' marks, order, and the lines to show."""
     found = [*layout, *(f for result in results for f in result.findings)]
-    repository = build_repository(root, results, custom)
-    problems = repository_problems(repository, options)
+    repository, problems = problems_step(root, results, custom, options)
     wanted: dict[str, list[tuple[Any, bool]]] = {}
     for problem in problems:
         wanted.setdefault(problem.file, []).append((problem.path, problem.key))
@@ -377,8 +389,8 @@ def refused_results(layout: Iterable[F.Finding]) -> list[FileResult]:
 
 
 def check(root: Path, options: CheckOptions | None = None, files: FilesStep = check_files,
-          locate_step: LocateStep = locate, discovered: Discovered | None = None
-          ) -> CheckResult:
+          locate_step: LocateStep = locate, discovered: Discovered | None = None,
+          problems_step: ProblemsStep = model_problems) -> CheckResult:
     """Check the whole repository (``discovered``: what ``discover(root)`` returned, when
     the caller has just called it). The model it returns holds what the repository rules
     read of each document (``gk.rules.project``); analyses use ``load``."""
@@ -390,7 +402,7 @@ def check(root: Path, options: CheckOptions | None = None, files: FilesStep = ch
     results = [*files(root, others, custom, rules.reads()), *template_results,
                *refused_results(layout)]
     return assemble(root, options or CheckOptions(), layout, results, custom, len(sources),
-                    locate_step)
+                    locate_step, problems_step)
 
 
 def load(root: Path, files: FilesStep = load_files, discovered: Discovered | None = None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 from gk.engine.load import Path
 
@@ -30,3 +31,23 @@ class Context:
 
     today: dt.date
     stale_days: int | None = None
+
+
+class _Lazy:
+    """A pattern compiled when first used; its methods are then the compiled pattern's own."""
+
+    def __init__(self, pattern: str, flags: int) -> None:
+        self._source = (pattern, flags)
+
+    def __getattr__(self, name: str) -> Any:  # only while a method is not bound yet
+        compiled = re.compile(*self._source)
+        for method in ("search", "match", "fullmatch", "finditer", "findall", "sub", "split"):
+            setattr(self, method, getattr(compiled, method))
+        return getattr(compiled, name)
+
+
+def lazy_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile``, deferred to the first use: a rule's patterns for rare cases cost
+    nothing in a run that never needs them (compiling all of the privacy rule's takes about
+    40 ms, which a check of one changed file would otherwise pay)."""
+    return cast("re.Pattern[str]", _Lazy(pattern, flags))

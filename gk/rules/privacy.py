@@ -39,7 +39,7 @@ from typing import Any, NamedTuple
 from gk.engine.discover import SourceFile
 from gk.engine.load import Path
 from gk.i18n import _
-from gk.rules.base import Problem
+from gk.rules.base import Problem, lazy_pattern
 
 CODES = ("GK501", "GK502", "GK503", "GK504", "GK505", "GK506", "GK507", "GK508")
 
@@ -49,7 +49,7 @@ def _wordset(words: str) -> frozenset[str]:
 
 # --- e-mail ---------------------------------------------------------------------------------
 
-_EMAIL = re.compile(
+_EMAIL = lazy_pattern(
     r"(?<![\w.%+-])([A-Za-z0-9._%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
 # Free-mail providers: whole domains, so that mail.stadt-koeln.de is not taken for mail.de.
 _FREEMAIL = _wordset("""
@@ -129,22 +129,22 @@ _UPPER = "A-ZÄÖÜÇŞİĞÉ"
 _LOWER = "a-zäöüßéèçğışñáíóúâêîôûëï"
 _NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
 # A lookahead, so that pairs overlap: "Sprachschule Thomas Becker" yields "Thomas Becker".
-_NAME_PAIR = re.compile(rf"(?<![\w-])(?=({_NAME_WORD})\s+({_NAME_WORD})(?![\w-]))")
-_FIRST_INITIAL = re.compile(rf"(?<![\w-])({_NAME_WORD})\s+[{_UPPER}]\.(?!\w)")
-_SURNAME_FIRST = re.compile(rf"^\s*({_NAME_WORD}),\s+({_NAME_WORD})\s*$")
-_INITIAL_NAME = re.compile(
+_NAME_PAIR = lazy_pattern(rf"(?<![\w-])(?=({_NAME_WORD})\s+({_NAME_WORD})(?![\w-]))")
+_FIRST_INITIAL = lazy_pattern(rf"(?<![\w-])({_NAME_WORD})\s+[{_UPPER}]\.(?!\w)")
+_SURNAME_FIRST = lazy_pattern(rf"^\s*({_NAME_WORD}),\s+({_NAME_WORD})\s*$")
+_INITIAL_NAME = lazy_pattern(
     rf"^\s*(?:(?:(?:Dr|Prof)\.\s*)+(?:[{_UPPER}]\.\s*)?|[{_UPPER}]\.\s*)({_NAME_WORD})\s*$")
-_SINGLE_NAME = re.compile(rf"^\s*({_NAME_WORD})\s*$")
+_SINGLE_NAME = lazy_pattern(rf"^\s*({_NAME_WORD})\s*$")
 
 # Fields that hold a role or an organisation, never a person's name.
 _ROLE_KEYS = frozenset({"author", "owner", "contact", "participants", "consultant"})
 
 # --- people addressed by title ------------------------------------------------------------
 
-_HONORIFIC = re.compile(
+_HONORIFIC = lazy_pattern(
     rf"\b(?:Herrn?|Frau|Hr\.|Fr\.|Mr\.?|Mrs\.?|Ms\.?)\s+(?:(?:Dr|Prof)\.\s*)*({_NAME_WORD})")
 # Titles of office after Herr/Frau: "Frau Bürgermeisterin" names an office, not a person.
-_OFFICES = re.compile(
+_OFFICES = lazy_pattern(
     r"(Bürgermeister|Oberbürgermeister|Landrat|Landrätin|Beigeordnete|Dezernent|Direktor|"
     r"Leiter|Minister|Staatssekretär|Präsident|Vorsitzende|Kolleg|Amtsleiter|Pfarrer|Pastor|"
     r"Abgeordnete|Stadtdirektor|Kreisdirektor|Sozialarbeiter|Koordinator|Beauftragte)",
@@ -152,16 +152,14 @@ _OFFICES = re.compile(
 _CLIENT_WORDS = ("Klient(?:in)?", "Teilnehmer(?:in)?", "Bewohner(?:in)?", "Schüler(?:in)?",
                  "Jugendliche[rn]?", "Geflüchtete[rn]?", "Azubi", "Auszubildende[rn]?", "Herr",
                  "Frau")
-_CLIENT = re.compile(
-    rf"\b({'|'.join(_CLIENT_WORDS)})\s+({_NAME_WORD}|[A-ZÄÖÜ]\.(?:\s?[A-ZÄÖÜ]\.)?)")
 # The same, one pattern per word: a pattern that starts with a fixed word is searched for
 # much faster than an alternation, and only the words present in a text need a search.
 _CLIENT_EACH = tuple(
-    (re.sub(r"[\[(].*", "", word), re.compile(
+    (re.sub(r"[\[(].*", "", word), lazy_pattern(
         rf"({word})\s+({_NAME_WORD}|[A-ZÄÖÜ]\.(?:\s?[A-ZÄÖÜ]\.)?)"))
     for word in _CLIENT_WORDS)  # no leading \b: it would cost the fast search for the word
 _HONORIFIC_STARTS = ("Herr", "Frau", "Hr.", "Fr.", "Mr", "Ms")
-# What every match of _HONORIFIC and _CLIENT starts with: one of their words, space and a
+# What every match of _HONORIFIC and _CLIENT_EACH starts with: one of their words, space and a
 # capital letter. Words like "Jugendliche" or "Teilnehmer" are in most texts of the domain;
 # this one search tells the few texts where they stand before a name-like word.
 _PERSON_GATE = re.compile(
@@ -174,10 +172,10 @@ _NOUN_ENDINGS = ("ung", "heit", "keit", "schaft", "ion", "tät", "kurs", "gruppe
 # --- phone numbers --------------------------------------------------------------------------
 
 _PHONE = r"\(?\+?[0-9][0-9 ()/.-]{6,20}[0-9]"
-_MOBILE = re.compile(
+_MOBILE = lazy_pattern(
     r"(?<![\d/])(?:\+49[\s/-]?(?:\(0\)\s?)?|0049[\s/-]?|\(?0)1[5-7][0-9]\)?[\s/-]?[0-9][0-9\s/-]{5,12}[0-9]")
-_FOREIGN = re.compile(r"(?<![\w+])\+(?!49)[1-9][0-9]{0,2}[\s/-]?\(?[0-9][0-9\s/()-]{5,15}[0-9]")
-_LABELLED_PHONE = re.compile(
+_FOREIGN = lazy_pattern(r"(?<![\w+])\+(?!49)[1-9][0-9]{0,2}[\s/-]?\(?[0-9][0-9\s/()-]{5,15}[0-9]")
+_LABELLED_PHONE = lazy_pattern(
     rf"\b(?:privat|private|handy|mobil|mobile|cell|whatsapp|signal|telegram)\b\.?\s*"
     rf"(?:tel\.?|telefon|nr\.?|nummer|number|:|-)*\s*({_PHONE})", re.IGNORECASE)
 
@@ -188,7 +186,7 @@ _MONTHS = (r"(?:januar|jänner|februar|märz|maerz|april|mai|juni|juli|august|se
            r"mär|apr|jun|jul|aug|sep|sept|okt|oct|nov|dez|dec)\.?")
 _DATE = (rf"(?:\d{{1,2}}\.\s?\d{{1,2}}\.\s?(?:\d{{4}}|\d{{2}})\b|\d{{4}}-\d{{2}}-\d{{2}}|"
          rf"\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|\d{{1,2}}\.?\s+{_MONTHS}\s+\d{{4}}|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}})")
-_BIRTH = re.compile(
+_BIRTH = lazy_pattern(
     rf"(?:\bgeb\.|\bgeboren\b|\bgeburtsdatum\b|\bgeb\.-datum\b|\bgeburtstag\b|\bdate of birth\b|"
     rf"\bgeburtsjahr\b|\bd\.o\.b\.|\bdob\b|\bborn\b)[\s:]*(?:am\s+|on\s+|in\s+|im\s+jahr\s+)?"
     rf"(?:{_DATE}|(?:19|20)\d{{2}}\b)"
@@ -199,7 +197,7 @@ _BIRTH = re.compile(
 
 # --- file numbers ---------------------------------------------------------------------------
 
-_FILE_NUMBER = re.compile(
+_FILE_NUMBER = lazy_pattern(
     r"\b(?:Az|AZ|Gz|GZ)\.?\s*:?\s*[0-9][\w/.-]*[0-9]"
     r"|\b(?:Aktenzeichen|Geschäftszeichen|Geschaeftszeichen|Vorgangsnummer|Fallnummer|"
     r"Kundennummer|Kunden-Nr\.?|Kd\.-?Nr\.?|BG-Nummer|BG-Nr\.?|AZR-Nummer|AZR-Nr\.?|"
@@ -211,7 +209,7 @@ _FILE_NUMBER = re.compile(
 # Without a keyword, only in their exact shapes: a BAMF file number (7654321-423), a Jobcenter
 # number of a Bedarfsgemeinschaft (12345BG0012345), a customer number of the employment
 # agency (123D456789).
-_FILE_NUMBER_SHAPES = re.compile(r"(?<![\d-])[0-9]{7,8}\s?-\s?[0-9]{3}(?![\d-])"
+_FILE_NUMBER_SHAPES = lazy_pattern(r"(?<![\d-])[0-9]{7,8}\s?-\s?[0-9]{3}(?![\d-])"
                                  r"|\b[0-9]{5}BG[0-9]{7}\b|\b[0-9]{3}[A-Z][0-9]{6}\b"
                                  # a social insurance number: area, birth date, letter, serial
                                  r"|\b[0-9]{2}\s?[0-3][0-9][01][0-9]{3}\s?[A-Z]\s?[0-9]{3}\b")
@@ -219,31 +217,31 @@ _FILE_NUMBER_SHAPES = re.compile(r"(?<![\d-])[0-9]{7,8}\s?-\s?[0-9]{3}(?![\d-])"
 # --- bank accounts, addresses, health -------------------------------------------------------
 
 # An IBAN, written in groups of four or in one piece; the check digits decide (mod 97).
-_IBAN = re.compile(r"\b([A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)\b")
+_IBAN = lazy_pattern(r"\b([A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)\b")
 _IBAN_GATE = re.compile(r"[A-Z]{2}[0-9]{2} ?[A-Z0-9]{4}")
 # A street and house number ("Lindenstraße 14", "Am Mühlenweg 3a", "Bahnhofstr. 22").
-_STREET = re.compile(
+_STREET = lazy_pattern(
     rf"(?:\b[{_UPPER}][{_LOWER}-]*(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|"
     rf"ufer|chaussee|pfad|steig|stieg|markt|wall|graben|kamp)|\b(?:Am|An der|Auf dem|Im|In der|"
     rf"Zum|Zur)\s+[{_UPPER}][{_LOWER}-]+)\s+[0-9]{{1,4}}\s?[a-z]?\b")
 # Words that say the address is where someone lives (an office's address is fine).
 # ("Das Netzwerk lebt von …", "das Büro zieht um" are about organisations.)
-_LIVES = re.compile(
+_LIVES = lazy_pattern(
     r"\b(?:wohnt|wohnte|wohnhaft|lebt(?!\s+(?:von|vom|davon|durch))|lebte|wohnadresse|"
     r"wohnanschrift|meldeadresse|meldeanschrift|privatadresse|privatanschrift|heimadresse|"
     r"seine adresse|ihre adresse|seine anschrift|ihre anschrift)\b",
     re.IGNORECASE)
 _NEAR = 60  # characters between the word and the street that count as one statement
 # A room of a person ("Zimmer 214"); a 'Raum' is an office's unless someone lives there.
-_ROOM = re.compile(r"\b(?:Zimmer|Zi\.|Zimmernr\.?|Room|Whg\.|Wohnung)\s*(?:Nr\.?\s*)?"
+_ROOM = lazy_pattern(r"\b(?:Zimmer|Zi\.|Zimmernr\.?|Room|Whg\.|Wohnung)\s*(?:Nr\.?\s*)?"
                    r"[0-9][0-9./]*[a-z]?\b")
-_RAUM = re.compile(r"\bRaum\s*(?:Nr\.?\s*)?[0-9][0-9./]*[a-z]?\b")
+_RAUM = lazy_pattern(r"\bRaum\s*(?:Nr\.?\s*)?[0-9][0-9./]*[a-z]?\b")
 # A room counts when the text is about accommodation, not about an office.
-_ACCOMMODATION = re.compile(
+_ACCOMMODATION = lazy_pattern(
     r"unterkunft|unterkünfte|\bZUE\b|\bEAE\b|\bLEA\b|\bZAB\b|wohnheim|flüchtlingsheim|"
     r"übergangsheim|asylbewerberheim|\bGU\b|container|untergebracht|\bwohnt\b|notunterkunft",
     re.IGNORECASE)
-_LIVES_THERE = re.compile(r"untergebracht|\bwohnt\b|\blebt\b", re.IGNORECASE)
+_LIVES_THERE = lazy_pattern(r"untergebracht|\bwohnt\b|\blebt\b", re.IGNORECASE)
 # Conditions and treatments; said of someone, they are health data (Art. 9 GDPR).
 # What the health check needs to find something: a capitalised noun of this list (compared
 # with the capitalised words of the file, which the name check collects anyway) or one of
@@ -261,13 +259,13 @@ _LIVES_NOUNS = _wordset("""
 wohnadresse wohnanschrift meldeadresse meldeanschrift privatadresse privatanschrift
 heimadresse adresse anschrift
 """)
-_CONDITION = re.compile(
+_CONDITION = lazy_pattern(
     r"diabetes|epilep|\bhiv\b|\baids\b|hepatitis|tuberkulose|\btbc\b|krebs|tumor|depressi|"
     r"\bptbs\b|\bptsd\b|posttraumatisch|psychos|psychotisch|schizophren|suizid|selbstverletz|"
     r"drogenabhängig|alkoholabhängig|suchterkrank|\bsucht\b|schwanger|behinder|\bgdb\b|asthma|"
     r"dialyse|traumatisiert", re.IGNORECASE)
 # Phrases that say something about one person's health by themselves.
-_HEALTH = re.compile(
+_HEALTH = lazy_pattern(
     r"\b(?:leidet|litt|leiden)\s+(?:an|unter)\b|\berkrankt\b|\bdiagnos(?:e|tiziert)\w*|"
     r"-diagnose\b|\bhiv-positiv|\bpositiv\s+getestet|\bist\s+schwanger|\bschwanger\s*\(|"
     r"\bim\s+[0-9]\.\s+monat\s+schwanger|suizidversuch|\bsuizidal|selbstverletz|"
@@ -276,7 +274,7 @@ _HEALTH = re.compile(
     r"therapeutischer)\s+behandlung|\bin\s+die\s+psychiatrie|\beingewiesen\b",
     re.IGNORECASE)
 # One person, as the subject of a condition ("Ein Teilnehmer hat Diabetes").
-_ONE_PERSON = re.compile(
+_ONE_PERSON = lazy_pattern(
     r"\b(?:er|ein|eine|der|die|sein|seine|ihr|ihre)\s+(?:teilnehmer(?:in)?|klient(?:in)?|"
     r"jugendliche[r]?|junge[r]?\s+(?:frau|mann)|bewohner(?:in)?|azubi|auszubildende[r]?|"
     r"schüler(?:in)?|betroffene[r]?|bruder|schwester|mutter|vater|sohn|tochter)\b"

@@ -28,23 +28,28 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gk import findings as F
 from gk.engine import pipeline
 from gk.engine.discover import SourceFile
 from gk.engine.pipeline import CheckOptions, CheckResult, FileResult
 from gk.speed import parallel
+
+if TYPE_CHECKING:
+    from gk.rules.base import Problem
 from gk.speed.store import (
     FileStat,
     Remembered,
     Store,
     content_digest,
+    data_digest,
     prune,
     stat_key,
     trusted,
 )
 
+_RULES = "rules-"  # the name of the remembered problems of the repository rules
 _BLOCK = 64  # files per block that one process claims at a time
 _LOCATE_THRESHOLD = 200  # files to parse again for positions above which workers help
 
@@ -89,16 +94,6 @@ def _key(*parts: str) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
 
 
-def _stats(root: Path, sources: Sequence[SourceFile]) -> list[FileStat | None]:
-    out: list[FileStat | None] = []
-    for source in sources:
-        try:
-            out.append(stat_key(os.stat(os.path.join(root, source.rel))))
-        except OSError:
-            out.append(None)
-    return out
-
-
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """The repository as it stands: its files (discovered), their states, when they were
@@ -116,11 +111,11 @@ class Snapshot:
 
 
 def snapshot(root: Path, what: str) -> Snapshot:
-    from gk.engine.discover import discover
+    from gk.engine.discover import discover_states
 
     started = time.time_ns()
-    sources, layout = discover(root)
-    stats = _stats(root, sources)
+    sources, layout, states = discover_states(root)
+    stats = [None if st is None else stat_key(st) for st in states]
     digest = hashlib.sha256(f"{_context()}|{what}|{os.path.realpath(root)}".encode())
     digest.update(marshal.dumps([(s.rel, s.kind, st) for s, st in zip(sources, stats,
                                                                        strict=True)], 2))
@@ -164,6 +159,8 @@ class _Run:
         self.store: Store | None = None
         # Entries known to describe each file's current content in this run.
         self.current: dict[str, tuple[Any, ...]] = {}
+        # The digest of each file's kept data, for the signature of the repository rules.
+        self.kept: dict[str, bytes] = {}
 
     def files(self, root: Path, sources: Sequence[SourceFile],
               custom: dict[str, dict[str, Any]], keep: pipeline.Keep) -> list[FileResult]:
@@ -188,9 +185,10 @@ class _Run:
                             self.speed, known)
         for index, (result, digest, known) in zip(todo, fresh, strict=True):
             source, state = sources[index], stats[index]
+            kept = self.kept[source.rel] = data_digest(result.data)
             entry = (state or (-1, -1, -1, -1), trusted(state, self.started), digest,
                      source.kind, result.data, [F.to_tuple(f) for f in result.findings],
-                     known)
+                     known, kept)
             if digest:  # read: its result stands for this content
                 store.put(source.rel, entry)
                 self.current[source.rel] = entry
@@ -203,7 +201,50 @@ class _Run:
         if found is None:
             return None
         self.current[source.rel] = entry
+        self.kept[source.rel] = entry[7]
         return FileResult(source, entry[4], found)
+
+    def problems(self, root: Path, results: list[FileResult], custom: dict[str, dict[str, Any]],
+                 options: CheckOptions) -> tuple[Any, list[Problem]]:
+        """What the repository rules find, remembered under a signature of all they are
+        given: a change that no rule reads (a comment, a description, a note) needs no
+        model and no rule, and the model is then not built (None)."""
+        signature = self._rules_signature(root, results, custom, options)
+        store = Remembered(root, _RULES + _key(_context()))
+        if signature is not None:
+            found = _problem_tuples(store.get(signature))
+            if found is not None:
+                return None, found
+        repository, problems = pipeline.model_problems(root, results, custom, options)
+        if signature is not None:
+            store.put(signature, [tuple(p) for p in problems])
+        return repository, problems
+
+    def _rules_signature(self, root: Path, results: Sequence[FileResult],
+                         custom: dict[str, dict[str, Any]], options: CheckOptions) -> str | None:
+        """A digest of everything the repository rules are given: every file's place, kind
+        and kept data (by the digests taken when each result was made), the repository's
+        templates, the options and which rules run (gk's own code is in ``_context``; a rule
+        from elsewhere is named). None when some data is not plain."""
+        from gk import rules
+
+        kept = self.kept
+        facts = [(r.source.rel, r.source.kind, r.source.alliance, r.source.stem,
+                  kept.get(r.source.rel) or data_digest(r.data)) for r in results]
+        if any(not fact[4] for fact in facts):
+            return None
+        named = [(getattr(rule, "__module__", ""),
+                  getattr(rule, "__qualname__", getattr(rule, "__name__", "")),
+                  sorted((kind, sorted(keys)) for kind, keys in rule.READS.items()))
+                 for rule in rules.repository_rules()]
+        try:
+            body = marshal.dumps((facts, sorted(custom.items()), named,
+                                  options.today.isoformat(), options.stale_days), 0)
+        except ValueError:
+            return None
+        digest = hashlib.sha256(f"{_context()}|{os.path.realpath(root)}".encode())
+        digest.update(body)
+        return digest.hexdigest()
 
     def locate(self, root: Path, wanted: Sequence[tuple[str, list[tuple[Any, bool]]]]
                ) -> dict[tuple[str, Any, bool], tuple[int, int]]:
@@ -230,6 +271,28 @@ class _Run:
                     entry[6][(path, key)] = where
                     self.store.put(rel, entry)
         return out
+
+
+def _problem_tuples(found: Any) -> list[Problem] | None:
+    """Problems read back from the cache; None unless every one has the right shape."""
+    from gk.rules.base import Problem
+
+    if type(found) is not list:
+        return None
+    out = []
+    for t in found:
+        if type(t) is not tuple or len(t) != 7:
+            return None
+        problem = Problem(*t)
+        if not (all(type(v) is str for v in (problem.code, problem.file, problem.message,
+                                              problem.hint))
+                and type(problem.path) is tuple
+                and all(type(p) in (str, int) for p in problem.path)
+                and type(problem.key) is bool
+                and (problem.at is None or _place(problem.at) is not None)):
+            return None
+        out.append(problem)
+    return out
 
 
 def _check_one(root: str, source: SourceFile, custom: dict[str, dict[str, Any]],
@@ -369,12 +432,12 @@ def check(root: Path, options: CheckOptions | None = None, speed: Speed | None =
         if result is not None:
             return result
     run = _Run(speed, seen)
-    result = pipeline.check(root, options, run.files, run.locate, seen.discovered)
+    result = pipeline.check(root, options, run.files, run.locate, seen.discovered, run.problems)
     if run.store is not None:
         run.store.save()
         # Other keys' files (another gk, language, set of templates) and remembered
         # reports go after a day unused.
-        prune(root, [run.store.key, answer_name])
+        prune(root, [run.store.key, answer_name, _RULES + _key(_context())])
     if seen.steady:
         remembered.put(seen.signature, _answer_of(result))
     return result

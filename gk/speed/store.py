@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-_MAGIC = b"gk-cache-5\n"
+_MAGIC = b"gk-cache-6\n"
 _DIGEST = 32
 _MAX_FILE = 1 << 31  # a cache file larger than this was not written by gk
 SHARDS = 16
@@ -62,6 +62,16 @@ def trusted(state: FileStat | None, since: int) -> bool:
 
 def content_digest(raw: bytes) -> bytes:
     return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def data_digest(data: Any) -> bytes:
+    """A digest of plain data (equal digests: equal data); empty for data marshal refuses.
+    Marshal's format 0: later formats mark an object shared when other references to it
+    exist anywhere, so equal data could give different bytes from one run to the next."""
+    try:
+        return hashlib.blake2b(marshal.dumps(data, 0), digest_size=16).digest()
+    except ValueError:
+        return b""
 
 
 _OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
@@ -135,10 +145,12 @@ def _shard(rel: str) -> int:
 
 def _valid_entry(entry: Any) -> bool:
     """An entry: (state, state trusted, content digest, kind, data, finding tuples,
-    positions). Checked for its shape here; what is inside is checked where it is used."""
-    return (type(entry) is tuple and len(entry) == 7 and type(entry[0]) is tuple
+    positions, digest of the data). Checked for its shape here; what is inside is checked
+    where it is used."""
+    return (type(entry) is tuple and len(entry) == 8 and type(entry[0]) is tuple
             and len(entry[0]) == 4 and type(entry[1]) is bool and type(entry[2]) is bytes
-            and type(entry[3]) is str and type(entry[5]) is list and type(entry[6]) is dict)
+            and type(entry[3]) is str and type(entry[5]) is list and type(entry[6]) is dict
+            and type(entry[7]) is bytes)
 
 
 class Store:
