@@ -183,12 +183,12 @@ class _Run:
                 known[source.rel] = entry  # verified by content in _check_one
         fresh = _check_many(root, [sources[i] for i in todo], custom, keep, get_language(),
                             self.speed, known)
-        for index, (result, digest, known) in zip(todo, fresh, strict=True):
+        for index, (result, digest, places, kept) in zip(todo, fresh, strict=True):
             source, state = sources[index], stats[index]
-            kept = self.kept[source.rel] = data_digest(result.data)
+            self.kept[source.rel] = kept
             entry = (state or (-1, -1, -1, -1), trusted(state, self.started), digest,
                      source.kind, result.data, [F.to_tuple(f) for f in result.findings],
-                     known, kept)
+                     places, kept)
             if digest:  # read: its result stands for this content
                 store.put(source.rel, entry)
                 self.current[source.rel] = entry
@@ -295,27 +295,34 @@ def _problem_tuples(found: Any) -> list[Problem] | None:
     return out
 
 
+# What ``_check_one`` gives: the result, the content digest, the positions known for the
+# content, and the digest of the data kept (see ``_Run.problems``).
+_Checked = tuple[FileResult, bytes, dict[Any, Any], bytes]
+
+
 def _check_one(root: str, source: SourceFile, custom: dict[str, dict[str, Any]],
                keep: pipeline.Keep, known: tuple[Any, ...] | None, digests: bool = True
-               ) -> tuple[FileResult, bytes, dict[Any, Any]]:
-    """A file's result, its content digest (empty when it cannot be read, or not asked for
-    with ``digests`` False) and the positions known for it; the result of ``known`` when the
-    content is still what it describes."""
+               ) -> _Checked:
+    """A file's result, its content digest (empty when it cannot be read), the positions
+    known for it and the digest of its kept data — the last three only with ``digests``
+    (there is a cache to fill); the result of ``known`` when the content is still what it
+    describes."""
     raw = pipeline.read_file(root, source)
     if isinstance(raw, FileResult):
-        return raw, b"", {}
-    if not digests and known is None:
-        return pipeline.check_bytes(source, raw, custom, keep), b"", {}
+        return raw, b"", {}, data_digest(raw.data) if digests else b""
+    if not digests:
+        return pipeline.check_bytes(source, raw, custom, keep), b"", {}, b""
     digest = content_digest(raw)
     found = _restored(known[5]) if known is not None and known[2] == digest else None
     if known is not None and found is not None:
-        return FileResult(source, known[4], found), digest, known[6]
-    return pipeline.check_bytes(source, raw, custom, keep), digest, {}
+        return FileResult(source, known[4], found), digest, known[6], known[7]
+    result = pipeline.check_bytes(source, raw, custom, keep)
+    return result, digest, {}, data_digest(result.data)
 
 
 def _check_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict[str, Any]],
                 keep: pipeline.Keep, lang: str, speed: Speed, known: dict[str, tuple[Any, ...] | None],
-                digests: bool = True) -> list[tuple[FileResult, bytes, dict[Any, Any]]]:
+                digests: bool = True) -> list[_Checked]:
     """``_check_one`` for each file, in order; on large trees worker processes take blocks
     of files while this process works through others. Without ``digests`` (no cache to
     fill), the files' contents are not digested."""
@@ -324,16 +331,17 @@ def _check_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, dic
     folder = str(root)
     total = len(sources)
 
-    def local(chunk: Sequence[SourceFile]) -> list[tuple[FileResult, bytes, dict[Any, Any]]]:
+    def local(chunk: Sequence[SourceFile]) -> list[_Checked]:
         return [_check_one(folder, s, custom, keep, known.get(s.rel), digests) for s in chunk]
 
     def remote(chunk: Sequence[SourceFile]) -> Any:
         set_language(lang)  # a forked worker keeps it, but say so
-        return [(r.data, [F.to_tuple(f) for f in r.findings], d, p) for r, d, p in local(chunk)]
+        return [(r.data, [F.to_tuple(f) for f in r.findings], d, p, k)
+                for r, d, p, k in local(chunk)]
 
     def restore(chunk: Sequence[SourceFile], data: Any) -> list[Any]:
-        return [(FileResult(s, doc, [F.from_tuple(t) for t in found]), d, p)
-                for s, (doc, found, d, p) in zip(chunk, data, strict=True)]
+        return [(FileResult(s, doc, [F.from_tuple(t) for t in found]), d, p, k)
+                for s, (doc, found, d, p, k) in zip(chunk, data, strict=True)]
 
     chunks = [sources[i:i + _BLOCK] for i in range(0, total, _BLOCK)]
     progress = speed.progress
@@ -392,7 +400,7 @@ def _plain_files(speed: Speed) -> pipeline.FilesStep:
 
         done = _check_many(root, sources, custom, keep, get_language(), speed,
                            dict.fromkeys((s.rel for s in sources), None), digests=False)
-        return [result for result, _digest, _known in done]
+        return [checked[0] for checked in done]
     return files
 
 
