@@ -34,6 +34,8 @@ def _unquote(text: str) -> str:
     body = text.strip()
     if len(body) < 2 or body[0] != '"' or body[-1] != '"':
         raise ValueError(f"not a quoted string: {text!r}")
+    if "\\" not in body:
+        return body[1:-1]  # most strings: no escape, nothing to decode
     out = []
     chars = iter(body[1:-1])
     escapes = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}

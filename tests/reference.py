@@ -24,8 +24,9 @@ from gk.engine.pipeline import (
     build_repository,
     custom_templates,
     excerpts,
-    read_lines,
+    source_lines,
     validator_for,
+    wanted_lines,
 )
 from gk.engine.schemas import Validator
 from gk.engine.validate import Located, validate
@@ -171,7 +172,7 @@ def check_reference(root: Path, options: CheckOptions | None = None) -> CheckRes
             line, column = located.at(problem.path, key=problem.key)
             found.append(F.make(problem.code, problem.file, line, column, problem.message,
                                 problem.hint))
-    lines_of = read_lines(root, sorted({f.file for f in found}))
-    found = apply_ignores(found, lines_of)
+    lines = source_lines(root, wanted_lines(found))
+    found = apply_ignores(found, lines)
     found.sort(key=F.Finding.sort_key)
-    return CheckResult(root, repository, found, len(results), excerpts(found, lines_of))
+    return CheckResult(root, repository, found, len(results), excerpts(found, lines))

@@ -224,8 +224,21 @@ def edit_text(root: Path, pick: int) -> None:
     path.write_text(text.replace("title: ", f"title: Neu {pick % 3} ", 1), encoding="utf-8")
 
 
+def ignore_mark(root: Path, pick: int) -> None:
+    """'# gk: ignore' put on (or taken off) a line that may hold a finding."""
+    files = _files(root, "")
+    path = files[pick % len(files)]
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for number, line in enumerate(lines):
+        if line.strip().startswith(("due:", "status:", "verified:", "follow_up:")):
+            lines[number] = line.split("  # gk: ignore")[0] if "# gk: ignore" in line \
+                else line + "  # gk: ignore"
+            path.write_text("\n".join(lines), encoding="utf-8")
+            return
+
+
 EDITS = [same_size, copy_over, touch_r, rename, delete, add_service, retype_alliance,
-         legal_area, change_template, change_config, add_comment, edit_text]
+         legal_area, change_template, change_config, add_comment, edit_text, ignore_mark]
 
 
 # --- the comparison -----------------------------------------------------------------------------

@@ -7,12 +7,15 @@ U+2029 in text, aliases of anchored keys, and explicit tags with values they do 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import VALID_ALLIANCE, VALID_SERVICE, check_json, run_gk
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gk.engine.load import MAX_BYTES, MAX_SECOND_OPINION, load_bytes, load_text, split_lines
 
@@ -371,3 +374,13 @@ def test_tag_on_a_key_through_gk_check(make_repo: Any) -> None:
     assert (status, found) == (1, [("GK011", SERVICE, 2, 1)])
     assert raw[0]["message"].startswith(
         "Die YAML-Markierung „!!python/object:os.system“ wird nicht unterstützt.")
+
+
+@given(st.text(alphabet="ab \r\n\x85\u2028\u2029\x0b\x0c", max_size=30))
+def test_lines_break_only_at_lf_crlf_and_cr(text: str) -> None:
+    """Lines as editors count them: the same as splitting at CRLF, CR or LF (NEL, the
+    Unicode separators and vertical tab or form feed are text)."""
+    expected = re.split(r"\r\n|\r|\n", text)
+    if expected[-1] == "":
+        expected.pop()
+    assert split_lines(text) == expected

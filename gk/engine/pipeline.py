@@ -92,6 +92,9 @@ LocateStep = Callable[[Path, Sequence[tuple[str, list[tuple[Any, bool]]]]],
 # ``model_problems`` is the plain one.
 ProblemsStep = Callable[[Path, "list[FileResult]", "dict[str, dict[str, Any]]", CheckOptions],
                         "tuple[Repository | None, list[Problem]]"]
+# Where the lines findings point at come from: (root, {file: [line numbers]}) -> {(file,
+# line): text}. ``source_lines`` is the plain one.
+LinesStep = Callable[[Path, "dict[str, list[int]]"], "dict[tuple[str, int], str]"]
 
 
 # --- one file ---------------------------------------------------------------------------------
@@ -304,30 +307,42 @@ def _read_text(root: Path, rel: str) -> str | None:
 _IGNORE = re.compile(r"#\s*gk:\s*ignore\b[ \t]*([A-Z0-9, \t]*)", re.IGNORECASE)
 
 
-def read_lines(root: Path, files: Iterable[str]) -> dict[str, list[str] | None]:
-    """The lines of each named file (None for one that cannot be read as text)."""
-    from gk.engine.load import split_lines  # lines as editors count them, as findings do
+def source_lines(root: Path, wanted: dict[str, list[int]]) -> dict[tuple[str, int], str]:
+    """The text of each wanted line (by file, 1-based numbers) as editors count lines; a line
+    a file does not have, or a file that cannot be read as text, is left out."""
+    from gk.engine.load import split_lines
 
-    out: dict[str, list[str] | None] = {}
-    for file in files:
+    out: dict[tuple[str, int], str] = {}
+    for file, numbers in wanted.items():
         try:
             raw = read_data_file(root, file, MAX_BYTES)
         except OSError:
-            out[file] = None
             continue
-        out[file] = None if b"\x00" in raw else \
-            split_lines(raw.decode("utf-8", "replace").lstrip("\ufeff"))
+        if b"\x00" in raw:
+            continue
+        lines = split_lines(raw.decode("utf-8", "replace").lstrip("\ufeff"))
+        for number in numbers:
+            if 0 < number <= len(lines):
+                out[(file, number)] = lines[number - 1]
     return out
 
 
-def apply_ignores(found: list[F.Finding], lines_of: dict[str, list[str] | None]
+def wanted_lines(found: Iterable[F.Finding]) -> dict[str, list[int]]:
+    """The lines the findings point at, by file: what ``source_lines`` is asked for."""
+    wanted: dict[str, set[int]] = {}
+    for finding in found:
+        wanted.setdefault(finding.file, set()).add(finding.line)
+    return {file: sorted(numbers) for file, numbers in sorted(wanted.items())}
+
+
+def apply_ignores(found: list[F.Finding], lines: dict[tuple[str, int], str]
                   ) -> list[F.Finding]:
     """Drop findings on lines marked '# gk: ignore GK501' (or a bare '# gk: ignore')."""
     kept = []
     for finding in found:
-        lines = lines_of.get(finding.file)
-        if lines and 0 < finding.line <= len(lines):
-            match = _IGNORE.search(lines[finding.line - 1])
+        line = lines.get((finding.file, finding.line))
+        if line is not None:
+            match = _IGNORE.search(line)
             if match:
                 codes = {c.upper() for c in re.split(r"[,\s]+", match.group(1)) if c}
                 if not codes or finding.code in codes:
@@ -336,37 +351,48 @@ def apply_ignores(found: list[F.Finding], lines_of: dict[str, list[str] | None]
     return kept
 
 
-def excerpts(found: Iterable[F.Finding], lines_of: dict[str, list[str] | None]
+def excerpts(found: Iterable[F.Finding], lines: dict[tuple[str, int], str]
              ) -> dict[tuple[str, int], str]:
     """The source line each finding points at (long lines are left out)."""
     out: dict[tuple[str, int], str] = {}
     for finding in found:
-        lines = lines_of.get(finding.file)
-        if lines and 0 < finding.line <= len(lines) and len(lines[finding.line - 1]) <= 500:
-            out[(finding.file, finding.line)] = lines[finding.line - 1]
+        line = lines.get((finding.file, finding.line))
+        if line is not None and len(line) <= 500:
+            out[(finding.file, finding.line)] = line
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Steps:
+    """The steps of a check that ``gk.speed`` does its own way (from a cache, in worker
+    processes); the defaults are the plain ones, and whatever is handed in must give what
+    they give."""
+
+    files: FilesStep = check_files
+    locate: LocateStep = locate
+    problems: ProblemsStep = model_problems
+    lines: LinesStep = source_lines
 
 
 def assemble(root: Path, options: CheckOptions, layout: list[F.Finding],
              results: list[FileResult], custom: dict[str, dict[str, Any]], files: int,
-             locate_step: LocateStep = locate, problems_step: ProblemsStep = model_problems
-             ) -> CheckResult:
+             steps: Steps) -> CheckResult:
     """From every file's own result to the repository's findings: the model, the
     repository rules, positions, '# gk: ignore' marks, order, and the lines to show."""
     found = [*layout, *(f for result in results for f in result.findings)]
-    repository, problems = problems_step(root, results, custom, options)
+    repository, problems = steps.problems(root, results, custom, options)
     wanted: dict[str, list[tuple[Any, bool]]] = {}
     for problem in problems:
         wanted.setdefault(problem.file, []).append((problem.path, problem.key))
-    places = locate_step(root, list(wanted.items()))
+    places = steps.locate(root, list(wanted.items()))
     for problem in problems:
         line, column = places[(problem.file, problem.path, problem.key)]
         found.append(F.make(problem.code, problem.file, line, column, problem.message,
                             problem.hint))
-    lines_of = read_lines(root, sorted({f.file for f in found}))
-    found = apply_ignores(found, lines_of)
+    lines = steps.lines(root, wanted_lines(found))
+    found = apply_ignores(found, lines)
     found.sort(key=F.Finding.sort_key)
-    return CheckResult(root, repository, found, files, excerpts(found, lines_of))
+    return CheckResult(root, repository, found, files, excerpts(found, lines))
 
 
 Discovered = tuple[list[SourceFile], list[F.Finding]]
@@ -388,9 +414,8 @@ def refused_results(layout: Iterable[F.Finding]) -> list[FileResult]:
     return out
 
 
-def check(root: Path, options: CheckOptions | None = None, files: FilesStep = check_files,
-          locate_step: LocateStep = locate, discovered: Discovered | None = None,
-          problems_step: ProblemsStep = model_problems) -> CheckResult:
+def check(root: Path, options: CheckOptions | None = None, steps: Steps | None = None,
+          discovered: Discovered | None = None) -> CheckResult:
     """Check the whole repository (``discovered``: what ``discover(root)`` returned, when
     the caller has just called it). The model it returns holds what the repository rules
     read of each document (``gk.rules.project``); analyses use ``load``."""
@@ -399,10 +424,11 @@ def check(root: Path, options: CheckOptions | None = None, files: FilesStep = ch
     sources, layout = discovered or discover(root)
     custom, template_results = custom_templates(root, sources)
     others = [s for s in sources if s.kind != "template"]
-    results = [*files(root, others, custom, rules.reads()), *template_results,
+    steps = steps or Steps()
+    results = [*steps.files(root, others, custom, rules.reads()), *template_results,
                *refused_results(layout)]
     return assemble(root, options or CheckOptions(), layout, results, custom, len(sources),
-                    locate_step, problems_step)
+                    steps)
 
 
 def load(root: Path, files: FilesStep = load_files, discovered: Discovered | None = None

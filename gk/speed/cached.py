@@ -246,6 +246,25 @@ class _Run:
         digest.update(body)
         return digest.hexdigest()
 
+    def lines(self, root: Path, wanted: dict[str, list[int]]) -> dict[tuple[str, int], str]:
+        """Lines remembered with each file's entry (under their numbers, beside the
+        positions), the others read (and remembered when the file still has the content
+        its entry describes)."""
+        out: dict[tuple[str, int], str] = {}
+        for file, numbers in wanted.items():
+            entry = self.current.get(file)
+            known = entry[6] if entry is not None else {}
+            remembered = [known.get(number, False) for number in numbers]
+            if any(text is not None and type(text) is not str for text in remembered):
+                digest, remembered = _lines_in(str(root), file, numbers)
+                if entry is not None and entry[2] == digest and self.store is not None:
+                    known.update(zip(numbers, remembered, strict=True))
+                    self.store.put(file, entry)
+            for number, text in zip(numbers, remembered, strict=True):
+                if type(text) is str:
+                    out[(file, number)] = text
+        return out
+
     def locate(self, root: Path, wanted: Sequence[tuple[str, list[tuple[Any, bool]]]]
                ) -> dict[tuple[str, Any, bool], tuple[int, int]]:
         """Positions remembered with each file's entry, the others found (and remembered
@@ -298,6 +317,20 @@ def _problem_tuples(found: Any) -> list[Problem] | None:
 # What ``_check_one`` gives: the result, the content digest, the positions known for the
 # content, and the digest of the data kept (see ``_Run.problems``).
 _Checked = tuple[FileResult, bytes, dict[Any, Any], bytes]
+
+
+def _lines_in(root: str, file: str, numbers: Sequence[int]) -> tuple[bytes, list[str | None]]:
+    """The content digest of a file (empty when it cannot be read) and the text of each
+    numbered line (None for a line it does not have): ``pipeline.source_lines`` for one
+    file, plus the digest that tells which content the lines belong to."""
+    from gk.engine.discover import MAX_BYTES, read_data_file
+
+    try:
+        raw = read_data_file(root, file, MAX_BYTES)
+    except OSError:
+        return b"", [None] * len(numbers)
+    found = pipeline.source_lines(Path(root), {file: list(numbers)})
+    return content_digest(raw), [found.get((file, number)) for number in numbers]
 
 
 def _check_one(root: str, source: SourceFile, custom: dict[str, dict[str, Any]],
@@ -430,8 +463,8 @@ def check(root: Path, options: CheckOptions | None = None, speed: Speed | None =
     options = options or CheckOptions()
     speed = speed or Speed()
     if not speed.cache:
-        return pipeline.check(root, options, _plain_files(speed),
-                              lambda r, wanted: _located(r, wanted, speed.jobs))
+        return pipeline.check(root, options, pipeline.Steps(
+            files=_plain_files(speed), locate=lambda r, wanted: _located(r, wanted, speed.jobs)))
     seen = snapshot(root, f"check|{options.today}|{options.stale_days}")
     answer_name = "check-" + _key(_context())
     remembered = Remembered(root, answer_name)
@@ -440,7 +473,8 @@ def check(root: Path, options: CheckOptions | None = None, speed: Speed | None =
         if result is not None:
             return result
     run = _Run(speed, seen)
-    result = pipeline.check(root, options, run.files, run.locate, seen.discovered, run.problems)
+    result = pipeline.check(root, options, pipeline.Steps(run.files, run.locate, run.problems,
+                                                          run.lines), seen.discovered)
     if run.store is not None:
         run.store.save()
         # Other keys' files (another gk, language, set of templates) and remembered

@@ -18,6 +18,7 @@ is verified by a digest of the content (see ``gk.speed.cached``).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import marshal
 import os
@@ -39,6 +40,16 @@ FileStat = tuple[int, int, int, int]
 # States younger than this (by change or modification time) are verified by content: it
 # covers timestamp granularity (2 s on FAT) and a little clock skew of network file systems.
 RACY_MARGIN = 2_000_000_000
+
+
+def long_lived() -> None:
+    """Tell the garbage collector that what exists now stays until the run ends (results
+    read from the cache: plain data without reference cycles, freed by reference counting
+    when dropped), so its collections stop walking it again and again: a check of one
+    changed file in 10,000 spent about 55 ms of 400 in such walks. Not used while files are
+    parsed: garbage cycles the parsers leave would be kept for good (measured: 3 times the
+    memory)."""
+    gc.freeze()
 
 
 def cache_dir() -> Path:
@@ -173,6 +184,7 @@ class Store:
             body = read_cache_file(self._path(index))
             found = body if isinstance(body, dict) else {}
             self._shards[index] = found
+            long_lived()
         return found
 
     def entry(self, rel: str, kind: str) -> tuple[Any, ...] | None:
