@@ -2,9 +2,10 @@
 
 ``check(root, options)`` and ``load(root)`` are plain functions of the files. They import no
 cache and start no process; ``gk.speed`` wraps them from outside by handing in its own
-``files`` (how the per-file step is done: from a cache, by worker processes) and ``locate``
-(where positions of cross-file findings come from). Whatever is handed in must give what the
-plain functions here give. Problems in the data are collected as values; nothing here prints.
+``Steps``: ``files`` (how the per-file step is done: from a cache, by worker processes),
+``problems`` (what the repository rules find), ``locate`` (where positions of cross-file
+findings come from) and ``lines`` (the lines findings point at). Whatever is handed in must
+give what the plain functions here give. Problems in the data are collected as values; nothing here prints.
 """
 
 from __future__ import annotations

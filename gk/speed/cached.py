@@ -12,7 +12,11 @@ them after every kind of edit. Nothing here knows a rule, a template or a key:
   by a digest of the content (see ``gk.speed.store``);
 * the cache keeps what the engine keeps of each document (derived by the engine from the
   rules' declarations, which are part of the key), so every rule sees what it would see
-  without the cache; cross-file rules run again on every run that is not answered whole;
+  without the cache;
+* what the cross-file rules find is a function of what they are given: every file's place,
+  kind and kept data (by a digest taken when its result is made), the templates, the
+  options and the rules themselves. It is remembered under a signature of all that, and
+  the rules run again, over the cached results, whenever the signature differs;
 * a whole answer is remembered under a signature of every file's state, the layout
   findings (which cover what is in the folders besides data files) and the options, and
   only while every state is trusted.
