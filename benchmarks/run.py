@@ -302,6 +302,30 @@ class Bench:
                 self._run_into(step, cmd, cwd, env, (0, 1), False)
         return [self._finish(step) for step in measured]
 
+    def measure_rounds(self, specs: list[dict], *, repeat: int) -> dict[str, Step]:
+        """Every spec run once per round, for ``repeat`` rounds (a spec's ``rounds`` may be
+        fewer): the steps whose times are compared in a ratio are measured side by side, so
+        a machine whose speed drifts during the benchmark (these virtual machines change
+        by 30 % and more within minutes) favours none of them. A spec: ``key``, ``name``,
+        ``cmd`` (None: ``missing``), and optionally ``cwd``, ``env`` (a dict, read at each
+        run), ``prepare`` (called with the round number first), ``ok_codes``,
+        ``keep_stdout``, ``rounds``."""
+        steps = {spec["key"]: Step(spec["name"], " ".join(spec["cmd"]) if spec["cmd"] else "")
+                 for spec in specs}
+        for spec in specs:
+            if spec["cmd"] is None:
+                steps[spec["key"]].error = f"n/a: {spec.get('missing') or 'not available'}"
+        for i in range(repeat):
+            for spec in specs:
+                step = steps[spec["key"]]
+                if step.error is not None or i >= spec.get("rounds", repeat):
+                    continue
+                if spec.get("prepare"):
+                    spec["prepare"](i)
+                self._run_into(step, spec["cmd"], spec.get("cwd"), spec.get("env"),
+                               spec.get("ok_codes", (0, 1)), spec.get("keep_stdout", False))
+        return {key: self._finish(step) for key, step in steps.items()}
+
     def _run_into(self, step: Step, cmd: list[str], cwd: str | None, env: dict | None,
                   ok_codes: tuple[int, ...], keep_stdout: bool) -> bool:
         """One run of ``cmd`` added to ``step``; False when it failed (recorded in ``step``)."""
@@ -475,17 +499,18 @@ def bench_tree(bench: Bench, root: Path, tools: dict, work: Path, label: str,
         return [gk, *a] if gk else None
 
     # -- start-up -----------------------------------------------------------
-    steps["python -c pass"] = bench.measure("python -c pass", [py, "-c", "pass"],
-                                            repeat=max(repeat, 5), ok_codes=(0,))
-    steps["import click"] = bench.measure("python -c 'import click'", [py, "-c", "import click"],
-                                          repeat=max(repeat, 5), ok_codes=(0,))
-    steps["gk --version"] = bench.measure("gk --version", gk_cmd("--version"),
-                                          repeat=max(repeat, 5), ok_codes=(0,), missing=no_gk,
-                                          env=fresh_cache())
-    steps["gk --help"] = bench.measure("gk --help", gk_cmd("--help"), repeat=max(repeat, 5),
-                                       ok_codes=(0,), missing=no_gk, env=fresh_cache())
+    steps.update(bench.measure_rounds([
+        {"key": "python -c pass", "name": "python -c pass", "cmd": [py, "-c", "pass"],
+         "ok_codes": (0,)},
+        {"key": "import click", "name": "python -c 'import click'",
+         "cmd": [py, "-c", "import click"], "ok_codes": (0,)},
+        {"key": "gk --version", "name": "gk --version", "cmd": gk_cmd("--version"),
+         "ok_codes": (0,), "missing": no_gk, "env": fresh_cache()},
+        {"key": "gk --help", "name": "gk --help", "cmd": gk_cmd("--help"), "ok_codes": (0,),
+         "missing": no_gk, "env": fresh_cache()},
+    ], repeat=max(repeat, 5)))
 
-    # -- gk check -------------------------------------------------------------
+    # -- gk check, one core busy ------------------------------------------------
     cold_env: dict = {}
 
     def new_cold(_: int) -> None:
@@ -493,56 +518,87 @@ def bench_tree(bench: Bench, root: Path, tools: dict, work: Path, label: str,
         cold_env.update(fresh_cache())
 
     new_cold(0)
-    s = bench.measure("gk check --no-cache (cold)", gk_cmd("check", "--no-cache"),
-                      repeat=repeat, cwd=cwd, env=cold_env, prepare=new_cold, missing=no_gk)
-    if s.error and s.returncode == 2 and "no-cache" in s.error.lower():
-        s = bench.measure("gk check (cold, empty cache)", gk_cmd("check"), repeat=repeat,
-                          cwd=cwd, env=cold_env, prepare=new_cold, missing=no_gk)
-        s.note = "--no-cache not accepted; an empty cache folder instead"
-    steps["check cold"] = s
-
-    warm_env: dict = {}
-
-    def new_fill(_: int) -> None:
-        warm_env.clear()
-        warm_env.update(fresh_cache())
-
-    # Each run fills a new empty cache folder; the warm runs use the last one.
-    steps["check fill"] = bench.measure("gk check (first run, fills cache)", gk_cmd("check"),
-                                        repeat=repeat, cwd=cwd, env=warm_env, prepare=new_fill,
-                                        missing=no_gk)
     # With one core held by another program: two processes (the default) against one.
     # The two runs take turns: both may well do the same work (one process when the default
     # finds one core free), and a machine whose speed drifts must not favour either.
     with busy_core():
         if gk_cmd("check") is None:
-            for label in ("default", "-j1"):
-                steps[f"check busy {label}"] = bench.measure(
-                    f"gk check ({label}, one core busy)", None, repeat=repeat, missing=no_gk)
+            for name in ("default", "-j1"):
+                steps[f"check busy {name}"] = bench.measure(
+                    f"gk check ({name}, one core busy)", None, repeat=repeat, missing=no_gk)
         else:
             pair = bench.measure_interleaved(
                 [("gk check --no-cache (one core busy)", gk_cmd("check", "--no-cache")),
                  ("gk check --no-cache -j1 (one core busy)", gk_cmd("check", "--no-cache", "-j1"))],
                 repeat=repeat, cwd=cwd, env=cold_env, prepare=new_cold)
             steps["check busy default"], steps["check busy -j1"] = pair
-    steps["check warm"] = bench.measure("gk check (warm)", gk_cmd("check"), repeat=repeat,
-                                        cwd=cwd, env=warm_env, missing=no_gk)
-    services = sorted((root / "services").glob("*/*.yaml"))
-    target = services[len(services) // 2] if services else root / "gk.yaml"
-    original = target.read_bytes()
+
+    # -- gk check, summarize, gaps and the C parser, side by side -------------------
+    # One run of each per round: the ratios compare steps of the same rounds.
+    warm_env: dict = {}
+
+    def new_fill(_: int) -> None:
+        warm_env.clear()
+        warm_env.update(fresh_cache())
+
+    # "One file changed" runs on a copy of the tree, so that every other step sees the tree
+    # unchanged (a warm run after a change would not be warm) and a given tree is never
+    # written to.
+    copy = work / f"changed-{label}"
+    if copy.exists():
+        shutil.rmtree(copy)
+    shutil.copytree(root, copy, symlinks=True)
+    services = sorted((copy / "services").glob("*/*.yaml"))
+    target = services[len(services) // 2] if services else copy / "gk.yaml"
+    changed_env = fresh_cache()
+    # Caches are filled with file states older than gk's 2-second margin, as they would be
+    # in use (younger states are verified by content, and no whole answer is remembered).
+    time.sleep(2.5)
+    if gk:
+        run_once([gk, "check"], str(copy), changed_env, args.timeout, False)
 
     def touch(i: int) -> None:
         with open(target, "ab") as f:
             f.write(f"# benchmark: changed ({i + 1})\n".encode())
 
-    try:
-        steps["check changed"] = bench.measure(
-            "gk check (one file changed)", gk_cmd("check"), repeat=repeat, cwd=cwd,
-            env=warm_env, prepare=touch, missing=no_gk)
-    finally:
-        target.write_bytes(original)
-    steps["check changed"].note = "a comment line appended to one service file"
-    steps["check changed"].extra["changed_file"] = str(target.relative_to(root))
+    specs: list[dict] = [
+        # each run a new empty cache folder
+        {"key": "check cold", "name": "gk check --no-cache (cold)",
+         "cmd": gk_cmd("check", "--no-cache"), "cwd": cwd, "env": cold_env,
+         "prepare": new_cold, "missing": no_gk},
+        # each run fills a new empty cache folder, which the next two steps use
+        {"key": "check fill", "name": "gk check (first run, fills cache)",
+         "cmd": gk_cmd("check"), "cwd": cwd, "env": warm_env, "prepare": new_fill,
+         "missing": no_gk},
+        {"key": "check warm", "name": "gk check (warm)", "cmd": gk_cmd("check"), "cwd": cwd,
+         "env": warm_env, "missing": no_gk},
+        {"key": "check changed", "name": "gk check (one file changed)", "cmd": gk_cmd("check"),
+         "cwd": str(copy), "env": changed_env, "prepare": touch, "missing": no_gk},
+    ]
+    for cmd_name in ("summarize", "gaps"):
+        cenv: dict = {}
+
+        def new_env(_: int, cenv: dict = cenv) -> None:
+            cenv.clear()
+            cenv.update(fresh_cache())
+
+        cmd = gk_cmd(cmd_name, "--format", "json")
+        wenv = fresh_cache()
+        if cmd is not None:
+            run_once(cmd, cwd, wenv, args.timeout, False)  # fills the cache for the warm runs
+        specs += [
+            {"key": f"{cmd_name} cold", "name": f"gk {cmd_name} --format json (cold)",
+             "cmd": cmd, "cwd": cwd, "env": cenv, "prepare": new_env, "missing": no_gk},
+            {"key": f"{cmd_name} warm", "name": f"gk {cmd_name} --format json (warm)",
+             "cmd": cmd, "cwd": cwd, "env": wenv, "missing": no_gk},
+        ]
+    specs.append({"key": "lower bound", "name": "libyaml CSafeLoader, one process (wall)",
+                  "cmd": [py, "-c", LOWER_BOUND_SCRIPT, str(root)], "ok_codes": (0,),
+                  "keep_stdout": True})
+    steps.update(bench.measure_rounds(specs, repeat=repeat))
+    shutil.rmtree(copy, ignore_errors=True)
+    steps["check changed"].note = "a comment line appended to one service file (of a copy)"
+    steps["check changed"].extra["changed_file"] = str(target.relative_to(copy))
 
     # findings on this tree (one untimed run), to see that the data is what was meant
     findings: dict = {}
@@ -559,27 +615,6 @@ def bench_tree(bench: Bench, root: Path, tools: dict, work: Path, label: str,
         except (ValueError, AttributeError):
             findings = {"error": f"exit {r.returncode}: no JSON ({head(r.stderr)})"}
 
-    # -- summarize and gaps ---------------------------------------------------
-    for cmd_name in ("summarize", "gaps"):
-        cenv: dict = {}
-
-        def new_env(_: int, cenv: dict = cenv) -> None:
-            cenv.clear()
-            cenv.update(fresh_cache())
-
-        new_env(0)
-        cmd = gk_cmd(cmd_name, "--format", "json")
-        steps[f"{cmd_name} cold"] = bench.measure(
-            f"gk {cmd_name} --format json (cold)", cmd, repeat=repeat, cwd=cwd, env=cenv,
-            prepare=new_env, missing=no_gk)
-        wenv = fresh_cache()
-        if steps[f"{cmd_name} cold"].ok:
-            run_once(cmd, cwd, wenv, args.timeout, False)  # fills the cache
-        steps[f"{cmd_name} warm"] = bench.measure(
-            f"gk {cmd_name} --format json (warm)", cmd if steps[f"{cmd_name} cold"].ok else None,
-            repeat=repeat, cwd=cwd, env=wenv,
-            missing="the cold run failed" if gk else no_gk)
-
     # -- check-jsonschema -----------------------------------------------------
     steps["check-jsonschema"] = bench_check_jsonschema(bench, root, gk, cj, work, label,
                                                        slow_repeat, tools)
@@ -595,9 +630,7 @@ def bench_tree(bench: Bench, root: Path, tools: dict, work: Path, label: str,
             repeat=slow_repeat, cwd=cwd, ok_codes=(0, 1, 2), missing="yamllint not found")
 
     # -- C-parser lower bound ---------------------------------------------------
-    lb = bench.measure("libyaml CSafeLoader, one process (wall)",
-                       [py, "-c", LOWER_BOUND_SCRIPT, str(root)], repeat=repeat, ok_codes=(0,),
-                       keep_stdout=True)
+    lb = steps.pop("lower bound")
     inner = Step("libyaml CSafeLoader, parse only (in process)", lb.command)
     if lb.ok:
         times = []

@@ -108,6 +108,31 @@ def test_a_remembered_answer_with_a_valid_digest_but_the_wrong_shape_is_ignored(
         assert cached.check(root, OPTIONS).findings == first.findings
 
 
+def test_remembered_rule_findings_of_the_wrong_shape_are_ignored(tmp_path: Path) -> None:
+    """The repository rules' remembered findings, with gk's header and a right digest and
+    the right signature, but garbage inside: the rules run again, the answer is the same."""
+    root = _aged_copy(tmp_path)
+    service = root / "services" / "duisburg" / "sprachfoerderung-a1-b1.yaml"
+    service.write_text(service.read_text(encoding="utf-8").replace("follow_up: [",
+                                                                   "follow_up: [fehlt, "),
+                       encoding="utf-8")
+    plain = pipeline.check(root, OPTIONS)
+    assert any(f.code == "GK301" for f in plain.findings)  # a repository rule's finding
+    cached.check(root, OPTIONS)
+    rules = [p for p in _every_cache_file(_cache(tmp_path)) if "-rules-" in p.name]
+    assert len(rules) == 1
+    body = store.read_cache_file(rules[0])
+    good = body["answer"]
+    assert good
+    for answer in (None, [("GK301",)], [(*good[0][:6], ("x",))], [("GK999", *good[0][1:])],
+                   [(good[0][0], 1, *good[0][2:])], [(*good[0][:2], ("a", 1.5), *good[0][3:])]):
+        store.write_cache_file(rules[0], {**body, "answer": answer})
+        for path in _every_cache_file(_cache(tmp_path)):
+            if "-check-" in path.name:
+                path.unlink()  # no whole answer: the rules' findings must be read
+        assert cached.check(root, OPTIONS).findings == plain.findings
+
+
 def test_two_repositories_with_the_same_paths_share_a_cache_folder(tmp_path: Path) -> None:
     one = _aged_copy(tmp_path, "one")
     two = _aged_copy(tmp_path, "two")
@@ -170,7 +195,7 @@ def test_entries_of_the_right_shape_with_broken_insides_are_not_used(tmp_path: P
     assert shards
     for path in shards:
         body = store.read_cache_file(path)
-        broken = {rel: (*entry[:5], [("only", 1)], {("x",): "nowhere"})
+        broken = {rel: (*entry[:5], [("only", 1)], {("x",): "nowhere", 3: 7}, entry[7])
                   for rel, entry in body.items()}
         store.write_cache_file(path, broken)
     for path in _every_cache_file(_cache(tmp_path)):

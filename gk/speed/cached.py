@@ -309,6 +309,7 @@ def _problem_tuples(found: Any) -> list[Problem] | None:
         problem = Problem(*t)
         if not (all(type(v) is str for v in (problem.code, problem.file, problem.message,
                                               problem.hint))
+                and problem.code in F.CODES
                 and type(problem.path) is tuple
                 and all(type(p) in (str, int) for p in problem.path)
                 and type(problem.key) is bool
