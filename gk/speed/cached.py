@@ -39,9 +39,6 @@ from gk.engine import pipeline
 from gk.engine.discover import SourceFile
 from gk.engine.pipeline import CheckOptions, CheckResult, FileResult
 from gk.speed import parallel
-
-if TYPE_CHECKING:
-    from gk.rules.base import Problem
 from gk.speed.store import (
     FileStat,
     Remembered,
@@ -52,6 +49,9 @@ from gk.speed.store import (
     stat_key,
     trusted,
 )
+
+if TYPE_CHECKING:
+    from gk.rules.base import Problem
 
 _RULES = "rules-"  # the name of the remembered problems of the repository rules
 _BLOCK = 64  # files per block that one process claims at a time
