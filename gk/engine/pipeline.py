@@ -308,20 +308,26 @@ def _read_text(root: Path, rel: str) -> str | None:
 _IGNORE = re.compile(r"#\s*gk:\s*ignore\b[ \t]*([A-Z0-9, \t]*)", re.IGNORECASE)
 
 
+def text_lines(raw: bytes) -> list[str] | None:
+    """A file's lines as editors count them; None for a file that is not text (a NUL)."""
+    from gk.engine.load import split_lines
+
+    if b"\x00" in raw:
+        return None
+    return split_lines(raw.decode("utf-8", "replace").lstrip("\ufeff"))
+
+
 def source_lines(root: Path, wanted: dict[str, list[int]]) -> dict[tuple[str, int], str]:
     """The text of each wanted line (by file, 1-based numbers) as editors count lines; a line
     a file does not have, or a file that cannot be read as text, is left out."""
-    from gk.engine.load import split_lines
-
     out: dict[tuple[str, int], str] = {}
     for file, numbers in wanted.items():
         try:
-            raw = read_data_file(root, file, MAX_BYTES)
+            lines = text_lines(read_data_file(root, file, MAX_BYTES))
         except OSError:
             continue
-        if b"\x00" in raw:
+        if lines is None:
             continue
-        lines = split_lines(raw.decode("utf-8", "replace").lstrip("\ufeff"))
         for number in numbers:
             if 0 < number <= len(lines):
                 out[(file, number)] = lines[number - 1]

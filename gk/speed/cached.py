@@ -326,16 +326,17 @@ _Checked = tuple[FileResult, bytes, dict[Any, Any], bytes]
 
 def _lines_in(root: str, file: str, numbers: Sequence[int]) -> tuple[bytes, list[str | None]]:
     """The content digest of a file (empty when it cannot be read) and the text of each
-    numbered line (None for a line it does not have): ``pipeline.source_lines`` for one
-    file, plus the digest that tells which content the lines belong to."""
+    numbered line (None for a line it does not have, as ``pipeline.source_lines`` leaves
+    it out), read once, with the digest that tells which content the lines belong to."""
     from gk.engine.discover import MAX_BYTES, read_data_file
 
     try:
         raw = read_data_file(root, file, MAX_BYTES)
     except OSError:
         return b"", [None] * len(numbers)
-    found = pipeline.source_lines(Path(root), {file: list(numbers)})
-    return content_digest(raw), [found.get((file, number)) for number in numbers]
+    lines = pipeline.text_lines(raw) or []
+    return content_digest(raw), [lines[number - 1] if 0 < number <= len(lines) else None
+                                 for number in numbers]
 
 
 def _check_one(root: str, source: SourceFile, custom: dict[str, dict[str, Any]],
