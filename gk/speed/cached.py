@@ -130,21 +130,31 @@ def snapshot(root: Path, what: str) -> Snapshot:
 
 # --- per-file results ---------------------------------------------------------------------------
 
-def _restored(tuples: Any) -> list[F.Finding] | None:
-    """Findings read back from the cache; None unless every one has the right shape."""
-    if type(tuples) is not list:
+def _rows(value: Any, make: Callable[..., Any], valid: Callable[[Any], bool]) -> list[Any] | None:
+    """Rows read back from the cache: a list of 7-tuples, each made into ``make``; None
+    unless every one has that shape and is ``valid``."""
+    if type(value) is not list:
         return None
     out = []
-    for t in tuples:
+    for t in value:
         if type(t) is not tuple or len(t) != 7:
             return None
-        finding = F.Finding(*t)
-        if type(finding.line) is not int or type(finding.column) is not int or not all(
-                type(v) is str for v in (finding.file, finding.code, finding.severity,
-                                         finding.message, finding.hint)):
+        row = make(*t)
+        if not valid(row):
             return None
-        out.append(finding)
+        out.append(row)
     return out
+
+
+def _finding_ok(finding: F.Finding) -> bool:
+    return type(finding.line) is int and type(finding.column) is int and all(
+        type(v) is str for v in (finding.file, finding.code, finding.severity, finding.message,
+                                 finding.hint))
+
+
+def _restored(tuples: Any) -> list[F.Finding] | None:
+    """Findings read back from the cache; None unless every one has the right shape."""
+    return _rows(tuples, F.Finding, _finding_ok)
 
 
 def _place(value: Any) -> tuple[int, int] | None:
@@ -296,27 +306,21 @@ class _Run:
         return out
 
 
+def _problem_ok(problem: Problem) -> bool:
+    return (all(type(v) is str for v in (problem.code, problem.file, problem.message,
+                                         problem.hint))
+            and problem.code in F.CODES
+            and type(problem.path) is tuple
+            and all(type(p) in (str, int) for p in problem.path)
+            and type(problem.key) is bool
+            and (problem.at is None or _place(problem.at) is not None))
+
+
 def _problem_tuples(found: Any) -> list[Problem] | None:
     """Problems read back from the cache; None unless every one has the right shape."""
     from gk.rules.base import Problem
 
-    if type(found) is not list:
-        return None
-    out = []
-    for t in found:
-        if type(t) is not tuple or len(t) != 7:
-            return None
-        problem = Problem(*t)
-        if not (all(type(v) is str for v in (problem.code, problem.file, problem.message,
-                                              problem.hint))
-                and problem.code in F.CODES
-                and type(problem.path) is tuple
-                and all(type(p) in (str, int) for p in problem.path)
-                and type(problem.key) is bool
-                and (problem.at is None or _place(problem.at) is not None)):
-            return None
-        out.append(problem)
-    return out
+    return _rows(found, Problem, _problem_ok)
 
 
 # What ``_check_one`` gives: the result, the content digest, the positions known for the
