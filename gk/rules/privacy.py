@@ -304,10 +304,12 @@ def _words(*words: str) -> _Gate:
     return _Gate(plain, bounded)
 
 
-_BIRTH_WORDS = _words("<geb.", "geboren", "geburt", "date of birth", "d.o.b", "<dob>", "<born>",
+# No word holds white space: a word of a text is then a word of one of its words (see
+# _quiet_words); "date of birth" is found by "birth", "file number" by "number".
+_BIRTH_WORDS = _words("<geb.", "geboren", "geburt", "birth", "d.o.b", "<dob>", "<born>",
                       "*", "jahrgang", "<jg.")
-_FILE_WORDS = _words("<az>", "<gz>", "zeichen", "nummer", "<nr>", "bamf", "file number",
-                     "case number", "steuer-id", "kennziffer")
+_FILE_WORDS = _words("<az>", "<gz>", "zeichen", "nummer", "<nr>", "bamf", "number",
+                     "steuer-id", "kennziffer")
 _PHONE_WORDS = _words("privat", "handy", "mobil", "cell", "whatsapp", "signal", "telegram")
 _LIVES_WORDS = _words("<wohnt", "<wohnhaft", "<lebt")
 _HEALTH_WORDS = _words("erkrankt", "diagnost", "schwanger", "suizid", "<leide", "positiv",
@@ -470,34 +472,9 @@ def check(source: SourceFile, data: Any, text: str | None = None) -> Iterator[Pr
     if not strings and not comments:
         return
     # One look at all texts of the file together decides which checks can find anything at
-    # all; most files need none. Every pattern finds in the joined texts at least what it
-    # finds in each text alone, so nothing is missed.
+    # all; most files need none.
     blob = "\n".join([*(entry[1] for entry in strings), *(body for _at, body in comments)])
-    lower_blob = blob.lower()
-    # Dates of birth and file numbers always contain a digit; keywords alone ('geb' is in
-    # 'Angebot') are no reason to look closer.
-    any_digit = any(digit in blob for digit in "0123456789")
-    digits = any_digit and _DIGITS.search(blob) is not None
-    scan = ("@" in blob and _EMAIL.search(blob) is not None) or digits or (any_digit and (
-        (_has(lower_blob, _BIRTH_WORDS) and _BIRTH.search(blob) is not None)
-        or (_has(lower_blob, _FILE_WORDS) and _FILE_NUMBER.search(blob) is not None)))
-    # The capitalised words of the file, lower-cased: names, and nouns some checks need.
-    capitalised = set(map(str.lower, _CAPITALISED.findall(blob)))
-    details = _Details(
-        iban=digits and _IBAN_GATE.search(blob) is not None,
-        home=any_digit and (not _LIVES_NOUNS.isdisjoint(capitalised)
-                            or _has(lower_blob, _LIVES_WORDS))
-        and _LIVES.search(blob) is not None and _STREET.search(blob) is not None,
-        room=any_digit and not _ROOM_NOUNS.isdisjoint(capitalised)
-        and (_ROOM.search(blob) is not None or _RAUM.search(blob) is not None)
-        and _ACCOMMODATION.search(blob) is not None,
-        health=not _HEALTH_NOUNS.isdisjoint(capitalised) or _has(lower_blob, _HEALTH_WORDS)
-        or any(word in blob for word in _HEALTH_ABBREVIATIONS))
-    # What a single text holds, the joined texts hold too: when these find nothing there,
-    # no text needs them.
-    person = _PERSON_GATE.search(blob) is not None
-    first = not (_FIRST_NAMES.isdisjoint(capitalised) and _SURNAMES.isdisjoint(capitalised))
-    names = (person and _addressed_person(blob) is not None) or first
+    scan, details, names, person, first = _gates(blob)
     if not (scan or names or any(details)):
         _remember([entry[1] for entry in strings if not entry[2]], False)
         _remember([body for _at, body in comments], False)
@@ -543,6 +520,137 @@ class _Details(NamedTuple):
     home: bool
     room: bool
     health: bool
+
+
+_NOTHING = _Details(False, False, False, False)
+
+
+def _gates(blob: str, quick: bool = True) -> tuple[bool, _Details, bool, bool, bool]:
+    """Which checks can find anything in the joined texts of a file: (scan, details, names,
+    person, first names) for ``_problems``. Every pattern finds in the joined texts at least
+    what it finds in each text alone, so nothing is missed. ``quick`` False: without the
+    remembered words (the same answer, slower; for tests)."""
+    # Dates of birth and file numbers always contain a digit; keywords alone ('geb' is in
+    # 'Angebot') are no reason to look closer.
+    any_digit = any(digit in blob for digit in "0123456789")
+    digits = any_digit and _digit_run(blob)
+    email = "@" in blob and _EMAIL.search(blob) is not None
+    if quick and not (digits or email) and _quiet_words(blob, any_digit):
+        # Most files: no word of them can start any other check (the common case, fast).
+        return False, _NOTHING, False, False, False
+    lower_blob = blob.lower()
+    scan = email or digits or (any_digit and (
+        (_has(lower_blob, _BIRTH_WORDS) and _BIRTH.search(blob) is not None)
+        or (_has(lower_blob, _FILE_WORDS) and _FILE_NUMBER.search(blob) is not None)))
+    # The capitalised words of the file, lower-cased: names, and nouns some checks need.
+    capitalised = set(map(str.lower, _CAPITALISED.findall(blob)))
+    details = _Details(
+        iban=digits and _IBAN_GATE.search(blob) is not None,
+        home=any_digit and (not _LIVES_NOUNS.isdisjoint(capitalised)
+                            or _has(lower_blob, _LIVES_WORDS))
+        and _LIVES.search(blob) is not None and _STREET.search(blob) is not None,
+        room=any_digit and not _ROOM_NOUNS.isdisjoint(capitalised)
+        and (_ROOM.search(blob) is not None or _RAUM.search(blob) is not None)
+        and _ACCOMMODATION.search(blob) is not None,
+        health=not _HEALTH_NOUNS.isdisjoint(capitalised) or _has(lower_blob, _HEALTH_WORDS)
+        or any(word in blob for word in _HEALTH_ABBREVIATIONS))
+    # What a single text holds, the joined texts hold too: when these find nothing there,
+    # no text needs them.
+    person = _PERSON_GATE.search(blob) is not None
+    first = not (_FIRST_NAMES.isdisjoint(capitalised) and _SURNAMES.isdisjoint(capitalised))
+    names = (person and _addressed_person(blob) is not None) or first
+    return scan, details, names, person, first
+
+
+def _digit_run(text: str) -> bool:
+    """Whether ``_DIGITS`` finds anything in the text: a match starts at a digit, and digits
+    are rare in prose, so it is tried at each digit (found by ``str.find``, fast) rather than
+    searched for at every character."""
+    tried = 0
+    for digit in "0123456789":
+        at = text.find(digit)
+        while at >= 0:
+            if _DIGITS.match(text, at) is not None:
+                return True
+            tried += 1
+            if tried > 64:  # a text full of digits: one search is quicker
+                return _DIGITS.search(text) is not None
+            at = text.find(digit, at + 1)
+    return False
+
+
+# --- words that start a closer look -------------------------------------------------------
+
+# What a word can start: a check that needs no digit (names, health), one that needs a digit
+# somewhere in the file too (birth, file numbers, homes, rooms), or a look for a person
+# addressed by a word like "Frau" or "Teilnehmer" (only before a capital: "Teilnehmer und").
+_ALWAYS, _WITH_DIGIT, _ADDRESS = 1, 2, 4
+# Where a person is addressed (_PERSON_GATE), the word before the name ends a word.
+_PERSON_END = re.compile(
+    rf"(?:{'|'.join(_CLIENT_WORDS)}|Herrn|Hr\.|Fr\.|Mrs?\.?|Ms\.?)(?=\s|\Z)")
+# Words (split at white space, as written) known to start nothing, and what the others start.
+# A word's kinds depend on the word alone, so remembering them only saves time.
+_INERT_WORDS: set[str] = set()
+_WORD_KINDS: dict[str, int] = {}
+_MAX_WORDS = 200_000
+
+
+def _word_kinds(text: str) -> int:
+    """What the words of a text (or of several, joined by spaces) can start: the looks of
+    ``_gates`` that do not span words. Each of them is true of a text exactly when it is
+    true of one of its words: capitalised words and the key words of ``_has`` hold no white
+    space (and ``_has`` takes white space as the end of a word), and a person is addressed
+    with a word before white space (``_PERSON_END``)."""
+    capitalised = set(map(str.lower, _CAPITALISED.findall(text)))
+    lower = text.lower()
+    kinds = 0
+    if not (_FIRST_NAMES.isdisjoint(capitalised) and _SURNAMES.isdisjoint(capitalised)
+            and _HEALTH_NOUNS.isdisjoint(capitalised)) or _has(lower, _HEALTH_WORDS) \
+            or any(word in text for word in _HEALTH_ABBREVIATIONS):
+        kinds |= _ALWAYS
+    if _PERSON_END.search(text) is not None:
+        kinds |= _ADDRESS
+    if not (_LIVES_NOUNS.isdisjoint(capitalised) and _ROOM_NOUNS.isdisjoint(capitalised)) \
+            or _has(lower, _BIRTH_WORDS) or _has(lower, _FILE_WORDS) \
+            or _has(lower, _LIVES_WORDS):
+        kinds |= _WITH_DIGIT
+    return kinds
+
+
+def _quiet_words(blob: str, any_digit: bool) -> bool:
+    """Whether no word of the joined texts can start a check of ``_gates`` other than
+    e-mail addresses and runs of digits (which the caller looks for), and no person is
+    addressed. Texts are new in every
+    file, their words are not: the words are remembered, and for a text of known words this
+    is one set lookup per word."""
+    words = blob.split()
+    if _INERT_WORDS.issuperset(words):
+        return True
+    kinds = 0
+    unknown = []
+    for word in set(words).difference(_INERT_WORDS):
+        known = _WORD_KINDS.get(word)
+        if known is None:
+            unknown.append(word)
+        else:
+            kinds |= known
+    if unknown:
+        together = _word_kinds(" ".join(unknown))
+        learn = len(_INERT_WORDS) + len(_WORD_KINDS) < _MAX_WORDS
+        if not together:
+            if learn:
+                _INERT_WORDS.update(word for word in unknown if len(word) <= 100)
+        elif learn and len(unknown) <= 64:
+            for word in unknown:
+                own = _word_kinds(word)
+                if own:
+                    _WORD_KINDS[word] = own
+                elif len(word) <= 100:
+                    _INERT_WORDS.add(word)
+        kinds |= together
+    if kinds & (_ALWAYS | _WITH_DIGIT if any_digit else _ALWAYS):
+        return False
+    return not kinds & _ADDRESS or _PERSON_GATE.search(blob) is None
 
 
 def _problems(file: str, entry: _Text, scan: bool, details: _Details, names: bool,
