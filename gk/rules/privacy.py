@@ -620,9 +620,8 @@ def _word_kinds(text: str) -> int:
 def _quiet_words(blob: str, any_digit: bool) -> bool:
     """Whether no word of the joined texts can start a check of ``_gates`` other than
     e-mail addresses and runs of digits (which the caller looks for), and no person is
-    addressed. Texts are new in every
-    file, their words are not: the words are remembered, and for a text of known words this
-    is one set lookup per word."""
+    addressed. Texts are new in every file, their words are not: the words are remembered,
+    and for a text of known words this is one set lookup per word."""
     words = blob.split()
     if _INERT_WORDS.issuperset(words):
         return True
