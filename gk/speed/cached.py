@@ -398,8 +398,8 @@ def _check_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, dic
                 report(number)
         return out
     # The first block here before forking: it imports the parser, the validators and the
-    # rules once, and the workers inherit them (and the words the privacy rule has learnt)
-    # instead of each importing them again.
+    # rules once, and the workers inherit them instead of each importing them again (which
+    # on a machine with a busy core cost more than the workers saved).
     first = local(chunks[0])
     if report is not None:
         report(1)

@@ -19,19 +19,33 @@ POOL_THRESHOLD = 1500
 
 def workers_for(jobs: int | None, items: int, threshold: int = POOL_THRESHOLD) -> int:
     """How many processes to use: one on small inputs, where fork is missing, or when asked;
-    by default one per core this process may run on. Also when other programs keep cores
-    busy: the system shares each core among the processes that want it, so more processes
-    get gk a larger share (with one of two cores busy, two processes get 4/3 of a core
-    where one gets one), and forked workers cost little (they inherit what the first block
-    imported)."""
+    by default one per core that no other program keeps busy right now (a worker on a busy
+    core costs more than it saves: the default must never be slower than one process)."""
     if items < threshold or os.name != "posix" or (jobs is not None and jobs <= 1):
         return 1
-    if jobs is not None:
-        return jobs
+    return jobs if jobs is not None else free_cores()
+
+
+def free_cores(samples: int = 25) -> int:
+    """Cores not taken by other running programs (Linux: the run queue in /proc/stat, which
+    counts this process too, at its lowest over about 30 ms, so that a program that runs only
+    now and then does not count; elsewhere: every core). Asked only for large trees."""
+    import time
+
+    cores = os.cpu_count() or 1
+    others: int | None = None
     try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
+        for _sample in range(samples):
+            with open("/proc/stat", "rb") as handle:
+                for line in handle:
+                    if line.startswith(b"procs_running "):
+                        running = int(line.split()[1]) - 1
+                        others = running if others is None else min(others, running)
+                        break
+            time.sleep(0.001)
+    except (OSError, ValueError):
+        return cores
+    return cores if others is None else max(1, cores - max(0, others))
 
 
 class _Blocks:
