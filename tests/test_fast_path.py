@@ -4,9 +4,11 @@ plain reference path (round-trip parser, jsonschema) finds, at the same places."
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -74,9 +76,11 @@ def test_generated_tree_with_defects_same_findings_cached_and_parallel(tmp_path:
         parallel = check_repository(tree, CheckOptions(today=TODAY), cache=False, jobs=2)
         three = check_repository(tree, CheckOptions(today=TODAY), cache=False, jobs=3)
         filling = check_repository(tree, CheckOptions(today=TODAY), jobs=2)
+        default = check_repository(tree, CheckOptions(today=TODAY), cache=False)
     finally:
         gk.speed.parallel.POOL_THRESHOLD, gk.speed.cached._LOCATE_THRESHOLD = threshold, locate
     assert parallel.findings == single.findings == three.findings == filling.findings
+    assert default.findings == single.findings and default.lines == single.lines
     assert len({f.file for f in single.findings if f.code == "GK405"}) > 10
     cold = check_repository(tree, CheckOptions(today=TODAY))
     warm = check_repository(tree, CheckOptions(today=TODAY))
@@ -385,3 +389,29 @@ def test_unchanged_content_is_not_processed_again(tmp_path: Path,
     service.write_bytes(text + b"# geaendert\n")
     assert check_repository(repo, CheckOptions(today=TODAY)).findings == first.findings
     assert processed == [service.relative_to(repo).as_posix()]
+
+
+@pytest.mark.skipif(not Path("/proc/stat").exists(), reason="the run queue is read from /proc")
+def test_cores_kept_busy_by_other_programs_are_left_to_them() -> None:
+    # As many spinning programs as cores: by default gk then works in one process (a worker
+    # on a busy core costs more than it saves), and decides so while it works.
+    cores = os.cpu_count() or 1
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+                for _ in range(cores)]
+    try:
+        time.sleep(0.5)
+        queue = gk.speed.parallel.RunQueue()
+        for _ in range(10):
+            queue.sample()
+            time.sleep(0.003)
+        assert queue.others is not None and queue.others >= cores
+        assert queue.free_cores() == 1
+        # The decision is taken again for the next step of the same run, without sampling.
+        assert gk.speed.parallel.workers_for(None, 10_000) == 1
+        assert gk.speed.parallel.workers_for(3, 10_000) == 3
+        assert gk.speed.parallel.workers_for(None, 10) == 1
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
+        gk.speed.parallel._decided = None

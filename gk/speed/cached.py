@@ -389,20 +389,32 @@ def _check_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, dic
     chunks = [sources[i:i + _BLOCK] for i in range(0, total, _BLOCK)]
     progress = speed.progress
     report = None if progress is None else (lambda n: progress(min(n * _BLOCK, total), total))
-    workers = parallel.workers_for(speed.jobs, total)
-    if workers == 1:
-        out = []
-        for number, chunk in enumerate(chunks, 1):
-            out.extend(local(chunk))
+
+    def in_turn(done: list[_Checked], start: int) -> list[_Checked]:
+        """The blocks from ``start`` (0-based) in this process alone."""
+        for number, chunk in enumerate(chunks[start:], start + 1):
+            done.extend(local(chunk))
             if report is not None:
                 report(number)
-        return out
+        return done
+
+    if not parallel.may_spread(speed.jobs, total):
+        return in_turn([], 0)
     # The first block here before forking: it imports the parser, the validators and the
-    # rules once, and the workers inherit them instead of each importing them again (which
-    # on a machine with a busy core cost more than the workers saved).
-    first = local(chunks[0])
+    # rules once, and the workers inherit them instead of each importing them again. While
+    # it runs, the programs running besides gk are counted: how many processes to use is
+    # then known without waiting.
+    queue = parallel.RunQueue()
+    first = []
+    for number, source in enumerate(chunks[0]):
+        first.append(_check_one(folder, source, custom, keep, known.get(source.rel), digests))
+        if number % 4 == 0:
+            queue.sample()
     if report is not None:
         report(1)
+    workers = speed.jobs or queue.free_cores()
+    if workers == 1:
+        return in_turn(first, 1)
     later = None if report is None else (lambda n: report(n + 1))
     return [*first, *parallel.spread(chunks[1:], workers, local, remote, restore, later)]
 

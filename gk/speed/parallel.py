@@ -17,35 +17,77 @@ from typing import Any
 POOL_THRESHOLD = 1500
 
 
-def workers_for(jobs: int | None, items: int, threshold: int = POOL_THRESHOLD) -> int:
+def may_spread(jobs: int | None, items: int, threshold: int | None = None) -> bool:
+    """Whether worker processes may help: on large inputs (``POOL_THRESHOLD`` items unless
+    told), where fork exists, unless asked for one process."""
+    least = POOL_THRESHOLD if threshold is None else threshold
+    return items >= least and os.name == "posix" and (jobs is None or jobs > 1)
+
+
+def workers_for(jobs: int | None, items: int, threshold: int | None = None) -> int:
     """How many processes to use: one on small inputs, where fork is missing, or when asked;
     by default one per core that no other program keeps busy right now (a worker on a busy
     core costs more than it saves: the default must never be slower than one process)."""
-    if items < threshold or os.name != "posix" or (jobs is not None and jobs <= 1):
+    if not may_spread(jobs, items, threshold):
         return 1
     return jobs if jobs is not None else free_cores()
 
 
-def free_cores(samples: int = 25) -> int:
-    """Cores not taken by other running programs (Linux: the run queue in /proc/stat, which
-    counts this process too, at its lowest over about 30 ms, so that a program that runs only
-    now and then does not count; elsewhere: every core). Asked only for large trees."""
-    import time
+class RunQueue:
+    """The programs running besides this one, sampled while this process works (Linux: the
+    run queue in /proc/stat, which counts this process too), at their fewest, so that a
+    program that runs only now and then does not count."""
 
-    cores = os.cpu_count() or 1
-    others: int | None = None
-    try:
-        for _sample in range(samples):
+    def __init__(self) -> None:
+        self.others: int | None = None
+        self.failed = False
+
+    def sample(self) -> None:
+        if self.failed:
+            return
+        try:
             with open("/proc/stat", "rb") as handle:
                 for line in handle:
                     if line.startswith(b"procs_running "):
                         running = int(line.split()[1]) - 1
-                        others = running if others is None else min(others, running)
-                        break
-            time.sleep(0.001)
-    except (OSError, ValueError):
-        return cores
-    return cores if others is None else max(1, cores - max(0, others))
+                        self.others = running if self.others is None else min(self.others,
+                                                                              running)
+                        return
+        except (OSError, ValueError):
+            pass
+        self.failed = True  # no such file (not Linux): every core counts as free
+
+    def free_cores(self) -> int:
+        """Cores not taken by other programs (every core when nothing could be sampled);
+        remembered for a few seconds, for the next step of the same run."""
+        global _decided
+        import time
+
+        cores = os.cpu_count() or 1
+        free = cores if self.others is None else max(1, cores - max(0, self.others))
+        _decided = (time.monotonic(), free)
+        return free
+
+
+# The last decision of this process: (when, free cores).
+_decided: tuple[float, int] | None = None
+
+
+def free_cores(samples: int = 25) -> int:
+    """Cores not taken by other running programs, the run queue sampled over about 30 ms;
+    a decision of the last ten seconds (the check's, for the positions of its findings) is
+    taken as it is. Asked only for large trees."""
+    import time
+
+    if _decided is not None and time.monotonic() - _decided[0] < 10:
+        return _decided[1]
+    queue = RunQueue()
+    for _sample in range(samples):
+        queue.sample()
+        if queue.failed:
+            break
+        time.sleep(0.001)
+    return queue.free_cores()
 
 
 class _Blocks:
