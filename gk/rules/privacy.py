@@ -621,35 +621,80 @@ def _quiet_words(blob: str, any_digit: bool) -> bool:
     """Whether no word of the joined texts can start a check of ``_gates`` other than
     e-mail addresses and runs of digits (which the caller looks for), and no person is
     addressed. Texts are new in every file, their words are not: the words are remembered,
-    and for a text of known words this is one set lookup per word."""
+    and for a text of known words this is one set lookup per word. False also when it is
+    not worth finding out (``_Learning``): the caller then takes the full look."""
+    if _LEARNING.resting():
+        return False
     words = blob.split()
     if _INERT_WORDS.issuperset(words):
         return True
     kinds = 0
     unknown = []
-    for word in set(words).difference(_INERT_WORDS):
+    distinct = set(words)
+    for word in distinct.difference(_INERT_WORDS):
         known = _WORD_KINDS.get(word)
         if known is None:
             unknown.append(word)
         else:
             kinds |= known
+    _LEARNING.count(len(distinct), len(unknown))
     if unknown:
-        together = _word_kinds(" ".join(unknown))
-        learn = len(_INERT_WORDS) + len(_WORD_KINDS) < _MAX_WORDS
-        if not together:
-            if learn:
-                _INERT_WORDS.update(word for word in unknown if len(word) <= 100)
-        elif learn and len(unknown) <= 64:
-            for word in unknown:
-                own = _word_kinds(word)
-                if own:
-                    _WORD_KINDS[word] = own
-                elif len(word) <= 100:
-                    _INERT_WORDS.add(word)
-        kinds |= together
+        kinds |= _learn(unknown, len(_INERT_WORDS) + len(_WORD_KINDS) < _MAX_WORDS)
     if kinds & (_ALWAYS | _WITH_DIGIT if any_digit else _ALWAYS):
         return False
     return not kinds & _ADDRESS or _PERSON_GATE.search(blob) is None
+
+
+def _learn(words: list[str], remember: bool) -> int:
+    """What the words start together, from one look at all of them; the words are
+    remembered (with ``remember``). Where some start something, halves are looked at until
+    the words that do are known (a few words in a few hundred: a few looks more)."""
+    kinds = _word_kinds(" ".join(words))
+    if not remember:
+        return kinds
+    if not kinds:
+        _INERT_WORDS.update(word for word in words if len(word) <= 100)
+    elif len(words) <= 8:
+        for word in words:
+            own = _word_kinds(word)
+            if own:
+                _WORD_KINDS[word] = own
+            elif len(word) <= 100:
+                _INERT_WORDS.add(word)
+    else:
+        middle = len(words) // 2
+        _learn(words[:middle], remember)
+        _learn(words[middle:], remember)
+    return kinds
+
+
+class _Learning:
+    """Whether remembering words pays in this repository: of the distinct words of the
+    files looked at, how many were new (counts halved now and then, so that they follow the
+    repository). Where most words are new in every file (numbers, codes, another language),
+    the words are not looked up for a while and each file gets the full look at once: the
+    look-ups and the learning cost about as much as that look again."""
+
+    def __init__(self) -> None:
+        self.words = self.new = self.rest = 0
+
+    def count(self, words: int, new: int) -> None:
+        self.words += words
+        self.new += new
+        if self.words >= 20_000:
+            if self.new * 2 > self.words:
+                self.rest = 500  # files
+            self.words //= 2
+            self.new //= 2
+
+    def resting(self) -> bool:
+        if self.rest:
+            self.rest -= 1
+            return True
+        return False
+
+
+_LEARNING = _Learning()
 
 
 def _problems(file: str, entry: _Text, scan: bool, details: _Details, names: bool,
