@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -61,8 +62,6 @@ class RunQueue:
         """Cores not taken by other programs (every core when nothing could be sampled);
         remembered for a few seconds, for the next step of the same run."""
         global _decided
-        import time
-
         cores = os.cpu_count() or 1
         free = cores if self.others is None else max(1, cores - max(0, self.others))
         _decided = (time.monotonic(), free)
@@ -77,8 +76,6 @@ def free_cores(samples: int = 25) -> int:
     """Cores not taken by other running programs, the run queue sampled over about 30 ms;
     a decision of the last ten seconds (the check's, for the positions of its findings) is
     taken as it is. Asked only for large trees."""
-    import time
-
     if _decided is not None and time.monotonic() - _decided[0] < 10:
         return _decided[1]
     queue = RunQueue()
