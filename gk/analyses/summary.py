@@ -354,7 +354,8 @@ def _gaps(sources: Sequence[Source], chosen: frozenset[str], owner: dict[str, So
         mine = [a for a in chosen if owner.get(a) is source]
         if not mine:
             continue
-        report = analyse_gaps(repo, mine, ServiceIndex(repo), current[id(source)])
+        index = ServiceIndex(repo)
+        report = analyse_gaps(repo, mine, index, current[id(source)])
         entries.extend(report.alliances)
         for entry in report.alliances:
             analysis = [entry.analysis.file] if entry.analysis is not None else []
@@ -370,7 +371,7 @@ def _gaps(sources: Sequence[Source], chosen: frozenset[str], owner: dict[str, So
                     figures = ["gaps.computed", f"gaps.by_field.{gap.field}"]
                     figures += ["gaps.confirmed"] if gap.declared else []
                     for rel in (repo.alliances[entry.alliance].file, *analysis,
-                                *services_looked_at(repo, entry, gap.field)):
+                                *services_looked_at(repo, entry, gap.field, index)):
                         collect.add(figures, source.label, rel)
         chains += len(report.broken_chains)
         for chain in report.broken_chains:
@@ -381,14 +382,16 @@ def _gaps(sources: Sequence[Source], chosen: frozenset[str], owner: dict[str, So
              "by_field": by_field}, chains)
 
 
-def services_looked_at(repository: Repository, entry: AllianceGaps, field_: str) -> list[str]:
+def services_looked_at(repository: Repository, entry: AllianceGaps, field_: str,
+                       index: ServiceIndex | None = None) -> list[str]:
     """Where a computed gap of a field comes from besides the alliance and its analysis: the
     district's file and the services of the alliance and its district that name the field
     (none of them counts), or the alliance's services folder when none names it."""
-    places = [entry.alliance, *([entry.district] if entry.district else [])]
+    index = index or ServiceIndex(repository)
+    places = sorted({entry.alliance, *([entry.district] if entry.district else [])})
     district = repository.alliances.get(entry.district) if entry.district else None
-    found = [s.file for (alliance, _sid), s in sorted(repository.services.items())
-             if alliance in places and field_ in s.fields]
+    found = [service.file for place in places for service in index.by_alliance.get(place, [])
+             if field_ in service.fields]
     return [*([district.file] if district else []),
             *(found or [f"{FOLDER_OF['service']}/{entry.alliance}/"])]
 
