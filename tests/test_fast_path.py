@@ -415,3 +415,29 @@ def test_cores_kept_busy_by_other_programs_are_left_to_them() -> None:
             spinner.kill()
             spinner.wait()
         gk.speed.parallel._decided = None
+
+
+def test_analyses_read_a_large_tree_in_several_processes_to_the_same_model(tmp_path) -> None:
+    # gk summarize, gaps, todo, checklist and export read the files with worker processes on
+    # large trees: the model is the same as the one the plain engine builds, broken files
+    # included (the threshold is lowered so that a small tree takes that path).
+    from gk.engine.pipeline import load
+
+    tree = tmp_path / "tree"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(tree),
+                    "--alliances", "8", "--seed", "3", "--defects", "12"],
+                   check=True, capture_output=True)
+    broken = next(iter(sorted((tree / "services").glob("*/*.yaml"))))
+    broken.write_text("name: [unclosed\n", encoding="utf-8")
+    plain = load(tree)
+    assert plain.unloaded == {broken.relative_to(tree).as_posix()}
+    assert plain.services and plain.worksheets
+    threshold = gk.speed.parallel.POOL_THRESHOLD
+    gk.speed.parallel.POOL_THRESHOLD = 10
+    try:
+        shared = load(tree, gk.speed.cached.load_files(Speed(cache=False, jobs=2)))
+        default = load(tree, gk.speed.cached.load_files())
+    finally:
+        gk.speed.parallel.POOL_THRESHOLD = threshold
+    assert shared == plain
+    assert default == plain

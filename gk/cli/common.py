@@ -54,11 +54,12 @@ def report_state(roots: list[Path], labels: list[str], as_of: str | None, today:
 
 
 def load_state(state: Any) -> Any:
-    """The model of one repository in its state (parsed history blobs are remembered)."""
+    """The model of one repository in its state (parsed history blobs are remembered, the
+    files of a large working tree are read by several processes)."""
     from gk.engine.state import load
-    from gk.speed.cached import parse_blobs
+    from gk.speed.cached import load_files, parse_blobs
 
-    return load(state, parse_blobs)
+    return load(state, parse_blobs, load_files())
 
 
 def stamped(text: str, fmt: str, as_of: Any, always: bool = False) -> str:

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gk.domain import parse_date
 from gk.engine.git_history import (
@@ -27,6 +28,9 @@ from gk.engine.git_history import (
 )
 from gk.engine.model import Repository
 from gk.i18n import _
+
+if TYPE_CHECKING:
+    from gk.engine.pipeline import FilesStep
 
 # What ``--as-of`` takes for "the current files" (German, English and git's own word).
 CURRENT_WORDS = ("aktuell", "current", "worktree")
@@ -155,11 +159,15 @@ def _period_end(pairs: list[tuple[Path, str]], today: dt.date, end: dt.date) -> 
     return AsOf(end, PERIOD_END, states, end.isoformat())
 
 
-def load(state: State, blobs: BlobsStep = parse_blobs) -> Repository:
-    """The model of a repository in its state (``blobs``: how history blobs are parsed)."""
+def load(state: State, blobs: BlobsStep = parse_blobs,
+         files: FilesStep | None = None) -> Repository:
+    """The model of a repository in its state (``blobs``: how history blobs are parsed;
+    ``files``: how the files of the working tree are read, ``pipeline.load_files`` unless
+    told)."""
     if state.from_history and state.commit is not None:
         return load_repository_at(state.root, Revision(state.commit, state.commit), blobs)
-    from gk.engine.pipeline import load as load_files
+    from gk.engine.pipeline import load as load_repository
+    from gk.engine.pipeline import load_files
 
-    return load_files(state.root)
+    return load_repository(state.root, files or load_files)
 

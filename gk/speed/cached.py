@@ -369,28 +369,63 @@ def _check_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, dic
     """``_check_one`` for each file, in order; on large trees worker processes take blocks
     of files while this process works through others. Without ``digests`` (no cache to
     fill), the files' contents are not digested."""
+    folder = str(root)
+
+    def one(source: SourceFile) -> _Checked:
+        return _check_one(folder, source, custom, keep, known.get(source.rel), digests)
+
+    def plain(checked: _Checked) -> Any:
+        result, digest, positions, kept = checked
+        return (result.data, [F.to_tuple(f) for f in result.findings], digest, positions, kept)
+
+    def restored(source: SourceFile, data: Any) -> _Checked:
+        doc, found, digest, positions, kept = data
+        return FileResult(source, doc, [F.from_tuple(t) for t in found]), digest, positions, kept
+
+    return _in_blocks(sources, one, plain, restored, lang, speed)
+
+
+def _load_many(root: Path, sources: Sequence[SourceFile], lang: str, speed: Speed
+               ) -> list[FileResult]:
+    """``pipeline.load_file`` for each file (read and parse, for analyses), in order; on
+    large trees worker processes help as for ``_check_many``."""
+    folder = str(root)
+
+    def plain(result: FileResult) -> Any:
+        return result.data, [F.to_tuple(f) for f in result.findings]
+
+    def restored(source: SourceFile, data: Any) -> FileResult:
+        return FileResult(source, data[0], [F.from_tuple(t) for t in data[1]])
+
+    return _in_blocks(sources, lambda source: pipeline.load_file(folder, source), plain,
+                      restored, lang, speed)
+
+
+def _in_blocks(sources: Sequence[SourceFile], one: Callable[[SourceFile], Any],
+               plain: Callable[[Any], Any], restored: Callable[[SourceFile, Any], Any],
+               lang: str, speed: Speed) -> list[Any]:
+    """``one`` for each file, in order, in blocks; on large trees worker processes take
+    blocks while this process works through others. A worker sends ``plain`` of each
+    result (data for ``marshal``), which ``restored`` turns back."""
     from gk.i18n import set_language
 
-    folder = str(root)
     total = len(sources)
 
-    def local(chunk: Sequence[SourceFile]) -> list[_Checked]:
-        return [_check_one(folder, s, custom, keep, known.get(s.rel), digests) for s in chunk]
+    def local(chunk: Sequence[SourceFile]) -> list[Any]:
+        return [one(source) for source in chunk]
 
     def remote(chunk: Sequence[SourceFile]) -> Any:
         set_language(lang)  # a forked worker keeps it, but say so
-        return [(r.data, [F.to_tuple(f) for f in r.findings], d, p, k)
-                for r, d, p, k in local(chunk)]
+        return [plain(result) for result in local(chunk)]
 
     def restore(chunk: Sequence[SourceFile], data: Any) -> list[Any]:
-        return [(FileResult(s, doc, [F.from_tuple(t) for t in found]), d, p, k)
-                for s, (doc, found, d, p, k) in zip(chunk, data, strict=True)]
+        return [restored(source, item) for source, item in zip(chunk, data, strict=True)]
 
     chunks = [sources[i:i + _BLOCK] for i in range(0, total, _BLOCK)]
     progress = speed.progress
     report = None if progress is None else (lambda n: progress(min(n * _BLOCK, total), total))
 
-    def in_turn(done: list[_Checked], start: int) -> list[_Checked]:
+    def in_turn(done: list[Any], start: int) -> list[Any]:
         """The blocks from ``start`` (0-based) in this process alone."""
         for number, chunk in enumerate(chunks[start:], start + 1):
             done.extend(local(chunk))
@@ -407,7 +442,7 @@ def _check_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, dic
     queue = parallel.RunQueue()
     first = []
     for number, source in enumerate(chunks[0]):
-        first.append(_check_one(folder, source, custom, keep, known.get(source.rel), digests))
+        first.append(one(source))
         if number % 4 == 0:
             queue.sample()
     if report is not None:
@@ -445,6 +480,19 @@ def _locate_many(root: Path, wanted: Sequence[tuple[str, list[tuple[Any, bool]]]
         return local(wanted)
     chunks = [wanted[i:i + 16] for i in range(0, len(wanted), 16)]
     return parallel.spread(chunks, workers, local, local, lambda _chunk, data: list(data))
+
+
+def load_files(speed: Speed | None = None) -> pipeline.FilesStep:
+    """The analyses' per-file step (``pipeline.load_files``: read and parse), shared over
+    worker processes on large trees."""
+    speed = speed or Speed(cache=False)
+
+    def files(root: Path, sources: Sequence[SourceFile],
+              custom: dict[str, dict[str, Any]], keep: pipeline.Keep) -> list[FileResult]:
+        from gk.i18n import get_language
+
+        return _load_many(root, sources, get_language(), speed)
+    return files
 
 
 def _plain_files(speed: Speed) -> pipeline.FilesStep:
