@@ -108,3 +108,16 @@ def test_where_words_seldom_repeat_the_full_look_is_taken_and_answers_stay_the_s
     finally:
         learning.words, learning.new, learning.rest = saved
     assert rested
+
+
+def test_no_key_word_of_the_quick_tests_holds_white_space() -> None:
+    # Remembered words stand for the key words found in them: a key word with a space in it
+    # ("date of birth") would be found in no single word, and texts holding it would be
+    # passed as harmless once their words are known.
+    gates = [value for name, value in vars(privacy).items()
+             if isinstance(value, privacy._Gate) and name.endswith("_WORDS")]
+    assert len(gates) >= 5
+    for gate in gates:
+        for word in (*gate.plain, *(bounded[0] for bounded in gate.bounded)):
+            assert word == "".join(word.split()), word
+    assert all(" " not in word for word in privacy._HEALTH_ABBREVIATIONS)
