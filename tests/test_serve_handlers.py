@@ -396,10 +396,16 @@ def test_gk_serve_prints_the_address_and_ends_cleanly_on_ctrl_c(tmp_path: Path) 
     from test_serve_support import make_repository
 
     root = make_repository(tmp_path)
-    process = subprocess.Popen([sys.executable, "-m", "gk", "-C", str(root), "serve",
-                                "--no-browser", "--lang", "en"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "GK_TODAY": "2026-11-21"})
+    # A program started in the background by a shell ignores Ctrl-C, and so do its children
+    # (an ignored signal stays ignored across exec): gk serve is started as from a terminal.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        process = subprocess.Popen([sys.executable, "-m", "gk", "-C", str(root), "serve",
+                                    "--no-browser", "--lang", "en"], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True,
+                                   env={**os.environ, "GK_TODAY": "2026-11-21"})
+    finally:
+        signal.signal(signal.SIGINT, previous)
     try:
         assert process.stdout is not None
         process.stdout.readline()
