@@ -19,6 +19,8 @@ from gk.rules import privacy
 
 # Words of the domain and words that start a closer look, with punctuation attached, as
 # they stand in texts: names, people addressed, health, birth, file numbers, homes, rooms.
+# All invented (the names as in tests/privacy_corpus.yaml; the IBAN is the well-known
+# example number of the German banks).
 WORDS = [
     "Die", "Teilnehmenden", "und", "Bündnis", "Beratung", "im", "Jobcenter", "Team", "U25",
     "Ahmad", "Rahimi", "Mehmet", "Ali", "Yilmaz", "Weber,", "Anna", "Schmidt.", "Martin",
