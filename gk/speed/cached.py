@@ -440,10 +440,11 @@ def _in_blocks(sources: Sequence[SourceFile], one: Callable[[SourceFile], Any],
     # it runs, the programs running besides gk are counted: how many processes to use is
     # then known without waiting.
     queue = parallel.RunQueue()
+    count = speed.jobs is None  # a number asked for needs no counting
     first = []
     for number, source in enumerate(chunks[0]):
         first.append(one(source))
-        if number % 4 == 0:
+        if count and number % 4 == 0:
             queue.sample()
     if report is not None:
         report(1)
