@@ -45,9 +45,11 @@ from gk.speed.store import (
     Store,
     content_digest,
     data_digest,
+    packed,
     prune,
     stat_key,
     trusted,
+    unpacked,
 )
 
 if TYPE_CHECKING:
@@ -74,7 +76,7 @@ def fingerprint() -> str:
     content: a changed installation never answers from an older one's cache (reading them
     costs about 2 ms)."""
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    digest = hashlib.blake2b(digest_size=16)
+    digest = hashlib.sha256()
     for folder, dirs, files in os.walk(package):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
@@ -197,13 +199,13 @@ class _Run:
                 known[source.rel] = entry  # verified by content in _check_one
         fresh = _check_many(root, [sources[i] for i in todo], custom, keep, get_language(),
                             self.speed, known)
-        for index, (result, digest, places, kept) in zip(todo, fresh, strict=True):
+        for index, (result, digest, places, kept, blob) in zip(todo, fresh, strict=True):
             source, state = sources[index], stats[index]
             self.kept[source.rel] = kept
             entry = (state or (-1, -1, -1, -1), trusted(state, self.started), digest,
-                     source.kind, result.data, [F.to_tuple(f) for f in result.findings],
+                     source.kind, blob, [F.to_tuple(f) for f in result.findings],
                      places, kept)
-            if digest:  # read: its result stands for this content
+            if digest and blob:  # read, and plain data: its result stands for this content
                 store.put(source.rel, entry)
                 self.current[source.rel] = entry
             results[index] = result
@@ -212,11 +214,12 @@ class _Run:
 
     def _use(self, source: SourceFile, entry: tuple[Any, ...]) -> FileResult | None:
         found = _restored(entry[5])
-        if found is None:
+        readable, data = unpacked(entry[4])
+        if found is None or not readable:
             return None
         self.current[source.rel] = entry
         self.kept[source.rel] = entry[7]
-        return FileResult(source, entry[4], found)
+        return FileResult(source, data, found)
 
     def problems(self, root: Path, results: list[FileResult], custom: dict[str, dict[str, Any]],
                  options: CheckOptions) -> tuple[Any, list[Problem]]:
@@ -324,8 +327,9 @@ def _problem_tuples(found: Any) -> list[Problem] | None:
 
 
 # What ``_check_one`` gives: the result, the content digest, the positions known for the
-# content, and the digest of the data kept (see ``_Run.problems``).
-_Checked = tuple[FileResult, bytes, dict[Any, Any], bytes]
+# content, the digest of the data kept (see ``_Run.problems``) and the data as the cache
+# keeps it (``packed``).
+_Checked = tuple[FileResult, bytes, dict[Any, Any], bytes, bytes]
 
 
 def _lines_in(root: str, file: str, numbers: Sequence[int]) -> tuple[bytes, list[str | None]]:
@@ -347,20 +351,23 @@ def _check_one(root: str, source: SourceFile, custom: dict[str, dict[str, Any]],
                keep: pipeline.Keep, known: tuple[Any, ...] | None, digests: bool = True
                ) -> _Checked:
     """A file's result, its content digest (empty when it cannot be read), the positions
-    known for it and the digest of its kept data — the last three only with ``digests``
-    (there is a cache to fill); the result of ``known`` when the content is still what it
-    describes."""
+    known for it, the digest of its kept data and the data ``packed`` — the last four only
+    with ``digests`` (there is a cache to fill); the result of ``known`` when the content is
+    still what it describes."""
     raw = pipeline.read_file(root, source)
     if isinstance(raw, FileResult):
-        return raw, b"", {}, data_digest(raw.data) if digests else b""
+        return raw, b"", {}, data_digest(raw.data) if digests else b"", b""
     if not digests:
-        return pipeline.check_bytes(source, raw, custom, keep), b"", {}, b""
+        return pipeline.check_bytes(source, raw, custom, keep), b"", {}, b"", b""
     digest = content_digest(raw)
-    found = _restored(known[5]) if known is not None and known[2] == digest else None
-    if known is not None and found is not None:
-        return FileResult(source, known[4], found), digest, known[6], known[7]
+    if known is not None and known[2] == digest:
+        found = _restored(known[5])
+        readable, data = unpacked(known[4])
+        if found is not None and readable:
+            return FileResult(source, data, found), digest, known[6], known[7], known[4]
     result = pipeline.check_bytes(source, raw, custom, keep)
-    return result, digest, {}, data_digest(result.data)
+    blob, kept = packed(result.data)
+    return result, digest, {}, kept, blob
 
 
 def _check_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict[str, Any]],
@@ -375,12 +382,17 @@ def _check_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, dic
         return _check_one(folder, source, custom, keep, known.get(source.rel), digests)
 
     def plain(checked: _Checked) -> Any:
-        result, digest, positions, kept = checked
-        return (result.data, [F.to_tuple(f) for f in result.findings], digest, positions, kept)
+        # The data goes as the cache keeps it, when it is packed already (not twice).
+        result, digest, positions, kept, blob = checked
+        return (None if blob else result.data, [F.to_tuple(f) for f in result.findings],
+                digest, positions, kept, blob)
 
     def restored(source: SourceFile, data: Any) -> _Checked:
-        doc, found, digest, positions, kept = data
-        return FileResult(source, doc, [F.from_tuple(t) for t in found]), digest, positions, kept
+        doc, found, digest, positions, kept, blob = data
+        if blob:
+            doc = unpacked(blob)[1]
+        return (FileResult(source, doc, [F.from_tuple(t) for t in found]), digest, positions,
+                kept, blob)
 
     return _in_blocks(sources, one, plain, restored, lang, speed)
 
