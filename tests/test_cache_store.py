@@ -195,8 +195,10 @@ def test_entries_of_the_right_shape_with_broken_insides_are_not_used(tmp_path: P
     assert shards
     for path in shards:
         body = store.read_cache_file(path)
-        broken = {rel: (*entry[:5], [("only", 1)], {("x",): "nowhere", 3: 7}, entry[7])
-                  for rel, entry in body.items()}
+        entries = {rel: marshal.loads(kept) for rel, kept in body.items()}
+        broken = {rel: marshal.dumps((*entry[:5], [("only", 1)], {("x",): "nowhere", 3: 7},
+                                      entry[7]))
+                  for rel, entry in entries.items()}
         store.write_cache_file(path, broken)
     for path in _every_cache_file(_cache(tmp_path)):
         if "check-" in path.name:

@@ -361,6 +361,49 @@ def _settle(root: Path) -> None:
     time.sleep(2.1)  # the change times were set just now; let them age past the margin
 
 
+def test_the_first_run_takes_the_states_as_it_reads_and_the_next_answers_without_reading(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty cache has no answer to compare states with, so the first run takes each
+    file's state when it opens it; those states must be the ones the next run sees, so the
+    next run answers from the remembered answer without opening a file. A file changed
+    afterwards (same size, time put back) is still seen."""
+    import gk.engine.pipeline
+
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, repo)
+    _settle(repo)
+    monkeypatch.setenv("GK_CACHE_DIR", str(tmp_path / "cache"))
+    options = CheckOptions(today=TODAY)
+    took: list[bool] = []
+    real_snapshot = gk.speed.cached.snapshot
+
+    def recording(root, what, states=True):
+        taken = real_snapshot(root, what, states)
+        took.append(taken.stats is not None)
+        return taken
+
+    monkeypatch.setattr(gk.speed.cached, "snapshot", recording)
+    first = check_repository(repo, options)
+    assert took == [False]
+    opened: list[str] = []
+    real = gk.engine.pipeline.read_file_state
+
+    def counting(root, source):
+        opened.append(source.rel)
+        return real(root, source)
+
+    monkeypatch.setattr(gk.engine.pipeline, "read_file_state", counting)
+    assert check_repository(repo, options).findings == first.findings
+    assert took == [False, True] and opened == []
+    service = repo / "services" / "meerbusch" / "lernpaten.yaml"
+    before = service.stat()
+    service.write_bytes(service.read_bytes().replace(b"status: active", b"status: activ_"))
+    os.utime(service, ns=(before.st_atime_ns, before.st_mtime_ns))
+    changed = check_repository(repo, options)
+    assert opened == [service.relative_to(repo).as_posix()]
+    assert changed.findings == engine_check(repo, options).findings != first.findings
+
+
 def test_unchanged_content_is_not_processed_again(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """A file touched, or replaced by the same bytes, is answered from its entry; a file

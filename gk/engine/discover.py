@@ -162,6 +162,13 @@ def read_data_file(root: str | os.PathLike[str], rel: str, limit: int) -> bytes:
     is opened, so nothing can block, read endlessly or show a file from elsewhere. A file
     larger than ``limit`` bytes raises ``FileTooLarge``; other problems raise ``OSError``.
     """
+    return read_data_file_state(root, rel, limit)[0]
+
+
+def read_data_file_state(root: str | os.PathLike[str], rel: str, limit: int
+                         ) -> tuple[bytes, os.stat_result]:
+    """``read_data_file``, and the file's status taken when it was opened, before it was
+    read (a change while it is read shows as a later change time)."""
     root_real = _real(os.fspath(root))
     path = os.path.join(root_real, rel)
     folder, name = os.path.split(path)
@@ -199,7 +206,7 @@ def read_data_file(root: str | os.PathLike[str], rel: str, limit: int) -> bytes:
     raw = b"".join(chunks)
     if len(raw) > limit:  # it grew while being read
         raise FileTooLarge(len(raw))
-    return raw
+    return raw, st
 
 
 class _Discovery:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -164,15 +165,21 @@ def _validated(source: SourceFile, data: Any, text: str | None,
 
 def read_file(root: Path | str, source: SourceFile) -> bytes | FileResult:
     """The bytes of a data file, or a result with the finding that says why it cannot be read."""
-    from gk.engine.discover import FileTooLarge
+    return read_file_state(root, source)[0]
+
+
+def read_file_state(root: Path | str, source: SourceFile
+                    ) -> tuple[bytes | FileResult, os.stat_result | None]:
+    """``read_file``, and the file's status when it was opened (None when it was not)."""
+    from gk.engine.discover import FileTooLarge, read_data_file_state
     from gk.engine.load import too_large, unreadable
 
     try:
-        return read_data_file(root, source.rel, MAX_BYTES)
+        return read_data_file_state(root, source.rel, MAX_BYTES)
     except FileTooLarge as exc:
-        return FileResult(source, None, [too_large(source.rel, exc.size)])
+        return FileResult(source, None, [too_large(source.rel, exc.size)]), None
     except OSError as exc:
-        return FileResult(source, None, [unreadable(source.rel, exc)])
+        return FileResult(source, None, [unreadable(source.rel, exc)]), None
 
 
 def check_file(root: Path | str, source: SourceFile, custom: dict[str, dict[str, Any]],

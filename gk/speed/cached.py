@@ -45,6 +45,7 @@ from gk.speed.store import (
     Store,
     content_digest,
     data_digest,
+    pack_entry,
     packed,
     prune,
     stat_key,
@@ -103,31 +104,51 @@ def _key(*parts: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """The repository as it stands: its files (discovered), their states, when they were
-    taken, and a signature of it all."""
+    taken, and a signature of it all. ``stats`` is None when the states were not taken
+    before the run (nothing remembered to compare them with): the run then takes each
+    file's state as it opens it, and ``completed`` adds them."""
 
     discovered: pipeline.Discovered
-    stats: dict[str, FileStat | None]
+    stats: dict[str, FileStat | None] | None
     started: int
     signature: str
 
     @property
     def steady(self) -> bool:
-        """Whether every state is trusted: only then may an answer be remembered."""
-        return all(trusted(st, self.started) for st in self.stats.values())
+        """Whether every state is known and trusted: only then may an answer be remembered."""
+        return self.stats is not None and all(trusted(st, self.started)
+                                              for st in self.stats.values())
+
+    def completed(self, root: Path, what: str, stats: dict[str, FileStat | None]) -> Snapshot:
+        """This snapshot with the states taken during the run (when it had none)."""
+        if self.stats is not None:
+            return self
+        sources, layout = self.discovered
+        known = {s.rel: stats.get(s.rel) for s in sources}
+        return Snapshot(self.discovered, known, self.started,
+                        _signature(root, what, sources, layout, known))
 
 
-def snapshot(root: Path, what: str) -> Snapshot:
-    from gk.engine.discover import discover_states
+def snapshot(root: Path, what: str, states: bool = True) -> Snapshot:
+    """The files of the repository and, with ``states``, their states (one ``stat`` each)."""
+    from gk.engine.discover import discover, discover_states
 
     started = time.time_ns()
-    sources, layout, states = discover_states(root)
-    stats = [None if st is None else stat_key(st) for st in states]
+    if not states:
+        return Snapshot(discover(root), None, started, "")
+    sources, layout, found = discover_states(root)
+    stats = {s.rel: None if st is None else stat_key(st)
+             for s, st in zip(sources, found, strict=True)}
+    return Snapshot((sources, layout), stats, started,
+                    _signature(root, what, sources, layout, stats))
+
+
+def _signature(root: Path, what: str, sources: Sequence[SourceFile],
+               layout: Sequence[F.Finding], stats: dict[str, FileStat | None]) -> str:
     digest = hashlib.sha256(f"{_context()}|{what}|{os.path.realpath(root)}".encode())
-    digest.update(marshal.dumps([(s.rel, s.kind, st) for s, st in zip(sources, stats,
-                                                                       strict=True)], 2))
+    digest.update(marshal.dumps([(s.rel, s.kind, stats[s.rel]) for s in sources], 2))
     digest.update(marshal.dumps([F.to_tuple(f) for f in layout], 2))
-    return Snapshot((sources, layout), {s.rel: st for s, st in zip(sources, stats, strict=True)},
-                    started, digest.hexdigest())
+    return digest.hexdigest()
 
 
 # --- per-file results ---------------------------------------------------------------------------
@@ -173,10 +194,13 @@ class _Run:
         self.seen = seen
         self.started = seen.started
         self.store: Store | None = None
-        # Entries known to describe each file's current content in this run.
-        self.current: dict[str, tuple[Any, ...]] = {}
+        # The entry of each file that describes its current content in this run: as the
+        # store keeps it (bytes, made where the file was read) or read back (a tuple).
+        self.current: dict[str, Any] = {}
         # The digest of each file's kept data, for the signature of the repository rules.
         self.kept: dict[str, bytes] = {}
+        # Each file's state as this run saw it (taken before its content was read).
+        self.states: dict[str, FileStat | None] = {}
 
     def files(self, root: Path, sources: Sequence[SourceFile],
               custom: dict[str, dict[str, Any]], keep: pipeline.Keep) -> list[FileResult]:
@@ -186,29 +210,36 @@ class _Run:
         store = self.store = Store(root, _key(
             _context(), repr(sorted((k, repr(v)) for k, v in custom.items())),
             repr(None if keep is None else sorted((k, sorted(v)) for k, v in keep.items()))))
-        stats = [self.seen.stats.get(s.rel) for s in sources]
+        seen = self.seen.stats
         results: list[FileResult | None] = [None] * len(sources)
         todo: list[int] = []
         known: dict[str, tuple[Any, ...] | None] = {}
-        for index, (source, state) in enumerate(zip(sources, stats, strict=True)):
+        for index, source in enumerate(sources):
             entry = store.entry(source.rel, source.kind)
+            if seen is not None:
+                state = seen.get(source.rel)
+            elif entry is not None:  # states not taken yet: this one is compared now
+                state = _state(root, source.rel)
+            else:
+                state = None  # taken when the file is opened
+            self.states[source.rel] = state
             if entry is not None and state is not None and entry[0] == state and entry[1]:
                 results[index] = self._use(source, entry)
             if results[index] is None:
                 todo.append(index)
                 known[source.rel] = entry  # verified by content in _check_one
         fresh = _check_many(root, [sources[i] for i in todo], custom, keep, get_language(),
-                            self.speed, known)
-        for index, (result, digest, places, kept, blob) in zip(todo, fresh, strict=True):
-            source, state = sources[index], stats[index]
-            self.kept[source.rel] = kept
-            entry = (state or (-1, -1, -1, -1), trusted(state, self.started), digest,
-                     source.kind, blob, [F.to_tuple(f) for f in result.findings],
-                     places, kept)
-            if digest and blob:  # read, and plain data: its result stands for this content
-                store.put(source.rel, entry)
-                self.current[source.rel] = entry
+                            self.speed, known, self.states, self.started,
+                            taken=seen is None)
+        for index, (result, packed_entry, kept, state) in zip(todo, fresh, strict=True):
+            rel = sources[index].rel
             results[index] = result
+            self.states[rel] = state
+            if kept:
+                self.kept[rel] = kept
+            if packed_entry:  # read, and plain data: its result stands for this content
+                store.put(rel, packed_entry)
+                self.current[rel] = packed_entry
         store.keep_only({s.rel for s in sources})
         return [r for r in results if r is not None]
 
@@ -220,6 +251,13 @@ class _Run:
         self.current[source.rel] = entry
         self.kept[source.rel] = entry[7]
         return FileResult(source, data, found)
+
+    def _entry(self, rel: str) -> tuple[Any, ...] | None:
+        """The entry that describes the current content of a file, as a tuple."""
+        entry = self.current.get(rel)
+        if type(entry) is bytes:
+            entry = self.current[rel] = unpacked(entry)[1]
+        return entry
 
     def problems(self, root: Path, results: list[FileResult], custom: dict[str, dict[str, Any]],
                  options: CheckOptions) -> tuple[Any, list[Problem]]:
@@ -269,14 +307,14 @@ class _Run:
         its entry describes)."""
         out: dict[tuple[str, int], str] = {}
         for file, numbers in wanted.items():
-            entry = self.current.get(file)
+            entry = self._entry(file)
             known = entry[6] if entry is not None else {}
             remembered = [known.get(number, False) for number in numbers]
             if any(text is not None and type(text) is not str for text in remembered):
                 digest, remembered = _lines_in(str(root), file, numbers)
                 if entry is not None and entry[2] == digest and self.store is not None:
                     known.update(zip(numbers, remembered, strict=True))
-                    self.store.put(file, entry)
+                    self.store.put(file, pack_entry(entry))
             for number, text in zip(numbers, remembered, strict=True):
                 if type(text) is str:
                     out[(file, number)] = text
@@ -289,7 +327,7 @@ class _Run:
         out: dict[tuple[str, Any, bool], tuple[int, int]] = {}
         missing: list[tuple[str, list[tuple[Any, bool]]]] = []
         for rel, paths in wanted:
-            entry = self.current.get(rel)
+            entry = self._entry(rel)
             known = entry[6] if entry is not None else {}
             remembered = [_place(known.get((path, key))) for path, key in paths]
             if all(place is not None for place in remembered):
@@ -300,12 +338,12 @@ class _Run:
         paths_of = dict(missing)
         for rel, digest, found in _locate_many(root, missing, self.speed.jobs):
             paths = paths_of[rel]
-            entry = self.current.get(rel)
             for (path, key), where in zip(paths, found, strict=True):
                 out[(rel, path, key)] = where
-                if entry is not None and entry[2] == digest and self.store is not None:
-                    entry[6][(path, key)] = where
-                    self.store.put(rel, entry)
+            entry = self._entry(rel)
+            if entry is not None and entry[2] == digest and self.store is not None:
+                entry[6].update(zip(paths, found, strict=True))
+                self.store.put(rel, pack_entry(entry))
         return out
 
 
@@ -326,10 +364,11 @@ def _problem_tuples(found: Any) -> list[Problem] | None:
     return _rows(found, Problem, _problem_ok)
 
 
-# What ``_check_one`` gives: the result, the content digest, the positions known for the
-# content, the digest of the data kept (see ``_Run.problems``) and the data as the cache
-# keeps it (``packed``).
-_Checked = tuple[FileResult, bytes, dict[Any, Any], bytes, bytes]
+# What ``_check_one`` gives: the result, the entry the store keeps for it (``pack_entry``;
+# empty when there is none to keep), the digest of its kept data (see ``_Run.problems``)
+# and the file's state that the entry holds.
+_Checked = tuple[FileResult, bytes, bytes, FileStat | None]
+_NO_STATE = (-1, -1, -1, -1)
 
 
 def _lines_in(root: str, file: str, numbers: Sequence[int]) -> tuple[bytes, list[str | None]]:
@@ -347,52 +386,71 @@ def _lines_in(root: str, file: str, numbers: Sequence[int]) -> tuple[bytes, list
                                  for number in numbers]
 
 
+def _state(root: Path, rel: str) -> FileStat | None:
+    try:
+        return stat_key(os.stat(os.path.join(root, rel)))
+    except OSError:
+        return None
+
+
 def _check_one(root: str, source: SourceFile, custom: dict[str, dict[str, Any]],
-               keep: pipeline.Keep, known: tuple[Any, ...] | None, digests: bool = True
-               ) -> _Checked:
-    """A file's result, its content digest (empty when it cannot be read), the positions
-    known for it, the digest of its kept data and the data ``packed`` — the last four only
-    with ``digests`` (there is a cache to fill); the result of ``known`` when the content is
-    still what it describes."""
-    raw = pipeline.read_file(root, source)
-    if isinstance(raw, FileResult):
-        return raw, b"", {}, data_digest(raw.data) if digests else b"", b""
+               keep: pipeline.Keep, known: tuple[Any, ...] | None, state: FileStat | None,
+               started: int, taken: bool, digests: bool = True) -> _Checked:
+    """A file's result and, with ``digests`` (there is a cache to fill), the entry to keep
+    for it, the digest of its kept data and its state: the one given, or with ``taken`` the
+    one it had when it was opened. The result of ``known`` when the content is still what
+    it describes. Made here, where the file is read (in a worker on large trees), so that
+    the main process only files them."""
+    raw, opened = pipeline.read_file_state(root, source)
     if not digests:
-        return pipeline.check_bytes(source, raw, custom, keep), b"", {}, b"", b""
+        result = raw if isinstance(raw, FileResult) else pipeline.check_bytes(source, raw,
+                                                                              custom, keep)
+        return result, b"", b"", None
+    if taken:
+        state = None if opened is None else stat_key(opened)
+    if isinstance(raw, FileResult):
+        return raw, b"", data_digest(raw.data), state
     digest = content_digest(raw)
+    head = (state or _NO_STATE, trusted(state, started), digest, source.kind)
     if known is not None and known[2] == digest:
         found = _restored(known[5])
         readable, data = unpacked(known[4])
         if found is not None and readable:
-            return FileResult(source, data, found), digest, known[6], known[7], known[4]
+            return (FileResult(source, data, found), pack_entry((*head, *known[4:])),
+                    known[7], state)
     result = pipeline.check_bytes(source, raw, custom, keep)
     blob, kept = packed(result.data)
-    return result, digest, {}, kept, blob
+    entry = pack_entry((*head, blob, [F.to_tuple(f) for f in result.findings], {}, kept)) \
+        if blob else b""
+    return result, entry, kept, state
 
 
 def _check_many(root: Path, sources: Sequence[SourceFile], custom: dict[str, dict[str, Any]],
-                keep: pipeline.Keep, lang: str, speed: Speed, known: dict[str, tuple[Any, ...] | None],
-                digests: bool = True) -> list[_Checked]:
+                keep: pipeline.Keep, lang: str, speed: Speed,
+                known: dict[str, tuple[Any, ...] | None], states: dict[str, FileStat | None],
+                started: int, taken: bool = False, digests: bool = True) -> list[_Checked]:
     """``_check_one`` for each file, in order; on large trees worker processes take blocks
     of files while this process works through others. Without ``digests`` (no cache to
     fill), the files' contents are not digested."""
     folder = str(root)
 
     def one(source: SourceFile) -> _Checked:
-        return _check_one(folder, source, custom, keep, known.get(source.rel), digests)
+        return _check_one(folder, source, custom, keep, known.get(source.rel),
+                          states.get(source.rel), started, taken, digests)
 
     def plain(checked: _Checked) -> Any:
-        # The data goes as the cache keeps it, when it is packed already (not twice).
-        result, digest, positions, kept, blob = checked
-        return (None if blob else result.data, [F.to_tuple(f) for f in result.findings],
-                digest, positions, kept, blob)
+        # With an entry, the result is sent once, inside it.
+        result, entry, kept, state = checked
+        if entry:
+            return None, None, entry, kept, state
+        return result.data, [F.to_tuple(f) for f in result.findings], entry, kept, state
 
     def restored(source: SourceFile, data: Any) -> _Checked:
-        doc, found, digest, positions, kept, blob = data
-        if blob:
-            doc = unpacked(blob)[1]
-        return (FileResult(source, doc, [F.from_tuple(t) for t in found]), digest, positions,
-                kept, blob)
+        doc, found, entry, kept, state = data
+        if entry:
+            made = unpacked(entry)[1]
+            doc, found = unpacked(made[4])[1], made[5]
+        return FileResult(source, doc, [F.from_tuple(t) for t in found]), entry, kept, state
 
     return _in_blocks(sources, one, plain, restored, lang, speed)
 
@@ -514,8 +572,8 @@ def _plain_files(speed: Speed) -> pipeline.FilesStep:
               custom: dict[str, dict[str, Any]], keep: pipeline.Keep) -> list[FileResult]:
         from gk.i18n import get_language
 
-        done = _check_many(root, sources, custom, keep, get_language(), speed,
-                           dict.fromkeys((s.rel for s in sources), None), digests=False)
+        done = _check_many(root, sources, custom, keep, get_language(), speed, {}, {}, 0,
+                           digests=False)
         return [checked[0] for checked in done]
     return files
 
@@ -548,9 +606,12 @@ def check(root: Path, options: CheckOptions | None = None, speed: Speed | None =
     if not speed.cache:
         return pipeline.check(root, options, pipeline.Steps(
             files=_plain_files(speed), locate=lambda r, wanted: _located(r, wanted, speed.jobs)))
-    seen = snapshot(root, f"check|{options.today}|{options.stale_days}")
+    what = f"check|{options.today}|{options.stale_days}"
     answer_name = "check-" + _key(_context())
     remembered = Remembered(root, answer_name)
+    # Without a remembered answer there is nothing to compare the files' states with
+    # before the run: each file's state is then taken as it is opened (in the workers).
+    seen = snapshot(root, what, states=remembered.exists())
     if seen.steady:
         result = _result_of(root, remembered.get(seen.signature))
         if result is not None:
@@ -563,6 +624,7 @@ def check(root: Path, options: CheckOptions | None = None, speed: Speed | None =
         # Other keys' files (another gk, language, set of templates) and remembered
         # reports go after a day unused.
         prune(root, [run.store.key, answer_name, _RULES + _key(_context())])
+    seen = seen.completed(root, what, run.states)
     if seen.steady:
         remembered.put(seen.signature, _answer_of(result))
     return result

@@ -104,6 +104,11 @@ def packed(data: Any) -> tuple[bytes, bytes]:
         return b"", b""
 
 
+def pack_entry(entry: tuple[Any, ...]) -> bytes:
+    """A file's entry as the store keeps it (see ``_valid_entry``)."""
+    return marshal.dumps(entry, 4)
+
+
 def unpacked(blob: bytes) -> tuple[bool, Any]:
     """Data ``packed`` made, and whether it could be read back."""
     try:
@@ -216,12 +221,16 @@ class Store:
 
     def entry(self, rel: str, kind: str) -> tuple[Any, ...] | None:
         """The entry of a file, if any of the right shape and kind."""
-        entry: Any = self._shard(_shard(rel)).get(rel)
-        if not _valid_entry(entry) or entry[3] != kind:
+        kept = self._shard(_shard(rel)).get(rel)
+        if type(kept) is not bytes:
             return None
-        return tuple(entry)
+        readable, entry = unpacked(kept)
+        if not readable or not _valid_entry(entry) or entry[3] != kind:
+            return None
+        return entry  # type: ignore[no-any-return]
 
-    def put(self, rel: str, entry: tuple[Any, ...]) -> None:
+    def put(self, rel: str, entry: bytes) -> None:
+        """Keep a file's entry (``pack_entry``)."""
         index = _shard(rel)
         self._shard(index)[rel] = entry
         self._dirty.add(index)
@@ -248,6 +257,10 @@ class Remembered:
 
     def __init__(self, root: Path, name: str) -> None:
         self.path = cache_dir() / f"{repository_base(root)}-{name}.cache"
+
+    def exists(self) -> bool:
+        """Whether an answer may be remembered (something is at its place)."""
+        return os.path.lexists(self.path)
 
     def get(self, signature: str) -> Any:
         body = read_cache_file(self.path)
