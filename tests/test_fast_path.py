@@ -484,3 +484,26 @@ def test_analyses_read_a_large_tree_in_several_processes_to_the_same_model(tmp_p
         gk.speed.parallel.POOL_THRESHOLD = threshold
     assert shared == plain
     assert default == plain
+
+
+@pytest.mark.skipif(not Path("/proc/sys/fs/pipe-max-size").exists()
+                    or int(Path("/proc/sys/fs/pipe-max-size").read_text())
+                    < gk.speed.parallel._PIPE_BYTES, reason="Linux pipes of 1 MB")
+def test_a_worker_can_send_many_results_before_they_are_taken() -> None:
+    """This process takes results only between its own blocks; the pipe from a worker holds
+    far more than one block's results, so the worker does not sit idle waiting for that."""
+    import fcntl
+    import multiprocessing
+
+    ours, theirs = multiprocessing.get_context("fork").Pipe(duplex=False)
+    try:
+        assert fcntl.fcntl(ours.fileno(), fcntl.F_GETPIPE_SZ) < gk.speed.parallel._PIPE_BYTES
+        gk.speed.parallel._widen(ours)
+        assert fcntl.fcntl(ours.fileno(), fcntl.F_GETPIPE_SZ) == gk.speed.parallel._PIPE_BYTES
+        # With nobody reading, almost a megabyte goes in without waiting (a full pipe
+        # would raise BlockingIOError here).
+        os.set_blocking(theirs.fileno(), False)
+        theirs.send_bytes(b"x" * (gk.speed.parallel._PIPE_BYTES - 64))
+    finally:
+        ours.close()
+        theirs.close()

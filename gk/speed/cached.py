@@ -386,7 +386,7 @@ def _lines_in(root: str, file: str, numbers: Sequence[int]) -> tuple[bytes, list
                                  for number in numbers]
 
 
-def _state(root: Path, rel: str) -> FileStat | None:
+def _state(root: Path | str, rel: str) -> FileStat | None:
     try:
         return stat_key(os.stat(os.path.join(root, rel)))
     except OSError:
@@ -406,8 +406,8 @@ def _check_one(root: str, source: SourceFile, custom: dict[str, dict[str, Any]],
         result = raw if isinstance(raw, FileResult) else pipeline.check_bytes(source, raw,
                                                                               custom, keep)
         return result, b"", b"", None
-    if taken:
-        state = None if opened is None else stat_key(opened)
+    if taken:  # a file that could not be opened has a state all the same (a mode, a size)
+        state = _state(root, source.rel) if opened is None else stat_key(opened)
     if isinstance(raw, FileResult):
         return raw, b"", data_digest(raw.data), state
     digest = content_digest(raw)

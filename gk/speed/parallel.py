@@ -127,6 +127,23 @@ def _worker(conn: Any, blocks: _Blocks, chunks: Sequence[Sequence[Any]],
         conn.close()
 
 
+# Bytes a pipe from a worker may hold. This process reads results only between its own
+# blocks; with the default 64 kB a worker that has sent one block waited for the next to be
+# taken (filling the cache of 10,031 files: 0.3–0.55 s of a worker's 2.5–3.2 s spent blocked
+# on sending, a core left idle). Linux allows 1 MB to any process (fs/pipe-max-size).
+_PIPE_BYTES = 1 << 20
+
+
+def _widen(conn: Any) -> None:
+    """Let the pipe behind ``conn`` hold ``_PIPE_BYTES`` where the system allows it."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(conn.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass  # another system, or a lower limit: the workers wait now and then, nothing else
+
+
 def spread(chunks: Sequence[Sequence[Any]], workers: int,
            local: Callable[[Sequence[Any]], list[Any]],
            remote: Callable[[Sequence[Any]], Any],
@@ -145,6 +162,7 @@ def spread(chunks: Sequence[Sequence[Any]], workers: int,
     pipes = []
     for _n in range(workers - 1):
         ours, theirs = context.Pipe(duplex=False)
+        _widen(ours)
         process = context.Process(target=_worker, daemon=True,
                                   args=(theirs, blocks, chunks, remote))
         process.start()
