@@ -14,6 +14,7 @@ from gk.cli.common import (
     common_options,
     emit,
     format_option,
+    no_cache_option,
     output_option,
     repository_root,
     resolve_today,
@@ -47,7 +48,7 @@ from gk.i18n import _
 @output_option
 @click.option("--stale", "stale", metavar="DAYS", type=click.IntRange(min=0), default=None,
               help=_("Warn about services not verified for more than DAYS days."))
-@click.option("--no-cache", is_flag=True, help=_("Do not use or update the cache of earlier runs."))
+@no_cache_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help=_("Worker processes for large repositories (default: all cores)."))
 @today_option

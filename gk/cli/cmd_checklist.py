@@ -12,6 +12,7 @@ from gk.cli.common import (
     common_options,
     emit,
     format_option,
+    no_cache_option,
     output_option,
     repository_root,
     today_option,
@@ -38,20 +39,22 @@ Exit status: 0 shown, 1 the alliance has no such worksheet, 2 unknown alliance o
 @format_option(["text", "markdown", "json", "html"])
 @output_option
 @as_of_option
+@no_cache_option
 @today_option
 @common_options
 @click.pass_context
 def checklist(ctx: click.Context, alliance: str, worksheet_id: str | None, fmt: str | None,
-              output: str | None, as_of: str | None, today: str | None) -> None:
+              output: str | None, as_of: str | None, no_cache: bool, today: str | None
+              ) -> None:
     from gk.analyses.worksheets import build_checklist
     from gk.cli.common import load_state, report_state, stamped
     from gk.domain import CHECKLIST_TEMPLATE
     from gk.render.worksheet_report import CHECKLIST_RENDERERS
 
     root = repository_root(ctx)
-    apply_language(ctx, root)
+    apply_language(ctx, root, cache=not no_cache)
     state = report_state([root], [""], as_of, today)
-    repo = load_state(state.states[0])
+    repo = load_state(state.states[0], cache=not no_cache)
     require_alliances([alliance], set(repo.alliances) | repo.alliance_folders)
     if worksheet_id is not None:
         sheet = repo.worksheets.get((alliance, worksheet_id))

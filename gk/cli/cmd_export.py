@@ -10,6 +10,7 @@ from gk.cli.common import (
     common_options,
     emit,
     format_option,
+    no_cache_option,
     output_option,
     repository_root,
     today_option,
@@ -38,18 +39,19 @@ Files with errors are exported as far as they can be read: run 'gk check' first.
 @format_option(["hsds", "csv", "csv-excel"], default="hsds")
 @output_option
 @as_of_option
+@no_cache_option
 @today_option
 @common_options
 @click.pass_context
 def export(ctx: click.Context, alliances: tuple[str, ...], fmt: str | None, output: str | None,
-           as_of: str | None, today: str | None) -> None:
+           as_of: str | None, no_cache: bool, today: str | None) -> None:
     from gk.cli.common import load_state, report_state
     from gk.errors import require_alliances
     from gk.render.export_formats import EXPORTERS
 
     root = repository_root(ctx)
-    apply_language(ctx, root)
+    apply_language(ctx, root, cache=not no_cache)
     state = report_state([root], [""], as_of, today)
-    repository = load_state(state.states[0])
+    repository = load_state(state.states[0], cache=not no_cache)
     require_alliances(alliances, repository.alliances)
     emit(EXPORTERS[fmt or "hsds"](repository, alliances), output)

@@ -12,6 +12,7 @@ from gk.cli.common import (
     common_options,
     emit,
     format_option,
+    no_cache_option,
     output_option,
     repository_root,
     today_option,
@@ -35,11 +36,12 @@ alliance or its district), and the broken follow-up chains.""") + "\n\n\b\n" + _
 @format_option(["text", "markdown", "json", "csv", "csv-excel", "html", "xlsx"])
 @output_option
 @as_of_option
+@no_cache_option
 @today_option
 @common_options
 @click.pass_context
 def gaps(ctx: click.Context, alliance: str | None, fmt: str | None, output: str | None,
-         as_of: str | None, today: str | None) -> None:
+         as_of: str | None, no_cache: bool, today: str | None) -> None:
     from gk.analyses.gaps import analyse_gaps
     from gk.cli.common import (
         emit_binary,
@@ -55,12 +57,12 @@ def gaps(ctx: click.Context, alliance: str | None, fmt: str | None, output: str 
 
     require_file_output(fmt, output)
     root = repository_root(ctx)
-    apply_language(ctx, root)
+    apply_language(ctx, root, cache=not no_cache)
     color = use_color(output)
     state = report_state([root], [""], as_of, today)
 
     def report() -> tuple[Any, str]:
-        repository = load_state(state.states[0])
+        repository = load_state(state.states[0], cache=not no_cache)
         if alliance is not None:
             require_readable([alliance], [repository])
             require_alliances([alliance], repository.alliances)
@@ -80,5 +82,5 @@ def gaps(ctx: click.Context, alliance: str | None, fmt: str | None, output: str 
         return GAPS_RENDERERS[fmt or "text"](*report(), color)
 
     text = render() if state.from_history else \
-        remembered([root], "gaps", repr((alliance, fmt, color)), render)
+        remembered([root], "gaps", repr((alliance, fmt, color)), render, cache=not no_cache)
     emit(stamped(text, fmt or "text", state), output)

@@ -14,6 +14,7 @@ from gk.cli.common import (
     date_option,
     emit,
     format_option,
+    no_cache_option,
     output_option,
     report_state,
     repository_root,
@@ -68,6 +69,7 @@ shown as the repositories stood at its end, read from git; --as-of chooses anoth
 @format_option(["text", "markdown", "json", "html", "xlsx"])
 @output_option
 @as_of_option
+@no_cache_option
 @today_option
 @common_options
 @click.pass_context
@@ -75,7 +77,7 @@ def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end
               regions: tuple[str, ...], alliances: tuple[str, ...], since: str | None,
               prefer: tuple[str, ...], skip: tuple[str, ...], sources: bool, notes: bool,
               allow_incomplete: bool, fmt: str | None, output: str | None, as_of: str | None,
-              today: str | None) -> None:
+              no_cache: bool, today: str | None) -> None:
     from gk.cli.common import emit_binary, require_file_output
     from gk.engine.discover import find_root
     from gk.engine.pipeline import CheckOptions
@@ -89,7 +91,7 @@ def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end
             start=start, end=end))
     here = working_folder(ctx)
     roots = [find_root(here / repo) for repo in repos] if repos else [repository_root(ctx)]
-    apply_language(ctx, roots[0])
+    apply_language(ctx, roots[0], cache=not no_cache)
     if len(set(r.resolve() for r in roots)) != len(roots):
         raise GkError(_("The same data repository is named twice."))
     # Several repositories are told apart by their paths, relative to the folder gk runs in
@@ -102,7 +104,7 @@ def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end
 
     def render() -> str:
         return _render(state, options, start, end, regions, alliances, since, sources, notes,
-                       fmt, color, resolution)
+                       fmt, color, resolution, not no_cache)
 
     if fmt == "xlsx":  # bytes: not remembered as text
         from gk.render.reports import summary_document
@@ -110,7 +112,7 @@ def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end
         from gk.render.xlsx import render_xlsx
 
         summary = _build(state, options, start, end, regions, alliances, since, sources, notes,
-                         resolution)
+                         resolution, not no_cache)
         document = stamp_document(summary_document(summary, True), state, always=True)
         emit_binary(render_xlsx(document), output)
         text = f"{len(summary.payload['unreadable'])}\n"
@@ -124,7 +126,7 @@ def summarize(ctx: click.Context, repos: tuple[str, ...], start: str | None, end
         key = repr((start, end, regions, alliances, sources, notes, fmt, color,
                     options.today.isoformat(), "counted", resolution, labels,
                     [history_head(r) for r in roots]))
-        text = remembered(roots, "summarize", key, render)
+        text = remembered(roots, "summarize", key, render, cache=not no_cache)
     else:
         text = render()
     # The first line of what _render returns is the number of unreadable files (the report
@@ -184,29 +186,30 @@ def _resolution(ctx: click.Context, roots: list[Path], labels: list[str],
 
 def _render(state: Any, options: Any, start: str | None, end: str | None,
             regions: tuple[str, ...], alliances: tuple[str, ...], since: str | None,
-            sources: bool, notes: bool, fmt: str | None, color: bool, resolution: Any) -> str:
+            sources: bool, notes: bool, fmt: str | None, color: bool, resolution: Any,
+            cache: bool) -> str:
     from gk.render.reports import SUMMARY_RENDERERS
 
     summary = _build(state, options, start, end, regions, alliances, since, sources, notes,
-                     resolution)
+                     resolution, cache)
     unreadable = len(summary.payload["unreadable"])
     return f"{unreadable}\n" + SUMMARY_RENDERERS[fmt or "text"](summary, color)
 
 
 def _build(state: Any, options: Any, start: str | None, end: str | None,
            regions: tuple[str, ...], alliances: tuple[str, ...], since: str | None,
-           sources: bool, notes: bool, resolution: Any) -> Any:
+           sources: bool, notes: bool, resolution: Any, cache: bool) -> Any:
     from gk.analyses.history import people_history
     from gk.analyses.summary import Period, Source, SummaryOptions, config_period
     from gk.analyses.summary import (
         summarize as build_summary,
     )
-    from gk.cli.common import load_state, require_readable
-    from gk.speed.cached import parse_blobs
+    from gk.cli.common import blobs_step, load_state, require_readable
 
     roots = [s.root for s in state.states]
     # the committed states up to the one shown: counts of people are held steady over time
-    loaded = [Source(s.label, load_state(s),
+    parse_blobs = blobs_step(cache)
+    loaded = [Source(s.label, load_state(s, cache),
                      people_history(s.root, parse_blobs,
                                     s.commit if s.from_history and s.commit else "HEAD"))
               for s in state.states]
@@ -222,7 +225,6 @@ def _build(state: Any, options: Any, start: str | None, end: str | None,
     if since is not None:
         from gk.analyses.history import Changes, compare
         from gk.engine.git_history import load_repository_at, resolve
-        from gk.speed.cached import parse_blobs
 
         changes = Changes()
         commits = {}

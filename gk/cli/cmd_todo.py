@@ -16,6 +16,7 @@ from gk.cli.common import (
     directories,
     emit,
     format_option,
+    no_cache_option,
     output_option,
     repository_root,
     resolve_today,
@@ -107,19 +108,19 @@ def _due_within(value: str, today: dt.date) -> dt.date:
     return last
 
 
-def _sites(ctx: click.Context) -> list[Any]:
+def _sites(ctx: click.Context, cache: bool = True) -> list[Any]:
     """The data repositories to read: each -C folder (several for a view across sites), else
-    the one around the current folder."""
+    the one around the current folder (``cache``: see ``apply_language``)."""
     from gk.analyses.todos import Site
     from gk.engine.discover import find_root
 
     named = list(dict.fromkeys(directories(ctx)))
     if len(named) <= 1:
         root = repository_root(ctx)
-        apply_language(ctx, root)
+        apply_language(ctx, root, cache=cache)
         return [Site(root)]
     roots = [find_root(Path(folder)) for folder in named]
-    apply_language(ctx, roots[0])
+    apply_language(ctx, roots[0], cache=cache)
     if len({r.resolve() for r in roots}) != len(roots):
         raise GkError(_("The same data repository is named twice."))
     return [Site(root, folder) for root, folder in zip(roots, named, strict=True)]
@@ -160,12 +161,14 @@ An alliance named like a sub-command goes after '--' (gk todo -- done).""")
 @format_option(["text", "markdown", "json", "csv", "csv-excel", "html", "xlsx"])
 @output_option
 @as_of_option
+@no_cache_option
 @today_option
 @common_options
 @click.pass_context
 def todo(ctx: click.Context, alliances: tuple[str, ...], consultant: str | None,
          owner: str | None, status: str, due_before: str | None, due_within: str | None,
-         fmt: str | None, output: str | None, as_of: str | None, today: str | None) -> None:
+         fmt: str | None, output: str | None, as_of: str | None, no_cache: bool,
+         today: str | None) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from gk.analyses.todos import Site, TodoFilter, consulted, require_known, select_todos
@@ -174,11 +177,11 @@ def todo(ctx: click.Context, alliances: tuple[str, ...], consultant: str | None,
     from gk.render.worksheet_report import TODO_RENDERERS
 
     require_file_output(fmt, output)
-    sites = _sites(ctx)  # also sets the language of the messages below
+    sites = _sites(ctx, cache=not no_cache)  # also sets the language of the messages below
     state = report_state([s.root for s in sites], [s.label or "" for s in sites], as_of, today)
     day = state.day
     if state.from_history:
-        sites = [Site(site.root, site.label, load_state(at))
+        sites = [Site(site.root, site.label, load_state(at, cache=not no_cache))
                  for site, at in zip(sites, state.states, strict=True)]
     before = None
     if due_before is not None:

@@ -44,6 +44,11 @@ def as_of_option(func: F) -> F:
                                ))(func)
 
 
+def no_cache_option(func: F) -> F:
+    return click.option("--no-cache", "no_cache", is_flag=True,
+                        help=_("Do not use or update the cache of earlier runs."))(func)
+
+
 def report_state(roots: list[Path], labels: list[str], as_of: str | None, today: str | None,
                  period_end: str | None = None) -> Any:
     """The state (``gk.engine.state.AsOf``) a report shows: see ``gk.engine.state.choose``."""
@@ -53,13 +58,23 @@ def report_state(roots: list[Path], labels: list[str], as_of: str | None, today:
     return choose(roots, labels, as_of, resolve_today(today), parse_date(period_end))
 
 
-def load_state(state: Any) -> Any:
-    """The model of one repository in its state (parsed history blobs are remembered, the
-    files of a large working tree are read by several processes)."""
+def load_state(state: Any, cache: bool = True) -> Any:
+    """The model of one repository in its state (the files of a large working tree are read
+    by several processes; with ``cache``, parsed history blobs are remembered)."""
     from gk.engine.state import load
-    from gk.speed.cached import load_files, parse_blobs
+    from gk.speed.cached import load_files
 
-    return load(state, parse_blobs, load_files())
+    return load(state, blobs_step(cache), load_files())
+
+
+def blobs_step(cache: bool = True) -> Any:
+    """How the blobs of the git history are parsed: remembered by blob id with ``cache``,
+    else each time."""
+    if cache:
+        from gk.speed.cached import parse_blobs
+    else:
+        from gk.engine.git_history import parse_blobs  # type: ignore[assignment]
+    return parse_blobs
 
 
 def stamped(text: str, fmt: str, as_of: Any, always: bool = False) -> str:
