@@ -78,3 +78,18 @@ def test_no_cache_does_not_read_a_remembered_report(tmp_path: Path, command: lis
     plain = run_gk("-C", str(root), *command, "--no-cache", "--today", TODAY)
     assert plain.exit_code == 0
     assert "Gepflanzter Bericht" not in plain.output and plain.output == first.output
+
+
+def test_todo_sub_commands_follow_the_groups_no_cache(tmp_path: Path) -> None:
+    """`gk todo --no-cache done REF`: the option goes before the sub-command and holds for
+    it (a cached run of the same writes the language of gk.yaml to the cache folder)."""
+    root = shutil.copytree(EXAMPLE, tmp_path / "repo")
+    ref = "dormagen/prozessmanagement-2020/angebotsuebersicht"
+    before = (root / "worksheets/dormagen/prozessmanagement-2020.yaml").read_bytes()
+    plain = run_gk("-C", str(root), "todo", "--no-cache", "done", ref, "--dry-run")
+    assert plain.exit_code == 0, plain.output
+    assert "+    status: done" in plain.output
+    assert _files(_cache()) == []
+    cached = run_gk("-C", str(root), "todo", "done", ref, "--dry-run")
+    assert cached.output == plain.output and _files(_cache()) != []
+    assert (root / "worksheets/dormagen/prozessmanagement-2020.yaml").read_bytes() == before

@@ -108,9 +108,12 @@ def _due_within(value: str, today: dt.date) -> dt.date:
     return last
 
 
-def _sites(ctx: click.Context, cache: bool = True) -> list[Any]:
+def _sites(ctx: click.Context, cache: bool | None = None) -> list[Any]:
     """The data repositories to read: each -C folder (several for a view across sites), else
-    the one around the current folder (``cache``: see ``apply_language``)."""
+    the one around the current folder (``cache``: see ``apply_language``; by default as
+    ``gk todo --no-cache`` says, for its sub-commands)."""
+    if cache is None:
+        cache = not any(c.params.get("no_cache") for c in (ctx, ctx.parent) if c is not None)
     from gk.analyses.todos import Site
     from gk.engine.discover import find_root
 
