@@ -108,12 +108,10 @@ def _due_within(value: str, today: dt.date) -> dt.date:
     return last
 
 
-def _sites(ctx: click.Context, cache: bool | None = None) -> list[Any]:
+def _sites(ctx: click.Context) -> list[Any]:
     """The data repositories to read: each -C folder (several for a view across sites), else
-    the one around the current folder (``cache``: see ``apply_language``; by default as
-    ``gk todo --no-cache`` says, for its sub-commands)."""
-    if cache is None:
-        cache = not any(c.params.get("no_cache") for c in (ctx, ctx.parent) if c is not None)
+    the one around the current folder. ``gk todo --no-cache`` holds for its sub-commands."""
+    cache = not any(c.params.get("no_cache") for c in (ctx, ctx.parent) if c is not None)
     from gk.analyses.todos import Site
     from gk.engine.discover import find_root
 
@@ -180,7 +178,7 @@ def todo(ctx: click.Context, alliances: tuple[str, ...], consultant: str | None,
     from gk.render.worksheet_report import TODO_RENDERERS
 
     require_file_output(fmt, output)
-    sites = _sites(ctx, cache=not no_cache)  # also sets the language of the messages below
+    sites = _sites(ctx)  # also sets the language of the messages below
     state = report_state([s.root for s in sites], [s.label or "" for s in sites], as_of, today)
     day = state.day
     if state.from_history:
